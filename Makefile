@@ -1,0 +1,44 @@
+# The whole set-up on a fresh clone is `make run` or `make test`: each creates .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint typecheck unit fixtures record bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## start the service on :8000 (the LLM if OPENAI_API_KEY/OPENAI_BASE_URL is set, else rules)
+	$(BIN)/wirebrief serve --host $(HOST) --port $(PORT)
+
+test: lint typecheck unit  ## everything CI runs
+
+lint: $(STAMP)
+	$(BIN)/ruff check service schemas tests bench
+	$(BIN)/ruff format --check service schemas tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest
+
+fixtures: $(STAMP)  ## re-author the hand-written LLM exchanges (no key needed)
+	$(BIN)/wirebrief fixtures build
+
+record: $(STAMP)  ## re-record the LLM exchanges from a real model (needs OPENAI_API_KEY)
+	$(BIN)/wirebrief fixtures record
+
+bench: $(STAMP)  ## benchmarks: print figures, never pass or fail on speed (they read ../shared)
+	$(BIN)/python bench/eval.py
+	$(BIN)/python bench/plover.py
+	$(BIN)/python bench/offline_speed.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

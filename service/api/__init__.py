@@ -1,0 +1,1 @@
+"""HTTP API: thin routes over the pipeline."""

@@ -1,0 +1,92 @@
+"""RFC 9457 problem details: every error the API returns, with a stable `type`."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.errors import WirebriefError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_PREFIX = "urn:wirebrief:problem:"
+
+
+class Problem(BaseModel):
+    """The body of every error response (RFC 9457)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+def problem_response(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    *,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> JSONResponse:
+    body = Problem(type=TYPE_PREFIX + slug, title=title, status=status, detail=detail, instance=instance, errors=errors)
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
+
+
+def problem_for(error: WirebriefError, instance: str | None = None) -> JSONResponse:
+    return problem_response(error.status, error.type, error.title, error.detail, instance=instance)
+
+
+_HTTP_SLUGS = {
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    413: ("body-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+}
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Map every error, expected or not, to problem+json: never a traceback."""
+
+    @app.exception_handler(WirebriefError)
+    async def _wirebrief(request: Request, error: WirebriefError) -> JSONResponse:
+        return problem_for(error, request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in error.errors()]
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors) or "invalid request"
+        return problem_response(
+            422, "invalid-request", "The request is not valid", detail, instance=request.url.path, errors=errors
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        slug, title = _HTTP_SLUGS.get(error.status_code, ("http-error", "HTTP error"))
+        return problem_response(
+            error.status_code,
+            slug,
+            title,
+            str(error.detail),
+            instance=request.url.path,
+            headers=dict(error.headers) if error.headers else None,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s", request.url.path)
+        return problem_response(500, "internal", "Internal error", "an unexpected error occurred; it has been logged")

@@ -1,0 +1,38 @@
+"""The `Article`: the exact text every offset refers to, with its metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article after ingest. `text` is NFC-normalised once; offsets index this string."""
+
+    text: str
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    sha256: str = field(default="")
+
+    @classmethod
+    def from_text(
+        cls,
+        text: str,
+        *,
+        title: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+        language: str | None = None,
+    ) -> Article:
+        """Normalise to NFC (so offsets never shift later) and fingerprint the text."""
+        normalised = unicodedata.normalize("NFC", text)
+        digest = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+        return cls(normalised, title, url, published, language, digest)
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())

@@ -1,0 +1,110 @@
+"""The `wirebrief` command: serve the API, summarise a file, manage LLM fixtures."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from service.config import get_settings
+from service.errors import WirebriefError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="A news article in; a grounded brief out.")
+fixtures_app = typer.Typer(no_args_is_help=True, help="Build or re-record the LLM exchanges used by the tests.")
+app.add_typer(fixtures_app, name="fixtures")
+
+
+def fail(message: str, code: int = 1) -> None:
+    """One line on stderr and a non-zero exit: what a CLI user should see on bad input."""
+    typer.echo(f"wirebrief: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the HTTP API."""
+    import uvicorn
+
+    from service.api.app import create_app
+
+    settings = get_settings()
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+
+
+@app.command()
+def summarize(
+    file: Annotated[str, typer.Argument(help="A text file, or - for standard input.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Analysis as JSON.")] = False,
+    output_format: Annotated[
+        Literal["markdown", "json", "csv"], typer.Option("--format", help="markdown, json or csv.")
+    ] = "markdown",
+    engine: Annotated[Literal["auto", "llm", "rules"] | None, typer.Option(help="Engine to run.")] = None,
+    language: Annotated[str | None, typer.Option(help="Language of the brief.")] = None,
+    title: Annotated[str | None, typer.Option(help="Title of the article.")] = None,
+) -> None:
+    """Analyse one article and print the brief, actors and commitments."""
+    from service.ingest import article_from_text
+    from service.pipeline import Pipeline
+    from service.render import render
+
+    text = _read_input(file)
+    settings = get_settings()
+
+    async def run() -> str:
+        pipeline = Pipeline.from_settings(settings)
+        try:
+            article = article_from_text(text, title=title, max_chars=settings.max_article_chars)
+            analysis = await pipeline.analyze(article, engine=engine, language=language)
+        finally:
+            await pipeline.aclose()
+        return render(analysis, "json" if as_json else output_format)
+
+    try:
+        typer.echo(asyncio.run(run()))
+    except WirebriefError as error:
+        fail(error.detail)
+
+
+def _read_input(file: str) -> str:
+    if file == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        path = Path(file)
+        if not path.is_file():
+            fail(f"no such file: {file}")
+        data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        fail(f"{file} is not UTF-8 text (byte {error.start})")
+        raise
+
+
+@fixtures_app.command("build")
+def fixtures_build() -> None:
+    """Re-author the hand-written exchanges from fixtures/manifest.json (no key needed)."""
+    from service.llm.fixtures import build_all
+
+    for path in asyncio.run(build_all(record=False)):
+        typer.echo(f"wrote {path}")
+
+
+@fixtures_app.command("record")
+def fixtures_record() -> None:
+    """Record the plain exchanges from the configured model (needs OPENAI_API_KEY)."""
+    from service.llm.fixtures import build_all
+
+    if not get_settings().llm_configured:
+        fail("recording needs a model: set OPENAI_API_KEY (and OPENAI_BASE_URL for other providers)")
+    for path in asyncio.run(build_all(record=True)):
+        typer.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    app()

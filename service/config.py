@@ -1,0 +1,78 @@
+"""Settings: environment variables with the `WIREBRIEF_` prefix (and the OpenAI SDK's own)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Price(BaseModel):
+    """US dollars per million tokens."""
+
+    input: float
+    output: float
+
+
+DEFAULT_PRICES: dict[str, Price] = {
+    "gpt-4.1": Price(input=2.00, output=8.00),
+    "gpt-4.1-mini": Price(input=0.40, output=1.60),
+    "gpt-4.1-nano": Price(input=0.10, output=0.40),
+    "gpt-4o": Price(input=2.50, output=10.00),
+    "gpt-4o-mini": Price(input=0.15, output=0.60),
+}
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; the README's table lists them all."""
+
+    model_config = SettingsConfigDict(env_prefix="WIREBRIEF_", extra="ignore")
+
+    engine: Literal["auto", "llm", "rules"] = Field(
+        default="auto", description="auto: the LLM when one is configured, else rules."
+    )
+    model: str = Field(default="gpt-4.1-mini", description="Model name sent to the OpenAI-compatible API.")
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OPENAI_API_KEY", "WIREBRIEF_OPENAI_API_KEY"),
+        description="API key, read as the OpenAI SDK reads it.",
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "WIREBRIEF_OPENAI_BASE_URL"),
+        description="Any OpenAI-compatible endpoint (Azure, vLLM, Ollama, llama.cpp, LiteLLM).",
+    )
+    llm_mode: Literal["tools", "tools_strict", "json_schema", "json"] = Field(
+        default="tools", description="How instructor asks for structured output."
+    )
+    deadline_s: float = Field(default=60.0, gt=0, description="Overall deadline for one article, retries included.")
+    max_attempts: int = Field(default=5, ge=1, description="HTTP attempts per LLM call (429, 5xx, timeouts).")
+    retry_base_s: float = Field(default=0.5, gt=0, description="First backoff wait; doubles per retry, with jitter.")
+    max_reasks: int = Field(default=2, ge=0, le=5, description="Re-asks when the answer fails validation.")
+    max_output_tokens: int = Field(default=4096, gt=0)
+    temperature: float = Field(default=0.0, ge=0, le=2)
+    fallback: bool = Field(default=True, description="Answer with the rules engine (degraded) when the LLM fails.")
+    prices: dict[str, Price] = Field(
+        default_factory=lambda: dict(DEFAULT_PRICES), description="JSON: model -> {input, output} USD per 1M tokens."
+    )
+    max_body_bytes: int = Field(default=2_000_000, gt=0, description="Largest request body accepted.")
+    max_article_chars: int = Field(default=200_000, gt=0, description="Longest article text accepted.")
+    log_level: str = Field(default="INFO")
+
+    @field_validator("openai_api_key", "openai_base_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """`OPENAI_API_KEY=` (empty) means no key, as a shell user would expect."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def llm_configured(self) -> bool:
+        """An LLM is configured when a key or an endpoint is set."""
+        return self.openai_api_key is not None or self.openai_base_url is not None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Engines turn an `Article` into a `Draft` (brief, actors, commitments with quotes)."""

@@ -1,0 +1,153 @@
+"""The LLM engine: one call per article through `AsyncOpenAI` + `instructor`, filling `Draft`.
+
+Transient HTTP failures are retried underneath, by `service.llm.transport`; instructor re-asks
+only when the answer fails validation (schema, unknown refs, quotes absent from the article).
+When the last re-ask still carries ungrounded quotes, the answer is kept and the pipeline drops
+those commitments with a warning; an answer that is not a `Draft` at all is an error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from typing import Any
+
+import httpx2
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import ValidationError
+
+from schemas import Draft, Usage
+from service.article import Article
+from service.config import Settings
+from service.engines.base import EngineResult
+from service.errors import DeadlineExceeded, LlmFailed, LlmInvalidOutput, LlmTruncated
+from service.llm.transport import CallStats, ResilientTransport, current_stats
+from service.prompts import Prompt, load_prompt
+
+_MODES = {
+    "tools": instructor.Mode.TOOLS,
+    "tools_strict": instructor.Mode.TOOLS_STRICT,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "json": instructor.Mode.JSON,
+}
+# instructor logs each failed attempt at ERROR; the engine reports failures itself, once.
+logging.getLogger("instructor").setLevel(logging.CRITICAL)
+
+_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
+
+
+class LlmEngine:
+    name = "llm"
+
+    def __init__(
+        self, settings: Settings, transport: httpx2.AsyncBaseTransport | None = None, prompt: Prompt | None = None
+    ) -> None:
+        self.settings = settings
+        self.model = settings.model
+        self.prompt = prompt or load_prompt("brief")
+        inner = transport or httpx2.AsyncHTTPTransport(
+            limits=httpx2.Limits(max_connections=512, max_keepalive_connections=64)
+        )
+        resilient = ResilientTransport(inner, max_attempts=settings.max_attempts, initial_wait=settings.retry_base_s)
+        self._http = httpx2.AsyncClient(transport=resilient)
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
+        openai_client = openai.AsyncOpenAI(
+            api_key=key, base_url=settings.openai_base_url, max_retries=0, http_client=self._http
+        )
+        self.client = instructor.from_openai(openai_client, mode=_MODES[settings.llm_mode])
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def messages(self, article: Article, language: str | None) -> list[dict[str, str]]:
+        user = self.prompt.render_user(
+            language=language or "the language of the article",
+            title=article.title or "(none)",
+            published=article.published or "(unknown)",
+            text=article.text,
+        )
+        return [{"role": "system", "content": self.prompt.system}, {"role": "user", "content": user}]
+
+    async def draft(
+        self, article: Article, *, language: str | None = None, deadline: float | None = None
+    ) -> EngineResult:
+        """One structured call. `deadline` is a `time.monotonic()` value (default: settings)."""
+        stats = CallStats(deadline=deadline or time.monotonic() + self.settings.deadline_s)
+        token = current_stats.set(stats)
+        try:
+            draft = await self._call(article, language, stats)
+        finally:
+            current_stats.reset(token)
+        usage = Usage(
+            input_tokens=stats.input_tokens,
+            output_tokens=stats.output_tokens,
+            llm_calls=stats.http_attempts,
+            reasks=max(stats.completions - 1, 0),
+            retries=stats.retries,
+        )
+        return EngineResult(draft=draft, engine=self.name, model=self.model, prompt=self.prompt.identity, usage=usage)
+
+    async def _call(self, article: Article, language: str | None, stats: CallStats) -> Draft:
+        try:
+            result: Draft = await self.client.chat.completions.create(
+                model=self.model,
+                response_model=Draft,
+                messages=self.messages(article, language),  # type: ignore[arg-type]
+                max_retries=self.settings.max_reasks,
+                context={"article_text": article.text},
+                temperature=self.settings.temperature,
+                max_tokens=self.settings.max_output_tokens,
+                timeout=max(stats.remaining(), 0.1),
+            )
+            return result
+        except IncompleteOutputException as error:
+            raise LlmTruncated(
+                f"the model stopped at its output limit ({self.settings.max_output_tokens} tokens) before finishing"
+            ) from error
+        except InstructorRetryException as error:
+            cause = error.__cause__
+            if isinstance(cause, openai.APIError) or (cause is None and not error.failed_attempts):
+                raise self._api_failure(cause, stats) from error
+            lenient = _parse_leniently(error.last_completion)
+            if lenient is None:
+                raise LlmInvalidOutput(
+                    f"the answer still failed validation after {self.settings.max_reasks} re-asks: {_first_line(error)}"
+                ) from error
+            return lenient
+        except openai.APIError as error:
+            raise self._api_failure(error, stats) from error
+
+    @staticmethod
+    def _api_failure(error: BaseException | None, stats: CallStats) -> Exception:
+        if stats.stopped_by_deadline or stats.remaining() <= 0:
+            return DeadlineExceeded("the LLM did not answer before the deadline")
+        if isinstance(error, openai.APIStatusError):
+            return LlmFailed(f"the LLM provider answered HTTP {error.status_code} after {stats.http_attempts} attempts")
+        if isinstance(error, openai.APIConnectionError):
+            return LlmFailed(f"the LLM provider could not be reached after {stats.http_attempts} attempts")
+        return LlmFailed(f"the LLM call failed: {type(error).__name__}")
+
+
+def _parse_leniently(completion: Any) -> Draft | None:
+    """The last answer parsed without the grounding check; None if it is not a Draft at all."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    calls = getattr(message, "tool_calls", None) or []
+    text = calls[0].function.arguments if calls else (message.content or "")
+    try:
+        return Draft.model_validate_json(_FENCE.sub("", text.strip()))
+    except (ValidationError, ValueError):
+        try:
+            return Draft.model_validate(json.loads(text))
+        except (ValidationError, ValueError):
+            return None
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0][:300] if str(error).strip() else type(error).__name__

@@ -1,0 +1,58 @@
+"""Errors a user can act on. Each carries a stable problem `type`, an HTTP status and a title;
+the API renders them as RFC 9457 problem+json, the CLI as one line."""
+
+from __future__ import annotations
+
+
+class WirebriefError(Exception):
+    """Base of every error that reaches a user."""
+
+    type: str = "internal"
+    status: int = 500
+    title: str = "Internal error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InvalidArticle(WirebriefError):
+    type = "invalid-article"
+    status = 422
+    title = "The article cannot be analysed"
+
+
+class ArticleTooLarge(WirebriefError):
+    type = "article-too-large"
+    status = 413
+    title = "The article is too large"
+
+
+class EngineUnavailable(WirebriefError):
+    type = "engine-unavailable"
+    status = 503
+    title = "The requested engine is not available"
+
+
+class LlmFailed(WirebriefError):
+    """The LLM could not give a usable answer after retries and re-asks."""
+
+    type = "llm-failed"
+    status = 502
+    title = "The LLM provider failed"
+
+
+class LlmInvalidOutput(LlmFailed):
+    type = "llm-invalid-output"
+    title = "The LLM's answer did not follow the schema"
+
+
+class LlmTruncated(LlmFailed):
+    type = "llm-truncated-output"
+    title = "The LLM's answer was cut off"
+
+
+class DeadlineExceeded(WirebriefError):
+    type = "deadline-exceeded"
+    status = 504
+    title = "The analysis did not finish in time"

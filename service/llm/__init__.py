@@ -1,0 +1,1 @@
+"""The LLM path's plumbing: HTTP retries, call accounting, replay of recorded exchanges."""

@@ -1,0 +1,153 @@
+"""The HTTP layer under the OpenAI SDK: retries with tenacity, and per-article accounting.
+
+The SDK's own retries are off; this transport retries 429, 5xx, timeouts and connection
+errors with jittered exponential backoff, honouring `Retry-After`, and never sleeps past the
+article's deadline. Each HTTP exchange is counted into the `CallStats` of the article being
+analysed (a context variable), so usage sums every attempt, failed ones included.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import email.utils
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+
+import httpx2
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential_jitter
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+_RETRY_ERRORS = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
+
+
+@dataclass
+class CallStats:
+    """What one article's LLM calls cost; filled by the transport."""
+
+    deadline: float  # time.monotonic() value after which no new attempt starts
+    http_attempts: int = 0
+    completions: int = 0
+    retries: int = 0
+    stopped_by_deadline: bool = False
+    input_tokens: int = 0
+    output_tokens: int = 0
+    finish_reasons: list[str] = field(default_factory=list)
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+current_stats: contextvars.ContextVar[CallStats | None] = contextvars.ContextVar("wirebrief_call_stats", default=None)
+
+
+class _RetryableStatus(Exception):
+    def __init__(self, response: httpx2.Response) -> None:
+        super().__init__(f"HTTP {response.status_code}")
+        self.response = response
+
+
+def retry_after_seconds(response: httpx2.Response) -> float | None:
+    """Seconds the server asked us to wait (`Retry-After` as seconds or HTTP date, or `retry-after-ms`)."""
+    milliseconds = response.headers.get("retry-after-ms")
+    if milliseconds:
+        try:
+            return max(float(milliseconds) / 1000, 0.0)
+        except ValueError:
+            pass
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        return max(parsed.timestamp() - time.time(), 0.0) if parsed else None
+
+
+class ResilientTransport(httpx2.AsyncBaseTransport):
+    """Retries transient failures of `inner` under the current article's deadline."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, *, max_attempts: int = 5, initial_wait: float = 0.5) -> None:
+        self.inner = inner
+        self.max_attempts = max_attempts
+        self._backoff = wait_exponential_jitter(multiplier=initial_wait, max=20.0, jitter=initial_wait)
+
+    def _wait(self, state: RetryCallState) -> float:
+        outcome = state.outcome
+        error = outcome.exception() if outcome is not None else None
+        if isinstance(error, _RetryableStatus):
+            asked = retry_after_seconds(error.response)
+            if asked is not None:
+                return asked
+        return float(self._backoff(state))
+
+    def _stop(self, state: RetryCallState) -> bool:
+        if state.attempt_number >= self.max_attempts:
+            return True
+        stats = current_stats.get()
+        if stats is None:
+            return False
+        # Stop now if the next attempt could not even start before the deadline.
+        if stats.remaining() <= self._wait(state):
+            stats.stopped_by_deadline = True
+            return True
+        return False
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        stats = current_stats.get()
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type((_RetryableStatus, *_RETRY_ERRORS)),
+            wait=self._wait,
+            stop=self._stop,
+            reraise=True,
+            before_sleep=self._note_retry,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    if stats is not None:
+                        stats.http_attempts += 1
+                    response = await self.inner.handle_async_request(request)
+                    if response.status_code in RETRY_STATUSES:
+                        await response.aread()
+                        raise _RetryableStatus(response)
+                    await response.aread()
+                    if stats is not None and response.status_code == 200:
+                        _count_completion(stats, response)
+                    return response
+        except _RetryableStatus as final:
+            return final.response
+        raise AssertionError("unreachable: tenacity either returns or re-raises")
+
+    @staticmethod
+    def _note_retry(state: RetryCallState) -> None:
+        stats = current_stats.get()
+        if stats is not None:
+            stats.retries += 1
+        error = state.outcome.exception() if state.outcome else None
+        log.warning("llm call retry %d after %s", state.attempt_number, type(error).__name__ if error else "?")
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def _count_completion(stats: CallStats, response: httpx2.Response) -> None:
+    """Add a chat completion's token usage; a body that is not JSON still counts as a call."""
+    stats.completions += 1
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return
+    if not isinstance(body, dict):
+        return
+    usage = body.get("usage")
+    if isinstance(usage, dict):
+        stats.input_tokens += int(usage.get("prompt_tokens") or 0)
+        stats.output_tokens += int(usage.get("completion_tokens") or 0)
+    for choice in body.get("choices") or []:
+        if isinstance(choice, dict) and choice.get("finish_reason"):
+            stats.finish_reasons.append(str(choice["finish_reason"]))

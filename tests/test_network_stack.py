@@ -1,0 +1,54 @@
+"""Real processes on loopback: the stand-in OpenAI-compatible server and `wirebrief serve`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+from schemas import Analysis
+from tests.conftest import Process, article_text, assert_grounded, standin_args
+
+SERVE = ["-m", "service.cli", "serve", "--port", "{port}"]
+
+
+def service_env(llm: Process | None) -> dict[str, str]:
+    env = {"OPENAI_API_KEY": "", "WIREBRIEF_RETRY_BASE_S": "0.05", "WIREBRIEF_ENGINE": "auto"}
+    if llm is not None:
+        env["OPENAI_BASE_URL"] = llm.url + "/v1"
+    else:
+        env["OPENAI_BASE_URL"] = ""
+    return env
+
+
+def test_service_process_against_a_real_openai_compatible_server_with_a_retry(
+    processes: Callable[..., Process],
+) -> None:
+    llm = processes(standin_args("--fail-first", "1"), "/stats")
+    service = processes(SERVE, "/healthz", env=service_env(llm))
+
+    response = httpx.post(service.url + "/v1/briefs", json={"text": article_text("idlib")}, timeout=30)
+
+    assert response.status_code == 200, response.text
+    analysis = Analysis.model_validate_json(response.content)
+    assert analysis.provenance.engine == "llm"
+    assert analysis.provenance.usage.retries == 1 and analysis.provenance.usage.llm_calls == 2
+    assert_grounded(analysis)
+    assert any(c.kind == "agreement" for c in analysis.commitments)
+    assert httpx.get(llm.url + "/stats").json()["calls"] == 2
+
+
+def test_service_process_without_any_llm_answers_with_the_rules_engine(processes: Callable[..., Process]) -> None:
+    service = processes(SERVE, "/healthz", env=service_env(None))
+
+    response = httpx.post(
+        service.url + "/v1/briefs?format=json",
+        content=article_text("idlib").encode(),
+        headers={"content-type": "text/plain"},
+        timeout=30,
+    )
+
+    assert response.status_code == 200, response.text
+    analysis = Analysis.model_validate_json(response.content)
+    assert analysis.provenance.engine == "rules" and not analysis.provenance.degraded
+    assert_grounded(analysis)
