@@ -38,9 +38,19 @@ _CODES: dict[CommitmentKind, Codes] = {
 }
 
 
-def analysis_id(article: Article, engine: str, model: str | None, prompt: str | None, language: str | None) -> str:
-    """Same article + same configuration -> same id."""
-    key = "\0".join([article.sha256, engine, model or "", prompt or "", SCHEMA_VERSION, language or ""])
+def analysis_id(
+    article: Article,
+    engine: str,
+    model: str | None,
+    prompt: str | None,
+    language: str | None,
+    *,
+    degraded: bool = False,
+) -> str:
+    """Same article + same configuration -> same id. A degraded answer gets an id of its own,
+    so it is never served from the cache in place of the result that was asked for."""
+    parts = [article.sha256, engine, model or "", prompt or "", SCHEMA_VERSION, language or ""]
+    key = "\0".join([*parts, "degraded"] if degraded else parts)
     return "wb_" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
@@ -88,7 +98,7 @@ def assemble(
         degraded=degraded,
     )
     return Analysis(
-        id=analysis_id(article, provenance.engine, result.model, result.prompt, language),
+        id=analysis_id(article, provenance.engine, result.model, result.prompt, language, degraded=degraded),
         article=article_info(article),
         brief=brief,
         actors=actors,

@@ -57,7 +57,7 @@ def summarize(
     settings = get_settings()
 
     async def run() -> str:
-        pipeline = Pipeline.from_settings(settings)
+        pipeline = await Pipeline.from_settings(settings)
         try:
             article = article_from_text(text, title=title, max_chars=settings.max_article_chars)
             analysis = await pipeline.analyze(article, engine=engine, language=language)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from functools import lru_cache
 from typing import Literal
 
@@ -59,13 +61,71 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(default=2_000_000, gt=0, description="Largest request body accepted.")
     max_article_chars: int = Field(default=200_000, gt=0, description="Longest article text accepted.")
-    log_level: str = Field(default="INFO")
+    log_level: str = Field(default="INFO", description="Log level of the service.")
+    database_url: str = Field(
+        default="sqlite:///wirebrief.db",
+        description="Where results, jobs and deliveries are kept (SQLAlchemy URL; a file in the working directory).",
+    )
+
+    # --- delivery: signed webhooks and Slack ----------------------------------------------
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Standard Webhooks signing secret, `whsec_` + base64; webhooks are refused without it.",
+    )
+    webhook_timeout_s: float = Field(default=10, gt=0, description="Timeout of one delivery attempt.")
+    webhook_retry_schedule_s: list[float] = Field(
+        default_factory=lambda: [5, 300, 1800, 7200, 18000, 36000, 36000],
+        description="JSON list: waits before each retry (jittered); the first attempt is immediate.",
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, description="Verifies Slack slash-command requests; without it they are refused."
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000", description="Where users reach this service: links in Slack messages."
+    )
 
     @field_validator("openai_api_key", "openai_base_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         """`OPENAI_API_KEY=` (empty) means no key, as a shell user would expect."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret", "slack_signing_secret", mode="before")
+    @classmethod
+    def _blank_secret_is_unset(cls, value: object) -> object:
+        """An empty variable means no secret, not an empty one."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _whsec_form(cls, value: SecretStr | None) -> SecretStr | None:
+        """Fail at start-up, not at the first delivery, when the secret cannot sign."""
+        if value is None:
+            return None
+        secret = value.get_secret_value().strip()
+        hint = "WIREBRIEF_WEBHOOK_SECRET must be 'whsec_' followed by base64 (24 to 64 random bytes)"
+        if not secret.startswith("whsec_"):
+            raise ValueError(f"{hint}; it does not start with 'whsec_'")
+        try:
+            key = base64.b64decode(secret[len("whsec_") :] + "==", validate=True)
+        except binascii.Error:
+            raise ValueError(f"{hint}; the part after 'whsec_' is not base64") from None
+        if not key:
+            raise ValueError(f"{hint}; the key is empty")
+        return SecretStr(secret)
+
+    @field_validator("webhook_retry_schedule_s")
+    @classmethod
+    def _non_negative_waits(cls, value: list[float]) -> list[float]:
+        if any(wait < 0 for wait in value):
+            raise ValueError("WIREBRIEF_WEBHOOK_RETRY_SCHEDULE_S: every wait must be >= 0 seconds")
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        """Links are built as `{public_base_url}/v1/...`."""
+        return value.rstrip("/")
 
     @property
     def llm_configured(self) -> bool:

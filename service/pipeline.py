@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from schemas import Analysis, Warning
 from service.article import Article
-from service.assemble import assemble
+from service.assemble import analysis_id, assemble
 from service.config import Settings
 from service.engines.base import EngineResult
 from service.errors import DeadlineExceeded, EngineUnavailable, LlmFailed
@@ -21,35 +21,51 @@ from service.errors import DeadlineExceeded, EngineUnavailable, LlmFailed
 if TYPE_CHECKING:
     from service.engines.llm import LlmEngine
     from service.engines.rules import RulesEngine
+    from service.store import SqlStore
 
 log = logging.getLogger(__name__)
 
 EngineName = Literal["llm", "rules"]
+RULES_MODEL = "spacy/en_core_web_sm-3.8.0"
+RULES_VERSION = "rules@1"  # bump when the rules change what they find: cached results then miss
 
 
 class Pipeline:
-    def __init__(self, settings: Settings, *, llm: LlmEngine | None = None, rules: RulesEngine | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        llm: LlmEngine | None = None,
+        rules: RulesEngine | None = None,
+        store: SqlStore | None = None,
+    ) -> None:
         self.settings = settings
         self.llm = llm
         self.rules = rules
+        self.store = store
+        self.cache_hits = 0
         # spaCy is CPU-bound and not thread-safe: one worker keeps the event loop free.
         self._rules_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rules")
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Pipeline:
-        """Build the engines the settings call for; start-up work happens here, once."""
+    async def from_settings(cls, settings: Settings, *, with_store: bool = True) -> Pipeline:
+        """Build the engines and the store the settings call for; start-up work happens here, once."""
         from service.engines.rules import RulesEngine
+        from service.store import open_store
 
         llm = None
         if settings.engine != "rules" and (settings.llm_configured or settings.engine == "llm"):
             from service.engines.llm import LlmEngine
 
             llm = LlmEngine(settings)
-        return cls(settings, llm=llm, rules=RulesEngine())
+        store = await open_store(settings.database_url) if with_store else None
+        return cls(settings, llm=llm, rules=RulesEngine(), store=store)
 
     async def aclose(self) -> None:
         if self.llm is not None:
             await self.llm.aclose()
+        if self.store is not None:
+            await self.store.close()
         self._rules_worker.shutdown(wait=False)
 
     def choose_engine(self, requested: str | None) -> EngineName:
@@ -62,9 +78,29 @@ class Pipeline:
             return "llm"
         return "llm" if self.llm is not None else "rules"
 
-    async def analyze(self, article: Article, *, engine: str | None = None, language: str | None = None) -> Analysis:
-        started = time.perf_counter()
+    def expected_id(self, article: Article, choice: EngineName, language: str | None) -> str:
+        """The id the analysis will have: the key of the result cache."""
+        if choice == "llm" and self.llm is not None:
+            return analysis_id(article, "llm", self.llm.model, self.llm.prompt.identity, language)
+        return analysis_id(article, "rules", RULES_MODEL, RULES_VERSION, language)
+
+    async def analyze(
+        self, article: Article, *, engine: str | None = None, language: str | None = None, use_cache: bool = True
+    ) -> Analysis:
+        """The stored analysis when this article was analysed the same way before, else a new one."""
         choice = self.choose_engine(engine)
+        if self.store is not None and use_cache:
+            cached = await self.store.get_analysis(self.expected_id(article, choice, language))
+            if cached is not None:
+                self.cache_hits += 1
+                return cached
+        analysis = await self._analyze(article, choice, language)
+        if self.store is not None:
+            await self.store.put_analysis(analysis)
+        return analysis
+
+    async def _analyze(self, article: Article, choice: EngineName, language: str | None) -> Analysis:
+        started = time.perf_counter()
         warnings: list[Warning] = []
         degraded = False
         if choice == "llm":
@@ -103,7 +139,7 @@ class Pipeline:
             raise EngineUnavailable("the rules engine is not loaded")
         loop = asyncio.get_running_loop()
         draft = await loop.run_in_executor(self._rules_worker, self.rules.draft, article)
-        return EngineResult(draft=draft, engine="rules")
+        return EngineResult(draft=draft, engine="rules", model=RULES_MODEL, prompt=RULES_VERSION)
 
     def _cost(self, result: EngineResult) -> float | None:
         if result.engine != "llm" or result.model is None:

@@ -22,6 +22,7 @@ from service.engines.rules import RulesEngine
 from service.llm.fixtures import fixture_settings
 from service.llm.replay import Cassette, ReplayTransport
 from service.pipeline import Pipeline
+from service.store import SqlStore, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -46,30 +47,44 @@ def rules_engine() -> RulesEngine:
     return RulesEngine()
 
 
-ReplayFactory = Callable[..., Pipeline]
+class ReplayFactory:
+    """`replay("idlib", fallback=False)` -> a Pipeline whose LLM answers from that cassette."""
+
+    def __init__(self, rules_engine: RulesEngine) -> None:
+        self.rules_engine = rules_engine
+        self.transports: list[ReplayTransport] = []
+
+    def __call__(self, name: str, **overrides: Any) -> Pipeline:
+        transport = ReplayTransport(Cassette.load(FIXTURES / "exchanges" / f"{name}.json"))
+        self.transports.append(transport)
+        settings = fixture_settings(**overrides)
+        return Pipeline(settings, llm=LlmEngine(settings, transport=transport), rules=self.rules_engine)
+
+    def check(self) -> None:
+        """A request a cassette did not record fails the test with the re-record hint."""
+        for transport in self.transports:
+            transport.check_used_up()
 
 
 @pytest.fixture
 def replay(rules_engine: RulesEngine) -> Iterator[ReplayFactory]:
-    """`replay("idlib", fallback=False)` -> a Pipeline whose LLM answers from that cassette.
-
-    At teardown, a request the cassette did not record fails the test with the re-record hint.
-    """
-    transports: list[ReplayTransport] = []
-
-    def make(name: str, **overrides: Any) -> Pipeline:
-        transport = ReplayTransport(Cassette.load(FIXTURES / "exchanges" / f"{name}.json"))
-        transports.append(transport)
-        settings = fixture_settings(**overrides)
-        return Pipeline(settings, llm=LlmEngine(settings, transport=transport), rules=rules_engine)
-
-    yield make
-    for transport in transports:
-        transport.check_used_up()
+    factory = ReplayFactory(rules_engine)
+    yield factory
+    factory.check()
 
 
 @pytest.fixture
-async def api(replay: ReplayFactory, rules_engine: RulesEngine) -> AsyncIterator[Callable[..., httpx.AsyncClient]]:
+async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
+    """A fresh SQLite store in the test's own folder."""
+    opened = await open_store(f"sqlite:///{tmp_path / 'wirebrief.db'}")
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def api(
+    replay: ReplayFactory, rules_engine: RulesEngine, store: SqlStore
+) -> AsyncIterator[Callable[..., httpx.AsyncClient]]:
     """`api("idlib")` -> an HTTP client of the app, its LLM replaying that cassette;
     `api()` -> the app with no LLM configured (the rules engine)."""
     clients: list[httpx.AsyncClient] = []
@@ -80,6 +95,7 @@ async def api(replay: ReplayFactory, rules_engine: RulesEngine) -> AsyncIterator
         settings = fixture_settings(**overrides)
         if pipeline is None:
             pipeline = replay(cassette, **overrides) if cassette else Pipeline(settings, rules=rules_engine)
+            pipeline.store = store
         app = create_app(settings, pipeline=pipeline)
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://wirebrief.test")
         clients.append(client)

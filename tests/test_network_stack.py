@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 
@@ -12,8 +13,13 @@ from tests.conftest import Process, article_text, assert_grounded, standin_args
 SERVE = ["-m", "service.cli", "serve", "--port", "{port}"]
 
 
-def service_env(llm: Process | None) -> dict[str, str]:
-    env = {"OPENAI_API_KEY": "", "WIREBRIEF_RETRY_BASE_S": "0.05", "WIREBRIEF_ENGINE": "auto"}
+def service_env(llm: Process | None, database: Path) -> dict[str, str]:
+    env = {
+        "OPENAI_API_KEY": "",
+        "WIREBRIEF_RETRY_BASE_S": "0.05",
+        "WIREBRIEF_ENGINE": "auto",
+        "WIREBRIEF_DATABASE_URL": f"sqlite:///{database}",
+    }
     if llm is not None:
         env["OPENAI_BASE_URL"] = llm.url + "/v1"
     else:
@@ -22,10 +28,10 @@ def service_env(llm: Process | None) -> dict[str, str]:
 
 
 def test_service_process_against_a_real_openai_compatible_server_with_a_retry(
-    processes: Callable[..., Process],
+    processes: Callable[..., Process], tmp_path: Path
 ) -> None:
     llm = processes(standin_args("--fail-first", "1"), "/stats")
-    service = processes(SERVE, "/healthz", env=service_env(llm))
+    service = processes(SERVE, "/healthz", env=service_env(llm, tmp_path / "wb.db"))
 
     response = httpx.post(service.url + "/v1/briefs", json={"text": article_text("idlib")}, timeout=30)
 
@@ -38,8 +44,10 @@ def test_service_process_against_a_real_openai_compatible_server_with_a_retry(
     assert httpx.get(llm.url + "/stats").json()["calls"] == 2
 
 
-def test_service_process_without_any_llm_answers_with_the_rules_engine(processes: Callable[..., Process]) -> None:
-    service = processes(SERVE, "/healthz", env=service_env(None))
+def test_service_process_without_any_llm_answers_with_the_rules_engine(
+    processes: Callable[..., Process], tmp_path: Path
+) -> None:
+    service = processes(SERVE, "/healthz", env=service_env(None, tmp_path / "wb.db"))
 
     response = httpx.post(
         service.url + "/v1/briefs?format=json",

@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = pipeline is None
-        app.state.pipeline = pipeline or Pipeline.from_settings(settings)
+        app.state.pipeline = pipeline or await Pipeline.from_settings(settings)
         try:
             yield
         finally:

@@ -115,12 +115,14 @@ class ReplayTransport(httpx2.AsyncBaseTransport):
         self.cassette = cassette
         self._unused = list(cassette.interactions)
         self.errors: list[StaleExchangeError] = []
+        self.served = 0
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         fingerprint = request_fingerprint(request)
         for index, interaction in enumerate(self._unused):
             if interaction.fingerprint == fingerprint:
                 del self._unused[index]
+                self.served += 1
                 return interaction.to_response(request)
         error = self._stale_error(request)
         self.errors.append(error)

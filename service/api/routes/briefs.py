@@ -80,6 +80,25 @@ async def create_brief(
     return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt])
 
 
+@router.get(
+    "/briefs/{analysis_id}",
+    response_model=Analysis,
+    summary="A stored analysis",
+    responses={200: {"content": {"text/markdown": {}, "text/csv": {}}}, 404: _problem, 406: _problem},
+)
+async def get_brief(
+    analysis_id: str,
+    pipeline: Annotated[Pipeline, Depends(get_pipeline)],
+    format: Annotated[Literal["json", "markdown", "csv"] | None, Query(description="Response format")] = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Response:
+    fmt = choose_format(format, accept)
+    analysis = await pipeline.store.get_analysis(analysis_id) if pipeline.store is not None else None
+    if analysis is None:
+        raise HTTPException(404, f"no analysis with id {analysis_id!r}")
+    return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt])
+
+
 def _parse(body: bytes, content_type: str | None) -> BriefRequest:
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if media == "application/json" or media.endswith("+json"):

@@ -1,0 +1,240 @@
+"""Quality benchmark over the development corpus and the seed (prints figures; never fails).
+
+For each article and overall: actor recall, alias fragmentation, commitment recall/precision
+(evidence spans overlap and kinds compatible; plus a kind-exact figure) and key-fact coverage
+of the brief. Scoring works on plain data (`Output`), so any engine can be scored: add it to
+`ENGINES`. Reads `../shared` in place (`WIREBRIEF_SHARED` overrides); nothing is copied.
+
+    .venv/bin/python bench/eval.py [--engine rules] [--verbose]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import inspect
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from schemas.draft import Draft
+from service.article import Article
+
+COMPATIBLE: dict[str, set[str]] = {
+    "agreement": {"agreement", "promise", "plan"},
+    "promise": {"agreement", "promise", "plan"},
+    "plan": {"agreement", "promise", "plan"},
+    "demand": {"demand"},
+    "refusal": {"refusal", "denial"},
+    "denial": {"refusal", "denial"},
+    "threat": {"threat"},
+    "other": set(),
+}
+
+
+# -- plain data that any engine's result can be turned into ------------------------------
+@dataclass
+class ActorOut:
+    name: str
+    aliases: list[str]
+
+    @property
+    def forms(self) -> set[str]:
+        return {f.strip().lower() for f in [self.name, *self.aliases] if f.strip()}
+
+
+@dataclass
+class CommitmentOut:
+    quote: str
+    kind: str
+    start: int = -1
+    end: int = -1
+
+
+@dataclass
+class Output:
+    actors: list[ActorOut]
+    commitments: list[CommitmentOut]
+    brief_text: str
+
+
+@dataclass
+class Scores:
+    gold_actors: int = 0
+    actors_found: int = 0
+    extra_matches: int = 0
+    gold_commitments: int = 0
+    recalled: int = 0
+    recalled_exact: int = 0
+    produced: int = 0
+    precise: int = 0
+    precise_exact: int = 0
+    facts: int = 0
+    facts_covered: int = 0
+    missed_facts: list[str] = field(default_factory=list)
+
+    def add(self, other: Scores) -> None:
+        for name in self.__dataclass_fields__:
+            if name != "missed_facts":
+                setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _locate(text: str, quote: str, start: int, end: int) -> tuple[int, int] | None:
+    if 0 <= start < end and text[start:end] == quote:
+        return start, end
+    at = text.find(quote)
+    return (at, at + len(quote)) if at >= 0 and quote else None
+
+
+def score(text: str, gold: dict[str, Any], out: Output) -> Scores:
+    """Compare one engine output with one gold record."""
+    s = Scores()
+    for actor in gold.get("actors", []):
+        forms = {f.strip().lower() for f in [actor["name"], *actor.get("aliases", [])] if f.strip()}
+        matches = [a for a in out.actors if a.forms & forms]
+        s.gold_actors += 1
+        if matches:
+            s.actors_found += 1
+            s.extra_matches += len(matches) - 1
+
+    produced = [(c, _locate(text, c.quote, c.start, c.end)) for c in out.commitments]
+    gold_items = [(g, _locate(text, g["evidence"], -1, -1)) for g in gold.get("commitments", [])]
+
+    def overlap(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+        return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
+
+    s.gold_commitments = len(gold_items)
+    for g, gspan in gold_items:
+        hits = [c for c, cspan in produced if overlap(gspan, cspan)]
+        s.recalled += any(c.kind in COMPATIBLE.get(g["kind"], set()) for c in hits)
+        s.recalled_exact += any(c.kind == g["kind"] for c in hits)
+    s.produced = len(produced)
+    for item, cspan in produced:
+        gold_hits = [g for g, gspan in gold_items if overlap(gspan, cspan)]
+        s.precise += any(item.kind in COMPATIBLE.get(g["kind"], set()) for g in gold_hits)
+        s.precise_exact += any(item.kind == g["kind"] for g in gold_hits)
+
+    brief = out.brief_text.lower()
+    for fact in gold.get("key_facts", []):
+        s.facts += 1
+        if all(any(k.lower() in brief for k in group) for group in fact["must_mention"]):
+            s.facts_covered += 1
+        else:
+            s.missed_facts.append(fact["fact"])
+    return s
+
+
+# -- engines ------------------------------------------------------------------------------
+def from_draft(draft: Draft) -> Output:
+    """Turn an engine `Draft` into plain data."""
+    return Output(
+        actors=[ActorOut(a.name, list(a.aliases)) for a in draft.actors],
+        commitments=[CommitmentOut(c.quote, c.kind) for c in draft.commitments],
+        brief_text="\n".join([draft.brief.headline, draft.brief.summary, *draft.brief.key_points]),
+    )
+
+
+def _rules() -> Callable[[Article], Output]:
+    from service.engines.rules import RulesEngine
+
+    engine = RulesEngine()
+    return lambda article: from_draft(engine.draft(article))
+
+
+def _module_engine(path: str, cls: str) -> Callable[[], Callable[[Article], Output]]:
+    """An engine class elsewhere in the service whose `draft` may be sync or async."""
+
+    def factory() -> Callable[[Article], Output]:
+        engine = getattr(importlib.import_module(path), cls)()
+
+        def run(article: Article) -> Output:
+            result = engine.draft(article)
+            if inspect.isawaitable(result):
+                result = asyncio.run(result)  # type: ignore[arg-type]
+            return from_draft(result)
+
+        return run
+
+    return factory
+
+
+ENGINES: dict[str, Callable[[], Callable[[Article], Output]]] = {
+    "rules": _rules,
+    "llm": _module_engine("service.engines.llm", "LLMEngine"),
+}
+
+
+def shared_dir() -> Path:
+    """The shared data folder: `WIREBRIEF_SHARED`, else `../shared` beside the repository."""
+    override = os.environ.get("WIREBRIEF_SHARED")
+    return Path(override) if override else Path(__file__).resolve().parents[2] / "shared"
+
+
+def cases(shared: Path) -> list[tuple[str, Path, Path]]:
+    """(name, article, gold) pairs: the seed first, then the corpus."""
+    found = [("seed", shared / "seed" / "idlib.txt", shared / "seed" / "idlib.gold.json")]
+    for article in sorted((shared / "corpus" / "articles").glob("*.txt")):
+        gold = shared / "corpus" / "gold" / f"{article.stem}.json"
+        if gold.exists():
+            found.append((article.stem, article, gold))
+    return [c for c in found if c[1].exists() and c[2].exists()]
+
+
+def _ratio(a: int, b: int) -> str:
+    return f"{a / b:.2f}" if b else "  - "
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", default="rules", choices=sorted(ENGINES))
+    parser.add_argument("--verbose", action="store_true", help="print missed key facts")
+    args = parser.parse_args()
+    run = ENGINES[args.engine]()
+    total = Scores()
+    columns = ("actR", "frag", "comR", "comP", "exR", "exP")
+    header = f"{'article':<8}" + "".join(f"{c:>6}" for c in columns) + f"{'facts':>7}{'n/gold':>8}{'ms':>7}"
+    print(header)
+    for name, article_path, gold_path in cases(shared_dir()):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        text = article_path.read_text(encoding="utf-8")
+        article = Article.from_text(text, published=gold.get("published"))
+        started = time.perf_counter()
+        out = run(article)
+        ms = (time.perf_counter() - started) * 1000
+        s = score(article.text, gold, out)
+        total.add(s)
+        print(
+            f"{name:<8}{_ratio(s.actors_found, s.gold_actors):>6}{s.extra_matches / max(s.actors_found, 1):>6.2f}"
+            f"{_ratio(s.recalled, s.gold_commitments):>6}{_ratio(s.precise, s.produced):>6}"
+            f"{_ratio(s.recalled_exact, s.gold_commitments):>6}{_ratio(s.precise_exact, s.produced):>6}"
+            f"{_ratio(s.facts_covered, s.facts):>7}{f'{s.produced}/{s.gold_commitments}':>8}{ms:>7.0f}"
+        )
+        if args.verbose:
+            for fact in s.missed_facts:
+                print(f"          missed fact: {fact}")
+    print("-" * len(header))
+    print(
+        f"{'ALL':<8}{_ratio(total.actors_found, total.gold_actors):>6}"
+        f"{total.extra_matches / max(total.actors_found, 1):>6.2f}"
+        f"{_ratio(total.recalled, total.gold_commitments):>6}{_ratio(total.precise, total.produced):>6}"
+        f"{_ratio(total.recalled_exact, total.gold_commitments):>6}{_ratio(total.precise_exact, total.produced):>6}"
+        f"{_ratio(total.facts_covered, total.facts):>7}{f'{total.produced}/{total.gold_commitments}':>8}"
+    )
+    print(
+        "\nactR: gold actors found (a produced name/alias equals a gold alias, case-insensitive); frag: extra\n"
+        "produced actors per gold actor found; comR/comP: commitment recall/precision (evidence overlaps,\n"
+        "plan/promise/agreement inter-compatible); exR/exP: same with exact kinds; facts: key facts covered\n"
+        "by headline+summary+key points."
+    )
+
+
+if __name__ == "__main__":
+    main()

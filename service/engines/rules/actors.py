@@ -1,0 +1,507 @@
+"""Actors: named entities and agent noun phrases, merged across their surface forms.
+
+Why: a commitment needs a stable "who". NER finds names; this module merges the forms one
+actor takes ("Erdoğan" / "President Recep Tayyip Erdoğan"; "Russia" / "Russian" / "Moscow"),
+reads titles off the text, and lets the commitment detector map any subject token to actors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from schemas.analysis import ActorKind
+from service.engines.rules import countries, lexicon
+from service.engines.rules.nlp import subtree_range
+
+_LOCATIVE_PREPS = frozenset(
+    {
+        "in",
+        "at",
+        "near",
+        "to",
+        "from",
+        "into",
+        "outside",
+        "inside",
+        "across",
+        "around",
+        "via",
+        "toward",
+        "towards",
+        "through",
+    }
+)
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent", "csubj"})
+_DETS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+
+
+@dataclass
+class ActorRecord:
+    """One actor being built: its forms, where it is mentioned, and how central it is."""
+
+    key: str
+    name: str
+    kind: ActorKind
+    title: str | None = None
+    affiliation: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+    created: bool = False
+    commitments: int = 0
+    in_headline: bool = False
+    in_lead: bool = False
+
+    def add_alias(self, text: str) -> None:
+        """Remember a surface form (exact text) once."""
+        text = text.strip()
+        if text and text not in self.aliases:
+            self.aliases.append(text)
+
+    @property
+    def title_words(self) -> frozenset[str]:
+        """Lowercased title words without demonyms: what a nominal ('the foreign minister') must match."""
+        if not self.title:
+            return frozenset()
+        words = {w.lower() for w in re.findall(r"[\w.-]+", self.title)}
+        return frozenset(w for w in words if countries.lookup(w.capitalize()) is None and w not in _DETS)
+
+
+def _norm(text: str) -> str:
+    text = re.sub(r"\s+", " ", text.strip())
+    text = re.sub(r"^(?:the|The|THE)\s+", "", text)
+    text = re.sub(r"(?:'s|’s|'|’)$", "", text)
+    return text.strip()
+
+
+def _name_part(ent: Span) -> Span:
+    """The entity without leading title words (spaCy sometimes tags 'President Bush')."""
+    start = ent.start
+    while start < ent.end - 1 and ent.doc[start].lower_ in lexicon.TITLE_WORDS:
+        start += 1
+    end = ent.end
+    while end > start + 1 and ent.doc[end - 1].text in {"'s", "’s", "'", "’"}:
+        end -= 1
+    return ent.doc[start:end]
+
+
+class ActorIndex:
+    """All actors of one document, and the map from tokens to the actor they mention."""
+
+    def __init__(self, doc: Doc, headline_end: int, lead_end: int) -> None:
+        self.doc = doc
+        self.headline_end = headline_end
+        self.lead_end = lead_end
+        self.records: dict[str, ActorRecord] = {}
+        self.token_actor: dict[int, str] = {}
+        self._person_words: dict[str, list[str]] = {}
+
+    # -- building -------------------------------------------------------------------------
+    def _record(self, key: str, name: str, kind: ActorKind) -> ActorRecord:
+        record = self.records.get(key)
+        if record is None:
+            record = ActorRecord(key=key, name=name, kind=kind)
+            self.records[key] = record
+        return record
+
+    def _mention(self, record: ActorRecord, span: Span, alias_span: Span | None = None, *, count: bool = True) -> None:
+        """Record a mention: the tokens now point at the actor; the surface form is an alias."""
+        for token in span:
+            self.token_actor.setdefault(token.i, record.key)
+        if count:
+            record.positions.append(span.root.i)
+        start_char = span.start_char
+        if start_char < self.headline_end:
+            record.in_headline = True
+        if start_char < self.lead_end:
+            record.in_lead = True
+        record.add_alias((alias_span or span).text)
+
+    def build(self) -> ActorIndex:
+        """Walk the entities once; persons first by length so short forms merge into full names."""
+        ents = list(self.doc.ents)
+        persons = [e for e in ents if e.label_ == "PERSON"]
+        persons.sort(key=lambda e: (-len(_name_part(e).text.split()), e.start))
+        for ent in persons:
+            self._add_person(ent)
+        for ent in ents:
+            if ent.label_ != "PERSON" and self._known_people(ent):
+                continue
+            if ent.label_ in {"GPE", "NORP", "LOC"}:
+                self._add_place_or_people(ent)
+            elif ent.label_ == "ORG":
+                self._add_org(ent)
+        self._add_state_forms()
+        self._add_nominal_aliases()
+        return self
+
+    def _known_people(self, ent: Span) -> bool:
+        """NER calls 'Lavrov' an ORG or 'Vershenin and Önal' one name: map them to known people."""
+        parts = [p for p in re.split(r"\s+and\s+|\s*,\s*", _norm(ent.text)) if p]
+        keys = [self._match_person(p.split()) for p in parts]
+        if not parts or any(k is None for k in keys):
+            return False
+        for key in keys:
+            if key is not None:
+                self.records[key].positions.append(ent.root.i)
+                for token in ent:
+                    if token.text in self.records[key].name.split():
+                        self.token_actor.setdefault(token.i, key)
+                if len(parts) == 1:
+                    self.records[key].add_alias(_norm(ent.text))
+        return True
+
+    def _add_person(self, ent: Span) -> None:
+        name = _name_part(ent)
+        if " and " in name.text and self._known_people(ent):
+            return
+        words = [w for w in name.text.split() if w not in {"'s", "’s"}]
+        if not words or any(ch.isdigit() for ch in name.text):
+            return
+        # "Erdoğan-Putin phone call": a hyphenated pair of known people
+        parts = re.split(r"\s*[-–]\s*", name.text)
+        if len(parts) == 2 and all(self._match_person([p]) for p in parts):
+            for part in parts:
+                key = self._match_person([part])
+                if key:
+                    self.records[key].positions.append(ent.start)
+                    for token in name:
+                        self.token_actor.setdefault(token.i, key)
+            return
+        state = countries.lookup(name.text)
+        if state is not None:  # NER mistakes a state for a person
+            self._add_state(state, ent)
+            return
+        key = self._match_person(words)
+        if key is None:
+            key = "person:" + " ".join(words)
+            self._person_words[key] = words
+            self._record(key, " ".join(words), "person")
+        record = self.records[key]
+        title_span = self._title_before(name)
+        self._mention(record, name)
+        if title_span is not None:
+            alias = self.doc[title_span.start : name.end]
+            self._mention(record, alias, alias, count=False)
+            if record.title is None:
+                record.title = title_span.text
+                record.affiliation = record.affiliation or self._affiliation_in(title_span)
+        if record.title is None:
+            record.title = self._appositive_title(name)
+            if record.title and any(w.lower() in lexicon.TITLE_HEADS for w in record.title.split()):
+                record.add_alias(record.title)  # "the UN Emergency Relief Coordinator" names him too
+
+    def _match_person(self, words: list[str]) -> str | None:
+        """The known person whose name contains these words (surname or full run)."""
+        best: str | None = None
+        for key, full in self._person_words.items():
+            n = len(words)
+            if any(full[i : i + n] == words for i in range(len(full) - n + 1)) or (n == 1 and words[0] == full[-1]):
+                best = key
+        return best
+
+    def _title_before(self, name: Span) -> Span | None:
+        """Title words right before a name, e.g. 'Russian President' or 'deputy Foreign Minister'."""
+        doc = name.doc
+        i = name.start - 1
+        start = name.start
+        while i >= 0 and i >= name.start - 8:
+            token = doc[i]
+            if token.is_space or (token.is_punct and token.text not in {".", "-"}):
+                break
+            lower = token.lower_
+            if lower in lexicon.TITLE_WORDS or (
+                token.is_title
+                and token.head.i >= name.start
+                and token.head.i < name.end
+                and token.dep_ == "compound"
+                and token.ent_type_ not in {"PERSON", "ORG"}
+            ):
+                start = i
+                i -= 1
+                continue
+            if countries.lookup(token.text) is not None and start < name.start:
+                start = i
+            break
+        while start < name.start and doc[start].lower_ in {"and", "of", "the"}:
+            start += 1
+        if start == name.start:
+            return None
+        span = doc[start : name.start]
+        words = {t.lower_ for t in span}
+        if not words & lexicon.TITLE_HEADS or words <= lexicon.HONORIFICS:
+            return None
+        return span
+
+    def _appositive_title(self, name: Span) -> str | None:
+        """'Fahrettin Altun, presidential communication director': the apposition is the title."""
+        head = name.root
+        for child in head.children:
+            if child.dep_ == "appos" and child.pos_ == "NOUN" and child.ent_type_ != "PERSON":
+                left, right = subtree_range(child, [c for c in child.children if c.dep_ in {"relcl", "acl", "punct"}])
+                span = name.doc[left : right + 1]
+                while len(span) and span[0].lower_ in _DETS:
+                    span = span[1:]
+                if 0 < len(span) <= 8:
+                    return span.text
+        return None
+
+    def _affiliation_in(self, span: Span) -> str | None:
+        for token in span:
+            state = countries.lookup(token.text)
+            if state is not None:
+                return state.name
+        return None
+
+    def _add_state(self, state: countries.State, span: Span) -> None:
+        record = self._record("state:" + state.name, state.name, "state")
+        self._mention(record, span)
+
+    def _is_locative(self, ent: Span) -> bool:
+        """'in Ankara' names a place; 'Moscow said' or 'Moscow's expectation' names the state."""
+        root = ent.root
+        if root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE_PREPS:
+            return True
+        sentence = ent.sent
+        words = [t for t in sentence if not t.is_space and not t.is_punct]
+        return len(words) == len(ent)  # a dateline line
+
+    def _add_place_or_people(self, ent: Span) -> None:
+        text = ent.text
+        state = countries.lookup(text)
+        if state is not None:
+            if text.strip() in state.capitals and self._is_locative(ent):
+                return
+            if text.isupper() and len(text) > 3 and state.name.upper() != text:
+                return  # datelines in capitals
+            self._add_state(state, ent)
+            return
+        root = ent.root
+        if ent.label_ == "NORP":
+            # "Palestinians", "Kurds": a people acting as a group, when it acts
+            if root.tag_ in {"NNPS", "NNS"} and root.dep_ in _SUBJECT_DEPS:
+                record = self._record("group:" + _norm(text), _norm(text), "group")
+                self._mention(record, ent)
+            return
+        if root.dep_ in _SUBJECT_DEPS and ent.label_ == "GPE":
+            record = self._record("gpe:" + _norm(text), _norm(text), "state")
+            self._mention(record, ent)
+
+    def _add_org(self, ent: Span) -> None:
+        text = _norm(ent.text)
+        if not text or ent.doc[ent.end - 1].lower_ in lexicon.NON_ACTOR_HEADS:
+            return
+        state = countries.lookup(text)
+        if state is not None:
+            self._add_state(state, ent)
+            return
+        lower = text.lower()
+        kind: ActorKind = "organization"
+        if lower in lexicon.IGO_NAMES:
+            kind = "igo"
+        elif set(lower.split()) & lexicon.ARMED_WORDS or lower in lexicon.ARMED_WORDS:
+            kind = "armed_group"
+        elif ent.root.lemma_.lower() in {"government", "regime"}:
+            kind = "state"
+        key = self._org_key(text)
+        record = self._record(key, text, kind)
+        span = ent
+        if span[0].lower_ == "the":
+            span = span[1:]
+        while len(span) > 1 and span[-1].text in {"'s", "’s"}:
+            span = span[:-1]
+        self._mention(record, span)
+        if record.affiliation is None:
+            record.affiliation = self._affiliation_in(ent)
+        # "Asia-Pacific Economic Cooperation (APEC)": the acronym is an alias
+        doc = ent.doc
+        if ent.end + 2 < len(doc) and doc[ent.end].text == "(" and doc[ent.end + 2].text == ")":
+            acronym = doc[ent.end + 1]
+            if acronym.text.isupper() and 2 <= len(acronym.text) <= 8:
+                self._mention(record, doc[ent.end + 1 : ent.end + 2])
+
+    def _org_key(self, text: str) -> str:
+        """Organisations merge by name, and an acronym merges with the name it abbreviates."""
+        key = "org:" + text.lower()
+        if key in self.records:
+            return key
+        for existing in self.records.values():
+            if not existing.key.startswith("org:"):
+                continue
+            if text in existing.aliases:
+                return existing.key
+            initials = "".join(w[0] for w in existing.name.split() if w[0].isupper())
+            if text.isupper() and text.replace(".", "") == initials:
+                return existing.key
+        return key
+
+    def _add_state_forms(self) -> None:
+        """Demonyms and names of a state found anywhere in the text become its aliases."""
+        text = self.doc.text
+        for record in self.records.values():
+            if not record.key.startswith("state:"):
+                continue
+            state = countries.lookup(record.name)
+            if state is None:
+                continue
+            for form in (state.name, *state.demonyms, *state.others):
+                if form not in record.aliases and re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
+                    record.add_alias(form)
+
+    def _add_nominal_aliases(self) -> None:
+        """'The Russian foreign minister' names the one person whose title is 'Foreign Minister'."""
+        people = [r for r in self.records.values() if r.kind == "person" and r.title_words]
+        if not people:
+            return
+        for chunk in self.doc.noun_chunks:
+            if chunk[0].lower_ != "the" or chunk.root.lower_ not in lexicon.TITLE_HEADS:
+                continue
+            if any(t.ent_type_ == "PERSON" for t in chunk):
+                continue
+            words = {t.lower_ for t in chunk[1:] if countries.lookup(t.text) is None}
+            matches = [p for p in people if p.title_words == words]
+            if len(matches) != 1:
+                continue
+            person = matches[0]
+            demonym = [t for t in chunk[1:] if countries.lookup(t.text) is not None]
+            if (
+                demonym
+                and person.affiliation
+                and countries.lookup(demonym[0].text) != countries.lookup(person.affiliation)
+            ):
+                continue
+            self._mention(person, chunk)
+
+    # -- resolving ------------------------------------------------------------------------
+    def actor_at(self, token: Token) -> str | None:
+        """The actor a token is part of a mention of."""
+        return self.token_actor.get(token.i)
+
+    def resolve(self, token: Token, *, create: bool = True) -> list[str]:
+        """Actors a noun phrase headed by `token` stands for, its coordinated heads included."""
+        heads = [token, *[t for t in token.conjuncts if t.i > token.i]]
+        keys: list[str] = []
+        for head in heads:
+            for key in self._resolve_head(head, create=create):
+                if key not in keys:
+                    keys.append(key)
+        return keys
+
+    def _resolve_head(self, head: Token, *, create: bool) -> list[str]:
+        direct = self.actor_at(head)
+        if direct is not None:
+            return [direct]
+        lemma = head.lemma_.lower()
+        modifiers = [
+            t
+            for t in head.subtree
+            if t.i < head.i and t.dep_ in {"compound", "amod", "poss", "nmod", "conj", "npadvmod"}
+        ]
+        for child in head.children:  # "Opposition groups in Zimbabwe", "King Hassan of Morocco"
+            if child.dep_ == "prep" and child.lower_ in {"of", "in", "from"}:
+                modifiers.extend(t for t in child.subtree if t.dep_ in {"pobj", "compound", "conj"})
+        modifier_keys: list[str] = []
+        for token in modifiers:
+            key = self.actor_at(token)
+            if key is not None and key not in modifier_keys:
+                modifier_keys.append(key)
+        if lemma in lexicon.REPRESENTATIVE_NOUNS:
+            if modifier_keys:
+                return modifier_keys
+            for child in head.children:  # "Leaders of the opposition coalition"
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            return self.resolve(pobj, create=create)
+            return []
+        organisations = [k for k in modifier_keys if not k.startswith(("state:", "person:", "gpe:"))]
+        if lemma in lexicon.AGENT_NOUNS and organisations and self.records[organisations[0]].kind != "state":
+            return organisations[:1]  # "the APEC forum", "the Hamas movement"
+        if lemma in {"government", "regime"} and len(modifier_keys) == 1 and modifier_keys[0].startswith("state:"):
+            record = self.records[modifier_keys[0]]
+            span = self._np_span(head)
+            if span is not None:
+                self._mention(record, span)
+            return modifier_keys
+        if not create:
+            return []
+        if lemma in lexicon.AGENT_NOUNS or (
+            head.pos_ == "PROPN"
+            and head.ent_type_
+            not in {
+                "DATE",
+                "TIME",
+                "MONEY",
+                "CARDINAL",
+                "PERCENT",
+                "LOC",
+                "FAC",
+                "EVENT",
+                "LAW",
+                "WORK_OF_ART",
+                "PRODUCT",
+            }
+        ):
+            span = self._np_span(head)
+            if span is None or (head.pos_ != "PROPN" and not modifier_keys and len(span) == 1):
+                return []
+            kind: ActorKind = lexicon.AGENT_NOUNS.get(lemma, "other")  # type: ignore[assignment]
+            text = _norm(span.text)
+            key = "np:" + text.lower()
+            record = self._record(key, text, kind)
+            record.created = True
+            if modifier_keys and record.affiliation is None:
+                record.affiliation = self.records[modifier_keys[0]].name
+            self._mention(record, span)
+            return [key]
+        return []
+
+    def _np_span(self, head: Token) -> Span | None:
+        """The noun phrase of a head without determiners, clauses or appositions."""
+        skip = [
+            c
+            for c in head.children
+            if c.dep_ in {"relcl", "acl", "appos", "punct", "cc", "conj", "advmod", "det", "predet"}
+        ]
+        skip += [c for c in head.children if c.dep_ == "prep" and c.lower_ not in {"of", "in", "from"}]
+        left, right = subtree_range(head, skip)
+        doc = head.doc
+        while left < head.i and (doc[left].lower_ in _DETS or doc[left].is_punct):
+            left += 1
+        if right - left + 1 > 10:
+            left = max(left, head.i - 5)
+            right = head.i
+        return doc[left : right + 1] if right >= left else None
+
+    def recent(self, before: int, *, person: bool | None, window: int = 400, subject: bool = False) -> str | None:
+        """The actor mentioned last before token `before` (a person, or not, or either);
+        with `subject`, only mentions that were the subject of their clause count."""
+        best: tuple[int, str] | None = None
+        for record in self.records.values():
+            if person is True and record.kind != "person":
+                continue
+            if person is False and record.kind == "person":
+                continue
+            for position in record.positions:
+                if subject and self.doc[position].dep_ not in {"nsubj", "nsubjpass"}:
+                    continue
+                if before - window <= position < before and (best is None or position > best[0]):
+                    best = (position, record.key)
+        return best[1] if best else None
+
+    def recent_pair(self, before: int, kind: str, title: str | None = None) -> list[str]:
+        """The last two distinct actors of a kind before a token ('the two leaders'); with a
+        title word ('the two presidents'), only people whose title has it."""
+        seen: list[tuple[int, str]] = []
+        for record in self.records.values():
+            if (kind == "person") != (record.kind == "person"):
+                continue
+            if title and title not in record.title_words:
+                continue
+            positions = [p for p in record.positions if p < before]
+            if positions:
+                seen.append((max(positions), record.key))
+        seen.sort(reverse=True)
+        return [key for _, key in seen[:2]] if len(seen) >= 2 else []

@@ -1,0 +1,158 @@
+"""The extractive brief: headline, 2-5 whole sentences of summary, 3-5 key points.
+
+Why extractive: a rules engine cannot paraphrase faithfully, so it only copies. Every sentence
+it returns is a slice of the article text; choice favours the lead, the main actors and the
+sentences that carry commitments.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from schemas.draft import DraftBrief
+from service.engines.rules.layout import Layout
+from service.engines.rules.nlp import trim
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One candidate sentence: its exact offsets and what it mentions."""
+
+    start: int
+    end: int
+    order: int
+    words: int
+    actors: frozenset[str]
+    commitments: int
+
+
+def sentences(doc: Doc, layout: Layout) -> list[tuple[int, int]]:
+    """Body sentences (exact character ranges), headline and datelines left out."""
+    spans: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        bounds = _bounds(doc, sent.start, sent.end)
+        if bounds is None:
+            continue
+        start, end = bounds
+        if layout.headline and start < layout.headline[1]:
+            continue
+        if any(s <= start and end <= e for s, e in layout.skip):
+            continue
+        spans.append((start, end))
+    return spans
+
+
+def _bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """A sentence's range without edge spaces, keeping its closing punctuation and quotes."""
+    tokens = [t for t in doc[start:end] if not t.is_space]
+    if not tokens:
+        return None
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _complete(text: str) -> bool:
+    return bool(re.search(r"[.!?][\"'”’)\]]*$", text)) and not text[:1].islower()
+
+
+def build(
+    text: str,
+    doc: Doc,
+    layout: Layout,
+    *,
+    title: str | None,
+    actor_positions: dict[str, list[int]],
+    major: set[str],
+    commitment_spans: list[tuple[int, int]],
+) -> DraftBrief:
+    """Choose the headline, summary and key points, all copied from the text."""
+    spans = sentences(doc, layout)
+    candidates: list[Sentence] = []
+    for order, (start, end) in enumerate(spans):
+        seen = frozenset(
+            key for key, positions in actor_positions.items() if any(start <= doc[p].idx < end for p in positions)
+        )
+        count = sum(1 for s, e in commitment_spans if start <= s < end)
+        candidates.append(Sentence(start, end, order, len(text[start:end].split()), seen, count))
+
+    headline = _headline(text, layout, title, spans)
+    total_words = sum(c.words for c in candidates)
+    size = 2 if total_words < 120 else 3 if total_words < 600 else 4
+    chosen: list[Sentence] = []
+    covered: set[str] = set()
+    pool = [c for c in candidates if 6 <= c.words <= 70 and _complete(text[c.start : c.end])] or candidates
+    while pool and len(chosen) < size:
+        best = max(pool, key=lambda c: _score(c, covered, major))
+        chosen.append(best)
+        covered |= best.actors
+        pool = [c for c in pool if c is not best]
+    chosen.sort(key=lambda c: c.order)
+    summary = " ".join(text[c.start : c.end] for c in chosen)
+
+    points: list[str] = []
+    used = {(c.start, c.end) for c in chosen}
+    for start, end in sorted(commitment_spans):
+        clause = text[start:end]
+        inside_summary = any(s <= start and end <= e for s, e in used)
+        if len(points) < 2 and len(clause.split()) >= 5 and not inside_summary and clause not in points:
+            points.append(clause)
+    rest = sorted((c for c in candidates if (c.start, c.end) not in used), key=lambda c: -_score(c, covered, major))
+    for cand in rest:
+        if len(points) >= 5:
+            break
+        sentence = text[cand.start : cand.end]
+        if cand.words >= 6 and not any(p in sentence or sentence in p for p in points):
+            points.append(sentence)
+    if len(points) < 3:  # a short article: points may repeat summary sentences
+        for c in chosen:
+            sentence = text[c.start : c.end]
+            if sentence not in points:
+                points.append(sentence)
+    return DraftBrief(headline=headline, summary=summary, key_points=points[:5])
+
+
+def _score(c: Sentence, covered: set[str], major: set[str]) -> float:
+    position = 3.0 / (1 + c.order)
+    new_major = len((c.actors & major) - covered)
+    length = 0.0 if 10 <= c.words <= 45 else -0.5
+    return position + 1.2 * new_major + 0.3 * len(c.actors) + 0.8 * min(c.commitments, 2) + length
+
+
+def _headline(text: str, layout: Layout, title: str | None, spans: list[tuple[int, int]]) -> str:
+    if title and title.strip():
+        return title.strip()
+    if layout.headline:
+        return text[layout.headline[0] : layout.headline[1]]
+    if spans:
+        first = text[spans[0][0] : spans[0][1]]
+        words = first.split()
+        return first if len(words) <= 20 else " ".join(words[:20]) + " …"
+    return text.strip()[:120]
+
+
+def plain(text: str, title: str | None) -> DraftBrief:
+    """A brief without a parse (non-English text): headline and the first sentences as they are."""
+    from service.engines.rules.layout import analyse
+
+    layout = analyse(text)
+    body_start = layout.headline_end
+    parts = [m for m in re.finditer(r"[^.!?\n]+[.!?]+[\"”’]*", text[body_start:])]
+    found: list[str] = []
+    for match in parts:
+        bounds = (body_start + match.start(), body_start + match.end())
+        sentence = text[bounds[0] : bounds[1]].strip()
+        if len(sentence.split()) >= 4:
+            found.append(sentence)
+        if len(found) >= 5:
+            break
+    headline = title or (
+        text[layout.headline[0] : layout.headline[1]]
+        if layout.headline
+        else (found[0] if found else text.strip()[:120])
+    )
+    return DraftBrief(headline=headline, summary=" ".join(found[:2]), key_points=found[2:5] or found[:3])
+
+
+__all__ = ["build", "plain", "sentences", "trim"]

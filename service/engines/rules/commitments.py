@@ -1,0 +1,724 @@
+"""Commitments: cue words attached to actor subjects through the dependency parse.
+
+Why rules: the cue lexicon (agree, pledge, plan, demand, refuse, threaten, "will" ...) plus
+the parse (subject, object, complement, condition, negation, speech verb) gives a table that
+is fast, offline and explainable, and a baseline for the LLM engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from schemas.analysis import CommitmentKind, Modality, Status
+from service.engines.rules import lexicon, timex
+from service.engines.rules.actors import ActorIndex
+from service.engines.rules.nlp import subtree_range, trim
+
+_MODALS_FUTURE = frozenset({"will", "shall", "'ll", "wo"})
+_MODALS_REPORTED = frozenset({"would", "'d"})
+_MODALS_MAY = frozenset({"may", "might", "could"})
+_OBLIGATION = frozenset({"must", "should"})
+_NEGATORS = frozenset({"not", "n't", "never", "no"})
+_REAFFIRM = frozenset({"again", "reiterate", "repeat", "reaffirm", "renew", "restate", "still", "continue"})
+_PAIR_WORDS = {
+    "leader": "person",
+    "president": "person",
+    "minister": "person",
+    "side": "state",
+    "country": "state",
+    "nation": "state",
+    "government": "state",
+}
+
+
+@dataclass
+class Found:
+    """A commitment as detected: actor keys (not yet refs), offsets into the article text."""
+
+    actors: list[str]
+    kind: CommitmentKind
+    action: str
+    start: int
+    end: int
+    cue: int
+    counterparties: list[str] = field(default_factory=list)
+    when: tuple[str, str | None] | None = None
+    condition: str | None = None
+    modality: Modality = "firm"
+    status: Status = "new"
+    attributed_to: str | None = None
+
+
+class Detector:
+    """Finds commitments in one parsed document, given its actors."""
+
+    def __init__(self, doc: Doc, actors: ActorIndex, published: str | None = None) -> None:
+        self.doc = doc
+        self.actors = actors
+        self.published = published
+        self.found: list[Found] = []
+        self._covered: set[int] = set()
+        self._sentence_of: dict[int, Span] = {}
+
+    # -- entry ----------------------------------------------------------------------------
+    def run(self) -> list[Found]:
+        """Every commitment of the document, in text order."""
+        sentences = list(self.doc.sents)
+        for sent in sentences:
+            for i in range(sent.start, sent.end):
+                self._sentence_of[i] = sent
+        for sent in sentences:
+            if sent.start_char < self.actors.headline_end:
+                continue  # a headline restates the story; its commitments come from the body
+            for token in sent:
+                if token.i in self._covered:
+                    continue
+                self._dispatch(token, sent)
+        return self.found
+
+    def _dispatch(self, token: Token, sent: Span) -> None:
+        if self._in_condition(token):
+            return  # "if the UN asks for help": a hypothesis, not a commitment
+        lemma = token.lemma_.lower()
+        lower = token.lower_
+        if token.dep_ in {"aux", "auxpass"} and (
+            lower in _MODALS_FUTURE or lower in _MODALS_REPORTED or lower in _MODALS_MAY
+        ):
+            self._modal(token, sent)
+        elif token.dep_ in {"aux"} and lower in _OBLIGATION:
+            self._obligation(token, sent)
+        elif token.pos_ in {"VERB"} and lemma in lexicon.VERB_CUES:
+            self._verb(token, sent)
+        elif (
+            token.pos_ in {"ADJ", "VERB"}
+            and lower in lexicon.ADJ_CUES
+            and token.dep_ in {"acomp", "amod", "ROOT", "conj", "ccomp", "xcomp"}
+        ):
+            self._adjective(token, sent)
+        elif token.pos_ == "NOUN" and lemma in lexicon.NOUN_CUES:
+            self._noun(token, sent)
+
+    # -- cue kinds ------------------------------------------------------------------------
+    def _verb(self, verb: Token, sent: Span) -> None:
+        lemma = verb.lemma_.lower()
+        kind = lexicon.VERB_CUES[lemma]
+        future = any(c.dep_ == "aux" and c.lower_ in _MODALS_FUTURE | _MODALS_REPORTED for c in verb.children)
+        if self._negated(verb):
+            if not (future and kind in {"agreement", "promise", "plan"}):
+                return
+            kind = "refusal"  # "will not accept", "would not meet"
+        if verb.tag_ in {"VBN"} and verb.dep_ in {"amod", "acl"} and not self._has(verb, "agent"):
+            return
+        if future and lemma == "boycott":
+            kind = "threat"  # a boycott announced for the future is a threat
+        if verb.lower_ in lexicon.ADJ_CUES and self._has(verb, "auxpass") and not self._has(verb, "agent"):
+            self._adjective(verb, sent)  # "is opposed to", "is committed to"
+            return
+        if verb.tag_ == "VBG" and verb.dep_ in {"amod", "pcomp", "csubj"}:
+            return
+        if lemma == "deny" and self._has(verb, "ccomp"):
+            return  # "denied that ..." is a denial, not a refusal
+        passive = self._has(verb, "auxpass") or self._has(verb, "nsubjpass")
+        xcomps = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}]
+        if not xcomps:  # "sworn to fight" parsed as a purpose clause
+            xcomps = [
+                c
+                for c in verb.children
+                if c.dep_ == "advcl"
+                and c.i > verb.i
+                and any(a.dep_ == "aux" and a.lower_ == "to" and a.i == verb.i + 1 for a in c.children)
+            ]
+        ccomps = [c for c in verb.children if c.dep_ == "ccomp"]
+        dobjs = [c for c in verb.children if c.dep_ in {"dobj", "dative"} and c.pos_ in {"NOUN", "PROPN", "PRON"}]
+        preps = [
+            c
+            for c in verb.children
+            if c.dep_ in {"prep", "prt"}
+            and c.lower_ in lexicon.CUE_PREPS.get(lemma, frozenset())
+            and not any(p.ent_type_ in {"DATE", "TIME"} for p in c.children)
+        ]
+        targets: list[Token] = []
+        if passive:
+            subjects = self._agent(verb)
+            if lemma == "expect":  # "X is expected to ..."
+                subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
+                if not xcomps or not subjects:
+                    return
+                self._emit_with_subjects(verb, sent, subjects, "plan", xcomps, [], modality="expected")
+                return
+            if not subjects:
+                return
+            targets = [c for c in verb.children if c.dep_ == "nsubjpass"]
+            keys = self._keys(subjects, verb)
+            if not keys or not (xcomps or ccomps or preps):
+                return
+            self._emit(verb, sent, keys, kind, self._complements(verb, xcomps, ccomps, [], preps), targets)
+            return
+        if lemma in lexicon.NEEDS_XCOMP and not xcomps and not (lemma == "commit" and preps):
+            return
+        object_complement = any(c.dep_ == "xcomp" for d in dobjs for c in d.children)
+        if lemma in lexicon.NEEDS_CLAUSE and not (xcomps or ccomps or preps or object_complement):
+            return
+        if lemma in lexicon.NEEDS_COMPLEMENT and not (xcomps or ccomps or dobjs or preps):
+            return
+        # "urged Turkey to ...": the object is the counterparty, the infinitive the action
+        if lemma in lexicon.OBJECT_CONTROL:
+            for obj in dobjs:
+                inner = [c for c in obj.children if c.dep_ in {"xcomp", "acl"} and c.pos_ == "VERB"]
+                if inner:
+                    xcomps = xcomps + inner
+            for prep in preps:  # "called on X to ..."
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    targets.append(pobj)
+                    xcomps = xcomps + [c for c in pobj.children if c.dep_ in {"xcomp", "acl"} and c.pos_ == "VERB"]
+            if xcomps or ccomps:
+                targets += dobjs
+                dobjs = []
+        if lemma == "expect":
+            kind = "demand" if targets or ccomps else "plan"
+        subjects = self._subjects(verb)
+        if not subjects:
+            return
+        keys = self._keys(subjects, verb)
+        if not keys:
+            return
+        modality: Modality | None = "expected" if lemma in {"expect", "hope"} and kind == "plan" else None
+        self._emit(
+            verb, sent, keys, kind, self._complements(verb, xcomps, ccomps, dobjs, preps), targets, modality=modality
+        )
+
+    def _modal(self, aux: Token, sent: Span) -> None:
+        """'X will/would/may do Y': a plan (a refusal when negated) if X is an actor."""
+        main = aux.head
+        lower = aux.lower_
+        if main.pos_ not in {"VERB", "AUX"} or main.i in self._covered:
+            return
+        if main.lemma_.lower() in lexicon.VERB_CUES or main.lower_ in lexicon.ADJ_CUES:
+            return  # "will demand", "would be ready": the cue itself handles it
+        if any(c.dep_ == "aux" and c.lower_ == "have" for c in main.children):
+            return  # "would have done": counterfactual
+        if lower in _MODALS_REPORTED and not self._reported(main):
+            return
+        condition = self._condition(main)
+        if lower in _MODALS_MAY and condition is None:
+            return
+        negated = self._negated(main)
+        nsubjpass = [c for c in main.children if c.dep_ == "nsubjpass"]
+        if nsubjpass and any(d.lower_ == "no" for d in nsubjpass[0].children):
+            # "No concessions will be given to X": a refusal by whoever says it
+            speaker = self._speaker(main)
+            if speaker is None:
+                return
+            targets = [
+                p
+                for prep in main.children
+                if prep.dep_ in {"prep", "dative"}
+                for p in prep.children
+                if p.dep_ == "pobj"
+            ]
+            action = self._slice(self._range(main, []))
+            self._add(
+                main,
+                sent,
+                [speaker],
+                "refusal",
+                action,
+                self._range(main, []),
+                targets,
+                start_at=nsubjpass[0].left_edge.i,
+            )
+            return
+        if nsubjpass:
+            return  # "the stores will be sold": no committing actor in the clause
+        subjects = self._subjects(main)
+        if not subjects:
+            return
+        keys = self._keys(subjects, main)
+        if not keys:
+            return
+        kind: CommitmentKind = "refusal" if negated else "plan"
+        if not negated and self._hostile(main):
+            kind = "threat"
+        self._emit(main, sent, keys, kind, [main], [], start_token=aux)
+
+    def _obligation(self, aux: Token, sent: Span) -> None:
+        """'X said Y must/should do Z': a demand by X on Y."""
+        main = aux.head
+        speaker = self._speaker(main)
+        if speaker is None or (self._negated(main) and False):
+            return
+        subjects = self._subjects(main)
+        self._add(
+            main,
+            sent,
+            [speaker],
+            "demand",
+            self._slice(self._range(main, subjects)),
+            self._range(main, []),
+            subjects,
+            start_at=min([s.left_edge.i for s in subjects] + [aux.i]),
+        )
+
+    def _adjective(self, adj: Token, sent: Span) -> None:
+        """'X is ready/willing/opposed to ...'."""
+        lower = adj.lower_
+        kind = lexicon.ADJ_CUES[lower]
+        xcomps = [c for c in adj.children if c.dep_ == "xcomp"]
+        preps = [c for c in adj.children if c.dep_ == "prep" and c.lower_ == "to"]
+        if lower == "set" and not xcomps:
+            return
+        if not xcomps and not (preps and lower in {"opposed", "committed"}):
+            return
+        head = adj.head if adj.dep_ in {"acomp", "xcomp"} else adj
+        if self._negated(adj) or self._negated(head):
+            return
+        subjects = self._subjects(head)
+        keys = self._keys(subjects, head) if subjects else []
+        if not keys:
+            return
+        self._emit(adj, sent, keys, kind, self._complements(adj, xcomps, [], [], preps), [])
+
+    def _noun(self, noun: Token, sent: Span) -> None:
+        """'Moscow's expectation that Turkey should ...', 'issued an ultimatum to X to ...'."""
+        lemma = noun.lemma_.lower()
+        kind = lexicon.NOUN_CUES[lemma]
+        owners = [c for c in noun.children if c.dep_ == "poss"]
+        governor = noun.head if noun.dep_ in {"dobj", "nsubj", "attr"} else None
+        keys: list[str] = []
+        light = (
+            governor is not None
+            and governor.pos_ == "VERB"
+            and noun.dep_ == "dobj"
+            and governor.lemma_.lower() in lexicon.LIGHT_VERBS
+            and not self._negated(governor)
+            and (governor.lemma_.lower() != "reach" or kind == "agreement")
+        )
+        for owner in owners:
+            if owner.pos_ == "PRON" and light and governor is not None:
+                continue  # "reiterated its demand": the subject of the verb owns it
+            keys += self._keys([owner], noun)
+        if light and governor is not None:
+            for key in self._keys(self._subjects(governor), governor):
+                if key not in keys:
+                    keys.append(key)
+        if not keys:
+            return
+        clauses = [
+            c
+            for c in noun.children
+            if c.dep_ in {"acl", "ccomp", "relcl"}
+            and c.pos_ in {"VERB", "AUX"}
+            and any(m.lower_ in {"that", "to"} or m.dep_ in {"mark", "aux"} for m in c.children)
+        ]
+        if not clauses and light and governor is not None:  # "its demand today that Israel ease"
+            clauses = [
+                c
+                for c in governor.children
+                if c.dep_ == "ccomp"
+                and c.i > noun.i
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            ]
+        preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in {"for", "to", "on", "of"}]
+        if kind in {"agreement"} and not clauses:
+            return  # "an agreement" alone is a thing, not a commitment
+        if not clauses and not preps:
+            return
+        targets: list[Token] = []
+        for clause in clauses:
+            targets += [c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        for prep in preps:
+            if prep.lower_ == "to":
+                targets += [c for c in prep.children if c.dep_ == "pobj"]
+        comps = clauses or [p for prep in preps for p in prep.children if p.dep_ in {"pobj", "pcomp"}]
+        start = min([o.left_edge.i for o in owners] + [noun.left_edge.i, noun.i])
+        if governor is not None and not owners:
+            start = min(start, governor.i)
+        for comp in comps:
+            rng = self._range(
+                comp,
+                [c for c in comp.children if c.dep_ in {"nsubj", "nsubjpass", "mark"}]
+                if comp.pos_ in {"VERB", "AUX"}
+                else [],
+            )
+            self._add(noun, sent, keys, kind, self._slice(rng), (start, max(rng[1], noun.i)), targets, start_at=start)
+
+    # -- assembling -----------------------------------------------------------------------
+    def _complements(
+        self, cue: Token, xcomps: list[Token], ccomps: list[Token], dobjs: list[Token], preps: list[Token]
+    ) -> list[Token]:
+        """The heads whose phrases say what is committed to, coordinated verbs expanded."""
+        heads: list[Token] = []
+        for head in [*xcomps, *ccomps]:
+            heads.append(head)
+            heads += [c for c in head.conjuncts if c.i > head.i and c.pos_ in {"VERB", "AUX"}]
+        heads += dobjs
+        for prep in preps:
+            heads += [c for c in prep.children if c.dep_ in {"pobj", "pcomp"}] or [prep]
+        return [h for h in heads if h.i != cue.i] or [cue]
+
+    def _emit(
+        self,
+        cue: Token,
+        sent: Span,
+        keys: list[str],
+        kind: CommitmentKind,
+        heads: list[Token],
+        targets: list[Token],
+        *,
+        modality: Modality | None = None,
+        start_token: Token | None = None,
+    ) -> None:
+        subjects = self._subjects(cue if cue.pos_ == "VERB" or cue.pos_ == "AUX" else cue.head)
+        local = [s for s in subjects if s.head.i == cue.i or (s.head.i == cue.head.i and cue.dep_ in {"acomp"})]
+        start = min([s.left_edge.i for s in local] + [(start_token or cue).i, cue.i])
+        for head in heads:
+            inner_subjects = [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}] if head.i != cue.i else []
+            skip = [
+                c
+                for c in head.children
+                if c.dep_ in {"conj", "cc", "mark", "punct"} or (c.dep_ == "aux" and c.lower_ == "to")
+            ]
+            skip += inner_subjects
+            if head.i == cue.i:  # modal: the verb phrase without its subject
+                skip += [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass", "aux", "neg"} and c.i < head.i]
+            skip += [c for c in head.children if c.dep_ == "advcl" and c.i > head.i and not self._is_condition(c)]
+            rng = self._range(head, skip)
+            action_kind = kind
+            if kind in {"plan", "promise"} and head.i != cue.i and self._hostile(head):
+                action_kind = "threat"
+            self._add(
+                cue,
+                sent,
+                keys,
+                action_kind,
+                self._slice(rng),
+                (start, max(rng[1], cue.i)),
+                targets + inner_subjects,
+                start_at=start,
+                modality=modality,
+                condition_head=head,
+                when_range=rng,
+            )
+
+    def _add(
+        self,
+        cue: Token,
+        sent: Span,
+        keys: list[str],
+        kind: CommitmentKind,
+        action: str,
+        rng: tuple[int, int],
+        targets: list[Token],
+        *,
+        start_at: int | None = None,
+        modality: Modality | None = None,
+        condition_head: Token | None = None,
+        when_range: tuple[int, int] | None = None,
+    ) -> None:
+        doc = self.doc
+        first = min(rng[0], start_at if start_at is not None else rng[0])
+        last = rng[1]
+        first = max(first, sent.start)
+        last = min(last, sent.end - 1)
+        bounds = trim(doc[first : last + 1])
+        if bounds is None or not action:
+            return
+        for i in range(first, last + 1):
+            self._covered.add(i)
+        counter = [k for k in self._keys(targets, cue) if k not in keys]
+        condition = self._condition(cue) or (self._condition(condition_head) if condition_head is not None else None)
+        if condition and condition.lower().startswith("unless") and kind in {"plan", "promise"}:
+            kind = "threat"
+        if when_range is not None:
+            lo, hi = doc[when_range[0]].idx, doc[when_range[1]].idx + len(doc[when_range[1]].text)
+            when_found = timex.find_when(doc, lo, hi)
+        else:
+            skip_subject = (bounds[0], cue.idx) if cue.idx > bounds[0] else None
+            when_found = timex.find_when(doc, bounds[0], bounds[1], skip_subject)
+        when = (when_found[0], timex.to_iso(when_found[0], self.published)) if when_found else None
+        speaker = self._speaker(cue)
+        attributed = speaker
+        lemma = cue.lemma_.lower()
+        if modality is None:
+            if condition:
+                modality = "conditional"
+            elif lemma in {"expect", "hope", "expectation"}:
+                modality = "expected"
+            elif (
+                self._according_to(sent)
+                or (speaker is not None and speaker not in keys)
+                or any(t.lower_ == "reportedly" for t in sent)
+            ):
+                modality = "reported"
+            else:
+                modality = "firm"
+        elif condition:
+            modality = "conditional"
+        status: Status = "reaffirmed" if any(t.lemma_.lower() in _REAFFIRM for t in sent) else "new"
+        self.found.append(
+            Found(
+                actors=keys,
+                kind=kind,
+                action=action,
+                start=bounds[0],
+                end=bounds[1],
+                cue=cue.i,
+                counterparties=counter,
+                when=when,
+                condition=condition,
+                modality=modality,
+                status=status,
+                attributed_to=attributed,
+            )
+        )
+
+    def _emit_with_subjects(
+        self,
+        cue: Token,
+        sent: Span,
+        subjects: list[Token],
+        kind: CommitmentKind,
+        heads: list[Token],
+        targets: list[Token],
+        *,
+        modality: Modality,
+    ) -> None:
+        keys = self._keys(subjects, cue)
+        if keys:
+            self._emit(cue, sent, keys, kind, heads, targets, modality=modality)
+
+    # -- parse helpers --------------------------------------------------------------------
+    @staticmethod
+    def _has(token: Token, dep: str) -> bool:
+        return any(c.dep_ == dep for c in token.children)
+
+    def _negated(self, token: Token) -> bool:
+        """'did not agree', 'never promised', 'failed to agree', 'no longer'."""
+        if any(
+            c.dep_ == "neg" or (c.lower_ in {"never", "n't", "not"} and c.dep_ in {"advmod", "neg"})
+            for c in token.children
+        ):
+            return True
+        head = token.head
+        if token.dep_ == "xcomp" and head.lemma_.lower() in {"fail", "refuse", "decline", "reject", "cease"}:
+            return True
+        return token.dep_ in {"xcomp", "acomp"} and head is not token and any(c.dep_ == "neg" for c in head.children)
+
+    def _subjects(self, verb: Token) -> list[Token]:
+        """The subject of a verb, inherited through coordination, control and relative clauses."""
+        current = verb
+        for _ in range(6):
+            found = [c for c in current.children if c.dep_ in {"nsubj", "nsubjpass"}]
+            if found:
+                subject = found[0]
+                if subject.lower_ in {"which", "who", "that"} and current.dep_ == "relcl":
+                    return [current.head]
+                return [subject]
+            if current.dep_ in {"conj", "xcomp", "acomp"} and current.head is not current:
+                current = current.head
+                continue
+            if current.dep_ in {"acl", "relcl"} and current.tag_ == "VBG":  # "a declaration demanding"
+                noun = current.head
+                if noun.dep_ in {"dobj", "pobj"}:
+                    current = noun.head if noun.dep_ == "dobj" else noun.head.head
+                    continue
+            if current.dep_ == "advcl" and current.tag_ == "VBG":  # "..., urging X to"
+                current = current.head
+                continue
+            break
+        return []
+
+    def _keys(self, tokens: list[Token], context: Token) -> list[str]:
+        """Actor keys for subject/object tokens, resolving pronouns cheaply."""
+        keys: list[str] = []
+        for token in tokens:
+            lower = token.lower_
+            resolved: list[str] = []
+            if token.pos_ == "PRON" or lower in lexicon.PERSON_PRONOUNS | lexicon.GROUP_PRONOUNS:
+                resolved = self._pronoun(token, context)
+            elif token.lemma_.lower() in _PAIR_WORDS and any(c.lower_ in {"two", "both"} for c in token.children):
+                lemma = token.lemma_.lower()
+                title = lemma if lemma in {"president", "minister"} else None
+                resolved = self.actors.recent_pair(token.i, _PAIR_WORDS[lemma], title) or self.actors.recent_pair(
+                    token.i, _PAIR_WORDS[lemma]
+                )
+            else:
+                resolved = self.actors.resolve(token)
+            for key in resolved:
+                if key not in keys:
+                    keys.append(key)
+        return keys
+
+    def _pronoun(self, token: Token, context: Token) -> list[str]:
+        lower = token.lower_
+        speaker = self._speaker(context, exclude=token)
+        if lower in {"i", "we", "my", "our"}:
+            return [speaker] if speaker else []
+        if lower in lexicon.PERSON_PRONOUNS:
+            if speaker and self.actors.records[speaker].kind == "person":
+                return [speaker]
+            recent = self.actors.recent(token.i, person=True)
+            return [recent] if recent else []
+        if speaker and self.actors.records[speaker].kind != "person":
+            return [speaker]
+        recent = self.actors.recent(token.i, person=False, window=80, subject=True)
+        return [recent] if recent else []
+
+    def _agent(self, verb: Token) -> list[Token]:
+        return [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+
+    def _reported(self, token: Token) -> bool:
+        """Is the clause reported speech ('said it would ...')?"""
+        current = token
+        for _ in range(4):
+            if current.dep_ in {"ccomp", "parataxis", "conj"} and current.head.lemma_.lower() in lexicon.SAY_VERBS | {
+                "announce",
+                "warn",
+                "pledge",
+                "promise",
+                "confirm",
+                "decide",
+                "think",
+                "believe",
+                "agree",
+            }:
+                return True
+            if current.head is current:
+                return False
+            current = current.head
+        return False
+
+    def _speaker(self, token: Token, exclude: Token | None = None) -> str | None:
+        """Whoever the clause is attributed to: subject of a speech verb above it, or 'according to X'."""
+        current = token
+        for _ in range(6):
+            head = current.head
+            if head is current:
+                break
+            if head.lemma_.lower() in lexicon.SAY_VERBS and current.dep_ in {
+                "ccomp",
+                "parataxis",
+                "dobj",
+                "xcomp",
+                "advcl",
+                "conj",
+            }:
+                subjects = [c for c in head.children if c.dep_ == "nsubj" and c is not exclude]
+                keys: list[str] = []
+                for subject in subjects:
+                    if subject.pos_ == "PRON":
+                        if subject.lower_ in lexicon.PERSON_PRONOUNS:
+                            recent = self.actors.recent(subject.i, person=True)
+                            keys = [recent] if recent else []
+                        elif subject.lower_ in {"it", "they"}:
+                            recent = self.actors.recent(subject.i, person=False, window=120, subject=True)
+                            keys = [recent] if recent else []
+                    else:
+                        keys = self.actors.resolve(subject) or self._actor_inside(subject)
+                if keys:
+                    return keys[0]
+            current = head
+        sentence = self._sentence_of.get(token.i) or token.sent
+        root = sentence.root
+        if (
+            root.lemma_.lower() in lexicon.SAY_VERBS
+            and root is not token
+            and token.i not in {t.i for s in root.children if s.dep_ == "nsubj" for t in s.subtree}
+        ):
+            for subject in (c for c in root.children if c.dep_ == "nsubj" and c is not exclude):
+                keys = (
+                    (self.actors.resolve(subject) or self._actor_inside(subject))
+                    if subject.pos_ != "PRON"
+                    else (
+                        [
+                            k
+                            for k in [self.actors.recent(subject.i, person=subject.lower_ in lexicon.PERSON_PRONOUNS)]
+                            if k
+                        ]
+                    )
+                )
+                if keys:
+                    return keys[0]
+        according = self._according_to(sentence)
+        if according is not None:
+            keys = self.actors.resolve(according, create=False)
+            if keys:
+                return keys[0]
+        return None
+
+    def _actor_inside(self, phrase: Token) -> list[str]:
+        """'Fahrettin Altun, presidential communication director': an actor named inside the phrase."""
+        for token in phrase.subtree:
+            key = self.actors.actor_at(token)
+            if key is not None:
+                return [key]
+        return []
+
+    @staticmethod
+    def _according_to(sent: Span) -> Token | None:
+        for token in sent:
+            if token.lower_ == "according":
+                for prep in token.children:
+                    for pobj in prep.children:
+                        if pobj.dep_ == "pobj":
+                            return pobj
+        return None
+
+    def _in_condition(self, token: Token) -> bool:
+        current = token
+        for _ in range(8):
+            if current.dep_ == "advcl" and self._is_condition(current):
+                return True
+            if current.head is current:
+                return False
+            current = current.head
+        return False
+
+    @staticmethod
+    def _is_condition(clause: Token) -> bool:
+        return any(c.dep_ == "mark" and c.lower_ in lexicon.CONDITION_MARKS for c in clause.children) or (
+            clause.left_edge.lower_ in lexicon.CONDITION_MARKS
+        )
+
+    def _condition(self, token: Token) -> str | None:
+        """An if/unless/provided clause attached to the verb."""
+        for child in token.children:
+            if child.dep_ != "advcl":
+                continue
+            marks = [c for c in child.children if c.dep_ == "mark" and c.lower_ in lexicon.CONDITION_MARKS]
+            if marks or child.left_edge.lower_ in lexicon.CONDITION_MARKS:
+                left, right = subtree_range(child, [c for c in child.children if c.dep_ == "punct"])
+                bounds = trim(self.doc[min(left, child.left_edge.i) : right + 1])
+                if bounds:
+                    return self.doc.text[bounds[0] : bounds[1]]
+        return None
+
+    def _hostile(self, head: Token) -> bool:
+        """A plan or promise to coerce ('impose a curfew', 'cut off electricity') is a threat."""
+        if head.lemma_.lower() in lexicon.HOSTILE_VERBS:
+            return True
+        objects = [c for c in head.children if c.dep_ in {"dobj", "attr"}]
+        return any(o.lemma_.lower() in lexicon.HOSTILE_NOUNS for o in objects)
+
+    def _range(self, head: Token, skip: list[Token]) -> tuple[int, int]:
+        skip = skip + [
+            c
+            for c in head.children
+            if c.dep_ == "advcl"
+            and self._condition(head)
+            and any(m.lower_ in lexicon.CONDITION_MARKS for m in c.subtree)
+        ]
+        left, right = subtree_range(head, skip)
+        if right - left > 25:
+            right = left + 25
+        return left, right
+
+    def _slice(self, rng: tuple[int, int]) -> str:
+        bounds = trim(self.doc[rng[0] : rng[1] + 1])
+        if bounds is None:
+            return ""
+        text = self.doc.text[bounds[0] : bounds[1]]
+        words = text.split()
+        return " ".join(words[:14])

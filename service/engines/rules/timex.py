@@ -1,0 +1,72 @@
+"""`when` of a commitment: a time expression inside its clause, resolved to ISO where cheap.
+
+Why: analysts sort commitments by deadline; the text as written is kept, and a date is only
+given when the expression names one ("February 28" with the article's year).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from service.engines.rules import lexicon
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
+_WHEN_RE = re.compile(r"\b(?:" + "|".join(lexicon.WHEN_PATTERNS) + r")\b", re.IGNORECASE)
+_RELATIVE_DAYS = re.compile(
+    r"^(?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight)$", re.I
+)
+
+
+def find_when(doc: Doc, start: int, end: int, skip: tuple[int, int] | None = None) -> tuple[str, int] | None:
+    """The first time expression in characters [start, end): a DATE/TIME entity, else a pattern."""
+    for ent in doc.ents:
+        if ent.label_ not in {"DATE", "TIME"} or ent.start_char < start or ent.end_char > end:
+            continue
+        if skip and skip[0] <= ent.start_char < skip[1]:
+            continue
+        if _RELATIVE_DAYS.match(ent.text.strip()):
+            continue  # the day of the report, not of the commitment
+        return ent.text, ent.start_char
+    match = _WHEN_RE.search(doc.text, start, end)
+    if match:
+        return match.group(0), match.start()
+    return None
+
+
+def to_iso(text: str, published: str | None) -> str | None:
+    """'February 28' → '2020-02-28' given the year of publication; 'September 2018' → '2018-09'."""
+    year_of_pub = published[:4] if published and re.match(r"\d{4}", published) else None
+    lowered = text.lower().replace(",", " ")
+    words = lowered.split()
+    month = next((_MONTHS[w] for w in words if w in _MONTHS), None)
+    year = next((w for w in words if re.fullmatch(r"(?:19|20)\d\d", w)), None)
+    day = next((int(w.rstrip("stndrh")) for w in words if re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?", w)), None)
+    if month is None:
+        return year if year and len(words) == 1 else None
+    year = year or year_of_pub
+    if year is None:
+        return None
+    if day is not None and 1 <= day <= 31:
+        return f"{year}-{month:02d}-{day:02d}"
+    return f"{year}-{month:02d}"

@@ -1,0 +1,65 @@
+"""The tables, in SQLAlchemy Core: portable between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("created_at", Float, nullable=False),
+    Column("article_sha256", String(64), nullable=False, index=True),
+    Column("engine", String(16), nullable=False),
+    Column("body", Text, nullable=False),  # the Analysis as JSON
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("state", String(16), nullable=False),  # queued, running, done, failed
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("request", Text, nullable=False),  # what is needed to run it again after a restart
+    Column("analysis_id", String(64), nullable=True),
+    Column("error", Text, nullable=True),  # problem details as JSON
+    Index("ix_jobs_state", "state"),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", String(64), primary_key=True),  # the webhook-id: the same on every retry
+    Column("job_id", String(64), ForeignKey("jobs.id"), nullable=True),
+    Column("kind", String(16), nullable=False),  # webhook, slack
+    Column("url", Text, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("state", String(16), nullable=False),  # pending, delivered, failed, disabled
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", Float, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Index("ix_deliveries_due", "state", "next_attempt_at"),
+)
+
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("delivery_id", String(64), ForeignKey("deliveries.id"), nullable=False, index=True),
+    Column("at", Float, nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("duration_ms", Integer, nullable=False),
+)
+
+disabled_endpoints = Table(
+    "disabled_endpoints",
+    metadata,
+    Column("url", String(2048), primary_key=True),
+    Column("at", Float, nullable=False),
+    Column("reason", Text, nullable=False),
+)

@@ -1,0 +1,240 @@
+"""Behaviour of the rules engine that a user of the commitment table would notice."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from schemas.draft import Draft, DraftActor, DraftCommitment
+from service.article import Article
+from service.engines.rules import RulesEngine
+
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "articles" / "idlib.txt"
+
+
+@pytest.fixture(scope="module")
+def engine() -> RulesEngine:
+    return RulesEngine()
+
+
+@pytest.fixture(scope="module")
+def seed_text() -> str:
+    return Article.from_text(SEED.read_text(encoding="utf-8")).text
+
+
+@pytest.fixture(scope="module")
+def seed(engine: RulesEngine, seed_text: str) -> Draft:
+    return engine.draft(Article.from_text(seed_text, published="2020-02-28"))
+
+
+def draft(engine: RulesEngine, text: str) -> Draft:
+    return engine.draft(Article.from_text(text))
+
+
+def actors_named(result: Draft, form: str) -> list[DraftActor]:
+    return [a for a in result.actors if form in [a.name, *a.aliases]]
+
+
+def names(result: Draft, refs: list[str]) -> set[str]:
+    by_ref = {a.ref: a for a in result.actors}
+    return {by_ref[r].name for r in refs}
+
+
+def only(result: Draft) -> DraftCommitment:
+    assert len(result.commitments) == 1, result.commitments
+    return result.commitments[0]
+
+
+# -- the seed article ---------------------------------------------------------------------
+@pytest.mark.parametrize("form", ["Erdoğan", "Putin", "Lavrov", "Turkey", "Russia"])
+def test_seed_main_actors_are_found_once(seed: Draft, form: str) -> None:
+    assert len(actors_named(seed, form)) == 1
+
+
+def test_seed_aliases_are_merged(seed: Draft) -> None:
+    erdogan = actors_named(seed, "Erdoğan")[0]
+    assert "President Recep Tayyip Erdoğan" in [erdogan.name, *erdogan.aliases]
+    assert erdogan.kind == "person" and erdogan.salience == "major"
+    russia = actors_named(seed, "Russia")[0]
+    assert {"Russia", "Russian", "Moscow"} <= set(russia.aliases)
+    assert russia.kind == "state"
+    lavrov = actors_named(seed, "Lavrov")[0]
+    assert lavrov.title == "Foreign Minister"
+
+
+def test_seed_refs_are_unique_and_ordered(seed: Draft) -> None:
+    refs = [a.ref for a in seed.actors]
+    assert refs == [f"a{n}" for n in range(1, len(refs) + 1)]
+
+
+def test_seed_leaders_agree_to_meet_soon(seed: Draft) -> None:
+    meetings = [
+        c
+        for c in seed.commitments
+        if c.kind == "agreement"
+        and "meet" in c.action
+        and names(seed, c.actors) == {"Recep Tayyip Erdoğan", "Vladimir Putin"}
+    ]
+    assert meetings
+    assert any(c.when and re.search(r"soon|as soon as possible", c.when.text) for c in meetings)
+
+
+def test_seed_expectation_on_turkey_is_a_demand(seed: Draft) -> None:
+    demands = [c for c in seed.commitments if c.kind == "demand" and "Sochi Agreement" in c.quote]
+    assert demands
+    demand = demands[0]
+    assert names(seed, demand.counterparties) == {"Turkey"}
+    assert names(seed, demand.actors) & {"Russia", "Sergey Lavrov"}
+
+
+def test_seed_every_quote_is_in_the_text(seed: Draft, seed_text: str) -> None:
+    assert seed.commitments
+    for item in seed.commitments:
+        assert item.quote in seed_text
+    refs = {a.ref for a in seed.actors}
+    for item in seed.commitments:
+        assert set(item.actors) <= refs and set(item.counterparties) <= refs
+
+
+def test_seed_aliases_are_surface_forms(seed: Draft, seed_text: str) -> None:
+    for actor in seed.actors:
+        for alias in actor.aliases:
+            assert alias in seed_text
+
+
+def test_seed_brief_only_copies_sentences(seed: Draft, seed_text: str) -> None:
+    brief = seed.brief
+    assert brief.headline == "Erdoğan, Putin agree to meet soon after deadly Idlib attack"
+    assert 3 <= len(brief.key_points) <= 5
+    for point in brief.key_points:
+        assert point in seed_text
+    sentences = re.split(r"(?<=[.!?”])\s+(?=[A-Z“])", brief.summary)
+    assert 2 <= len(sentences) <= 5
+    for sentence in sentences:
+        assert sentence in seed_text
+    assert "Putin" in brief.summary and "Erdoğan" in brief.summary
+
+
+# -- each kind on small sentences --------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "kind", "actor"),
+    [
+        ("France and Germany agreed to hold talks on the border next month.", "agreement", "France"),
+        ("Japan pledged to send 500 million dollars in aid to Indonesia.", "promise", "Japan"),
+        ("The European Union plans to impose new tariffs on steel.", "threat", "European Union"),
+        ("Kenya plans to open a new embassy in Brazil.", "plan", "Kenya"),
+        ("Chancellor Angela Merkel will visit Poland in June.", "plan", "Angela Merkel"),
+        ("The United Nations urged Sudan to allow aid workers into Darfur.", "demand", "United Nations"),
+        ("Egypt rejected a proposal to extend the ceasefire.", "refusal", "Egypt"),
+        ("Iran threatened to close the Strait of Hormuz.", "threat", "Iran"),
+    ],
+)
+def test_commitment_kinds(engine: RulesEngine, text: str, kind: str, actor: str) -> None:
+    result = draft(engine, text)
+    item = only(result)
+    assert item.kind == kind
+    assert actor in names(result, item.actors)
+    assert item.quote in text
+
+
+def test_demand_names_its_counterparty(engine: RulesEngine) -> None:
+    result = draft(engine, "The United Nations urged Sudan to allow aid workers into Darfur.")
+    item = only(result)
+    assert names(result, item.counterparties) == {"Sudan"}
+    assert item.action.startswith("allow aid workers")
+
+
+def test_coordinated_subjects_commit_together(engine: RulesEngine) -> None:
+    result = draft(engine, "Putin and Erdoğan agreed to organize a meeting in Moscow.")
+    item = only(result)
+    assert len(item.actors) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "France did not agree to the plan proposed by Germany.",
+        "Russia has not agreed to any ceasefire in the region.",
+    ],
+)
+def test_negated_agreement_is_not_an_agreement(engine: RulesEngine, text: str) -> None:
+    result = draft(engine, text)
+    assert not [c for c in result.commitments if c.kind == "agreement"]
+
+
+def test_will_not_is_a_refusal(engine: RulesEngine) -> None:
+    item = only(draft(engine, "Syria said it will not accept any more refugees."))
+    assert item.kind == "refusal"
+
+
+def test_condition_makes_a_commitment_conditional(engine: RulesEngine) -> None:
+    item = only(draft(engine, "Norway will send troops to the region if the United Nations asks for help."))
+    assert item.condition is not None and item.condition.startswith("if the United Nations")
+    assert item.modality == "conditional"
+
+
+def test_unless_clause_turns_a_plan_into_a_threat(engine: RulesEngine) -> None:
+    item = only(draft(engine, "Nigeria will withdraw its force from Chad unless a ceasefire is arranged."))
+    assert item.kind == "threat"
+    assert item.condition and item.condition.startswith("unless")
+
+
+def test_reported_speech_is_attributed(engine: RulesEngine) -> None:
+    result = draft(engine, "Hungary will support the resolution, Prime Minister Viktor Orbán said on Tuesday.")
+    item = only(result)
+    assert item.attributed_to is not None
+    assert names(result, [item.attributed_to]) == {"Viktor Orbán"}
+    assert item.modality == "reported"
+
+
+def test_according_to_is_reported(engine: RulesEngine) -> None:
+    result = draft(engine, "According to Reuters, Brazil promised to cut deforestation by half.")
+    item = only(result)
+    assert item.modality == "reported"
+
+
+def test_pronoun_subject_resolves_to_the_speaker(engine: RulesEngine) -> None:
+    result = draft(engine, "Iraq said it would allow the return of weapons inspectors.")
+    item = only(result)
+    assert names(result, item.actors) == {"Iraq"}
+
+
+def test_when_is_taken_from_the_clause(engine: RulesEngine) -> None:
+    result = engine.draft(Article.from_text("Kenya will open an embassy in Brazil on March 3.", published="2021-01-10"))
+    item = only(result)
+    assert item.when is not None and item.when.text == "March 3"
+    assert item.when.date == "2021-03-03"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels attacked a police post in the north on Monday.",
+        "Putin and Erdoğan held a phone call on Friday.",
+        "Israeli troops killed three militants near Jenin.",
+        "The minister visited Paris last week.",
+    ],
+)
+def test_past_actions_are_not_commitments(engine: RulesEngine, text: str) -> None:
+    assert draft(engine, text).commitments == []
+
+
+def test_passive_no_concessions_is_a_refusal_by_the_speaker(engine: RulesEngine) -> None:
+    text = "Foreign Minister Sergey Lavrov spoke in Moscow. “No concessions will be given to the terrorists,” he added."
+    result = draft(engine, text)
+    refusals = [c for c in result.commitments if c.kind == "refusal"]
+    assert refusals and names(result, refusals[0].actors) == {"Sergey Lavrov"}
+
+
+def test_non_english_article_does_not_crash(engine: RulesEngine) -> None:
+    text = "Erdoğan ve Putin görüştü\nİki lider yakında bir araya gelecek. Görüşme telefonla yapıldı."
+    result = engine.draft(Article.from_text(text, language="tr"))
+    assert result.actors == [] and result.commitments == []
+    assert result.brief.headline == "Erdoğan ve Putin görüştü"
+
+
+def test_empty_article(engine: RulesEngine) -> None:
+    result = engine.draft(Article.from_text("   "))
+    assert result.commitments == [] and result.actors == []
