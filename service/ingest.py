@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.article import Article
 from service.errors import ArticleTooLarge, InvalidArticle
+from service.language import detect_language
 
 _MAX_TITLE_CHARS = 200
 
@@ -25,11 +26,17 @@ def article_from_text(
     language: str | None = None,
     max_chars: int,
 ) -> Article:
-    """Check the text is an article we can analyse, then normalise it once (NFC)."""
+    """Check the text is an article we can analyse, normalise it once (NFC), tell its language."""
     if not text or not text.strip():
         raise InvalidArticle("the article text is empty")
     if "\x00" in text:
         raise InvalidArticle("the article text contains NUL characters; send text, not binary data")
     if len(text) > max_chars:
         raise ArticleTooLarge(f"the article has {len(text)} characters; the limit is {max_chars}")
-    return Article.from_text(text, title=title or guess_title(text), url=url, published=published, language=language)
+    return Article.from_text(
+        text,
+        title=title or guess_title(text),
+        url=url,
+        published=published,
+        language=language or detect_language(text),
+    )

@@ -17,6 +17,7 @@ from service.assemble import analysis_id, assemble
 from service.config import Settings
 from service.engines.base import EngineResult
 from service.errors import DeadlineExceeded, EngineUnavailable, LlmFailed
+from service.language import language_name
 
 if TYPE_CHECKING:
     from service.engines.llm import LlmEngine
@@ -128,9 +129,12 @@ class Pipeline:
     async def _run_llm(self, article: Article, language: str | None) -> EngineResult:
         assert self.llm is not None
         deadline = time.monotonic() + self.settings.deadline_s
+        brief_language = language or article.language
         try:
             async with asyncio.timeout(self.settings.deadline_s):
-                return await self.llm.draft(article, language=language, deadline=deadline)
+                return await self.llm.draft(
+                    article, language=language_name(brief_language) if brief_language else None, deadline=deadline
+                )
         except TimeoutError as error:
             raise DeadlineExceeded(f"the LLM did not answer within {self.settings.deadline_s:g} s") from error
 
@@ -139,7 +143,17 @@ class Pipeline:
             raise EngineUnavailable("the rules engine is not loaded")
         loop = asyncio.get_running_loop()
         draft = await loop.run_in_executor(self._rules_worker, self.rules.draft, article)
-        return EngineResult(draft=draft, engine="rules", model=RULES_MODEL, prompt=RULES_VERSION)
+        result = EngineResult(draft=draft, engine="rules", model=RULES_MODEL, prompt=RULES_VERSION)
+        if article.language and article.language != "en":
+            result.warnings.append(
+                Warning(
+                    code="language_not_supported",
+                    detail=f"the rules engine has no pipeline for {language_name(article.language)} "
+                    f"({article.language}): it gives an extractive brief only, no actors or commitments; "
+                    "configure an LLM for a full analysis",
+                )
+            )
+        return result
 
     def _cost(self, result: EngineResult) -> float | None:
         if result.engine != "llm" or result.model is None:

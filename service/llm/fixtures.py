@@ -23,6 +23,7 @@ from service.errors import WirebriefError
 from service.ingest import article_from_text
 from service.llm.replay import Cassette, RecordingTransport, ScriptedTransport
 from service.llm.wire import chat_completion
+from service.pipeline import Pipeline
 
 FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures"
 Step = dict[str, Any]
@@ -88,8 +89,8 @@ async def build_cassette(entry: dict[str, Any], *, record: bool, directory: Path
     engine = LlmEngine(settings, transport=recorder)
     text = (directory / entry["article"]).read_text(encoding="utf-8")
     article = article_from_text(text, max_chars=settings.max_article_chars)
-    try:
-        await engine.draft(article, language=entry.get("language"))
+    try:  # the production path, so the requests are exactly those a user's request sends
+        await Pipeline(settings, llm=engine).analyze(article, language=entry.get("language"))
     except WirebriefError:
         pass  # failure exchanges end in an error by design; the cassette keeps what was sent
     finally:

@@ -1,0 +1,44 @@
+"""Which language an article is in, and its name for the prompt.
+
+lingua, restricted to the languages news mostly comes in and in its low-accuracy mode, answers
+in well under a millisecond from the first 800 characters; the detector is built once.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+
+_SAMPLE_CHARS = 800
+_NEWS_LANGUAGES = [
+    Language.ENGLISH, Language.FRENCH, Language.SPANISH, Language.GERMAN, Language.ITALIAN,
+    Language.PORTUGUESE, Language.DUTCH, Language.RUSSIAN, Language.UKRAINIAN, Language.POLISH,
+    Language.TURKISH, Language.ARABIC, Language.HEBREW, Language.PERSIAN, Language.CHINESE,
+    Language.JAPANESE, Language.KOREAN, Language.HINDI, Language.INDONESIAN, Language.SWEDISH,
+    Language.DANISH, Language.BOKMAL, Language.FINNISH, Language.GREEK, Language.CZECH,
+    Language.ROMANIAN, Language.HUNGARIAN, Language.VIETNAMESE, Language.THAI, Language.URDU,
+]  # fmt: skip
+
+
+@cache
+def detector() -> LanguageDetector:
+    return LanguageDetectorBuilder.from_languages(*_NEWS_LANGUAGES).with_low_accuracy_mode().build()
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the article's language, or None when it cannot be told."""
+    sample = text[:_SAMPLE_CHARS]
+    if sum(ch.isalpha() for ch in sample) < 20:
+        return None
+    found = detector().detect_language_of(sample)
+    return found.iso_code_639_1.name.lower() if found else None
+
+
+def language_name(code_or_name: str) -> str:
+    """'fr' -> 'French'; a name or an unknown code is returned as given."""
+    try:
+        iso = getattr(IsoCode639_1, code_or_name.strip().upper())
+        return Language.from_iso_code_639_1(iso).name.title()
+    except (AttributeError, ValueError):
+        return code_or_name.strip()
