@@ -36,3 +36,7 @@ class Article:
     @property
     def words(self) -> int:
         return len(self.text.split())
+
+    def part(self, text: str) -> Article:
+        """A chunk of this article, analysed on its own, with the article's metadata."""
+        return Article(text, self.title, self.url, self.published, self.language, "")

@@ -147,7 +147,7 @@ def _ground_actors(text: str, draft: Draft, notes: list[Warning]) -> tuple[list[
 def _ground_commitments(text: str, draft: Draft, ref_to_id: dict[str, str], notes: list[Warning]) -> list[Commitment]:
     grounder = Grounder(text)
     commitments: list[Commitment] = []
-    seen: set[tuple[tuple[str, ...], str, int, int]] = set()
+    kept: list[tuple[set[str], str, int, int]] = []
     for item in draft.commitments:
         label = f"{item.kind} {item.action!r}"
         span = grounder.locate(item.quote)
@@ -168,10 +168,12 @@ def _ground_commitments(text: str, draft: Draft, ref_to_id: dict[str, str], note
                 )
             )
             continue
-        key = (tuple(actor_ids), item.kind, span.start, span.end)
-        if key in seen:
-            continue
-        seen.add(key)
+        if any(
+            actors == set(actor_ids) and kind == item.kind and start < span.end and span.start < end
+            for actors, kind, start, end in kept
+        ):
+            continue  # the same commitment again (a re-stated quote, or the overlap of two chunks)
+        kept.append((set(actor_ids), item.kind, span.start, span.end))
         commitments.append(
             Commitment(
                 id=f"commitment_{len(commitments) + 1}",

@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from service.netguard import AllowList, parse_allow_list
+
 
 class Price(BaseModel):
     """US dollars per million tokens."""
@@ -59,6 +61,10 @@ class Settings(BaseSettings):
     prices: dict[str, Price] = Field(
         default_factory=lambda: dict(DEFAULT_PRICES), description="JSON: model -> {input, output} USD per 1M tokens."
     )
+    chunk_tokens: int = Field(
+        default=6000, ge=200, description="Articles longer than this (estimated tokens) are analysed in chunks."
+    )
+    chunk_overlap_tokens: int = Field(default=300, ge=0, description="How much each chunk repeats of the previous one.")
     max_body_bytes: int = Field(default=2_000_000, gt=0, description="Largest request body accepted.")
     max_article_chars: int = Field(default=200_000, gt=0, description="Longest article text accepted.")
     log_level: str = Field(default="INFO", description="Log level of the service.")
@@ -74,7 +80,7 @@ class Settings(BaseSettings):
     )
     webhook_timeout_s: float = Field(default=10, gt=0, description="Timeout of one delivery attempt.")
     webhook_retry_schedule_s: list[float] = Field(
-        default_factory=lambda: [5, 300, 1800, 7200, 18000, 36000, 36000],
+        default_factory=lambda: [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0],
         description="JSON list: waits before each retry (jittered); the first attempt is immediate.",
     )
     slack_signing_secret: SecretStr | None = Field(
@@ -82,6 +88,19 @@ class Settings(BaseSettings):
     )
     public_base_url: str = Field(
         default="http://127.0.0.1:8000", description="Where users reach this service: links in Slack messages."
+    )
+
+    # --- URL ingest: fetching pages a user names ---------------------------------------------
+    allowed_private_hosts: str = Field(
+        default="",
+        description="Private hosts a user-given URL may reach (fetch, callbacks): comma-separated host names, "
+        "IP addresses or CIDR networks; every other non-public address is refused.",
+    )
+    fetch_timeout_s: float = Field(
+        default=15, gt=0, description="Time to fetch a page by URL, redirects and the whole body included."
+    )
+    fetch_max_bytes: int = Field(
+        default=5_000_000, gt=0, description="Largest page fetched by URL; a larger one is cut off (413)."
     )
 
     @field_validator("openai_api_key", "openai_base_url", mode="before")
@@ -103,11 +122,12 @@ class Settings(BaseSettings):
         if value is None:
             return None
         secret = value.get_secret_value().strip()
-        hint = "WIREBRIEF_WEBHOOK_SECRET must be 'whsec_' followed by base64 (24 to 64 random bytes)"
+        hint = "WIREBRIEF_WEBHOOK_SECRET must be 'whsec_' followed by base64 (e.g. of 32 random bytes)"
         if not secret.startswith("whsec_"):
             raise ValueError(f"{hint}; it does not start with 'whsec_'")
+        encoded = secret[len("whsec_") :].rstrip("=")
         try:
-            key = base64.b64decode(secret[len("whsec_") :] + "==", validate=True)
+            key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
         except binascii.Error:
             raise ValueError(f"{hint}; the part after 'whsec_' is not base64") from None
         if not key:
@@ -131,6 +151,18 @@ class Settings(BaseSettings):
     def llm_configured(self) -> bool:
         """An LLM is configured when a key or an endpoint is set."""
         return self.openai_api_key is not None or self.openai_base_url is not None
+
+    @field_validator("allowed_private_hosts")
+    @classmethod
+    def _allow_list_parses(cls, value: str) -> str:
+        """Fail at start-up, not at the first fetch, when an entry is malformed."""
+        parse_allow_list(value)
+        return value
+
+    @property
+    def allow_list(self) -> AllowList:
+        """`allowed_private_hosts`, parsed for `netguard.check_url` and `fetch.fetch_url`."""
+        return parse_allow_list(self.allowed_private_hosts)
 
 
 @lru_cache(maxsize=1)

@@ -11,13 +11,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Literal
 
-from schemas import Analysis, Warning
+from schemas import Analysis, Draft, Usage, Warning
 from service.article import Article
 from service.assemble import analysis_id, assemble
+from service.chunking import split
 from service.config import Settings
 from service.engines.base import EngineResult
 from service.errors import DeadlineExceeded, EngineUnavailable, LlmFailed
 from service.language import language_name
+from service.merge import commitments_digest, merge_drafts
 
 if TYPE_CHECKING:
     from service.engines.llm import LlmEngine
@@ -122,28 +124,71 @@ class Pipeline:
             language=language,
             latency_ms=round((time.perf_counter() - started) * 1000),
             cost_usd=self._cost(result),
+            chunks=result.chunks,
             degraded=degraded,
             warnings=warnings,
         )
 
     async def _run_llm(self, article: Article, language: str | None) -> EngineResult:
-        assert self.llm is not None
         deadline = time.monotonic() + self.settings.deadline_s
         brief_language = language or article.language
+        name = language_name(brief_language) if brief_language else None
         try:
             async with asyncio.timeout(self.settings.deadline_s):
-                return await self.llm.draft(
-                    article, language=language_name(brief_language) if brief_language else None, deadline=deadline
-                )
+                return await self._llm_chunks(article, name, deadline)
         except TimeoutError as error:
             raise DeadlineExceeded(f"the LLM did not answer within {self.settings.deadline_s:g} s") from error
+
+    async def _llm_chunks(self, article: Article, language: str | None, deadline: float) -> EngineResult:
+        """One call for an article that fits; else the first chunk, then the others concurrently
+        (knowing the actors found first), merged, and the brief written last from the merge."""
+        assert self.llm is not None
+        chunks = split(article.text, self.settings.chunk_tokens, self.settings.chunk_overlap_tokens)
+        if len(chunks) == 1:
+            return await self.llm.draft(article, language=language, deadline=deadline)
+        total = len(chunks)
+        first = await self.llm.draft(
+            article.part(chunks[0].text), language=language, deadline=deadline, part=(1, total)
+        )
+        rest = await asyncio.gather(
+            *(
+                self.llm.draft(
+                    article.part(chunk.text),
+                    language=language,
+                    deadline=deadline,
+                    part=(number, total),
+                    known_actors=first.draft.actors,
+                )
+                for number, chunk in enumerate(chunks[1:], start=2)
+            )
+        )
+        results = [first, *rest]
+        merged = merge_drafts([r.draft for r in results], brief=first.draft.brief)
+        brief, brief_usage = await self.llm.merge_brief(
+            title=article.title,
+            part_briefs=[r.draft.brief for r in results],
+            commitments=commitments_digest(merged),
+            language=language,
+            deadline=deadline,
+        )
+        usage = Usage()
+        for part_usage in [*(r.usage for r in results), brief_usage]:
+            usage.add(part_usage)
+        return EngineResult(
+            draft=merged.model_copy(update={"brief": brief}),
+            engine="llm",
+            model=self.llm.model,
+            prompt=self.llm.prompt.identity,
+            usage=usage,
+            chunks=total,
+        )
 
     async def _run_rules(self, article: Article) -> EngineResult:
         if self.rules is None:
             raise EngineUnavailable("the rules engine is not loaded")
         loop = asyncio.get_running_loop()
-        draft = await loop.run_in_executor(self._rules_worker, self.rules.draft, article)
-        result = EngineResult(draft=draft, engine="rules", model=RULES_MODEL, prompt=RULES_VERSION)
+        draft, chunks = await loop.run_in_executor(self._rules_worker, self._rules_draft, article)
+        result = EngineResult(draft=draft, engine="rules", model=RULES_MODEL, prompt=RULES_VERSION, chunks=chunks)
         if article.language and article.language != "en":
             result.warnings.append(
                 Warning(
@@ -154,6 +199,15 @@ class Pipeline:
                 )
             )
         return result
+
+    def _rules_draft(self, article: Article) -> tuple[Draft, int]:
+        """In the rules worker thread: chunk by chunk for a long article; its brief comes from the lead."""
+        assert self.rules is not None
+        chunks = split(article.text, self.settings.chunk_tokens, self.settings.chunk_overlap_tokens)
+        if len(chunks) == 1:
+            return self.rules.draft(article), 1
+        drafts = [self.rules.draft(article.part(chunk.text)) for chunk in chunks]
+        return merge_drafts(drafts, brief=drafts[0].brief), len(chunks)
 
     def _cost(self, result: EngineResult) -> float | None:
         if result.engine != "llm" or result.model is None:

@@ -13,6 +13,8 @@ answers a small grounded draft (the headline and first sentences, no actors). Mo
   truncated   answer with finish_reason=length and a cut-off body
   empty       answer a completion with no choices
   ungrounded  answer quotes that are not in the article
+--answer rules answers unknown articles with the offline rules engine's draft (realistic and
+grounded, at the cost of its CPU); --answer generic (the default) with the small draft.
 --fail-first N makes the first N calls fail with 500 whatever the mode.
 `GET /stats` returns the number of calls seen; `POST /stats/reset` sets it back to zero.
 """
@@ -68,12 +70,46 @@ def ungrounded(answer: dict[str, Any]) -> dict[str, Any]:
     return changed
 
 
+def merged_brief(user: str) -> dict[str, Any]:
+    """The answer to a `merge_brief` request: the first part's brief, which leads the article."""
+    headline = re.search(r"Part 1: (.*)", user)
+    parts = re.findall(r"Part \d+: .*\n(.*)", user)
+    return {
+        "headline": headline.group(1) if headline else "",
+        "summary": parts[0] if parts else "",
+        "key_points": parts[:5],
+    }
+
+
 class Standin:
-    def __init__(self, mode: str, latency: float, fail_rate: float, fail_first: int, retry_after: float) -> None:
+    def __init__(
+        self,
+        mode: str = "ok",
+        latency: float = 0.0,
+        fail_rate: float = 1.0,
+        fail_first: int = 0,
+        retry_after: float = 1.0,
+        answer: str = "generic",
+    ) -> None:
         self.mode, self.latency, self.fail_rate = mode, latency, fail_rate
         self.fail_first, self.retry_after = fail_first, retry_after
         self.calls = 0
         self.known = _known_answers()
+        self.rules: Any = None
+        if answer == "rules":
+            from service.engines.rules import RulesEngine
+
+            self.rules = RulesEngine()
+
+    def answer_for(self, text: str) -> Any:
+        known = self.known.get(text)
+        if known is not None:
+            return known
+        if self.rules is not None:
+            from service.article import Article
+
+            return self.rules.draft(Article.from_text(text)).model_dump(mode="json")
+        return generic_answer(text)
 
     async def completions(self, request: Request) -> Response:
         self.calls += 1
@@ -94,9 +130,12 @@ class Standin:
         if self.mode == "empty":
             return JSONResponse({"id": "chatcmpl-standin", "object": "chat.completion", "created": 0, "choices": []})
         user = next((m["content"] for m in reversed(body.get("messages", [])) if m.get("role") == "user"), "")
+        tools = body.get("tools") or [{}]
+        if tools[0].get("function", {}).get("name") == "DraftBrief":
+            return JSONResponse(chat_completion(body, merged_brief(user), completion_id=f"chatcmpl-standin-{number}"))
         found = _ARTICLE.search(user)
         text = found.group(1) if found else user
-        answer: Any = self.known.get(text) or generic_answer(text)
+        answer: Any = self.answer_for(text)
         if self.mode == "ungrounded":
             answer = ungrounded(answer)
         if self.mode == "malformed":
@@ -135,8 +174,9 @@ def main() -> None:
     parser.add_argument("--fail-rate", type=float, default=1.0)
     parser.add_argument("--fail-first", type=int, default=0)
     parser.add_argument("--retry-after", type=float, default=1.0)
+    parser.add_argument("--answer", choices=["generic", "rules"], default="generic")
     args = parser.parse_args()
-    standin = Standin(args.mode, args.latency, args.fail_rate, args.fail_first, args.retry_after)
+    standin = Standin(args.mode, args.latency, args.fail_rate, args.fail_first, args.retry_after, args.answer)
     uvicorn.run(build_app(standin), host=args.host, port=args.port, log_level="warning", backlog=4096)
 
 

@@ -15,3 +15,4 @@ class EngineResult:
     prompt: str | None = None
     usage: Usage = field(default_factory=Usage)
     warnings: list[Warning] = field(default_factory=list)
+    chunks: int = 1

@@ -8,19 +8,19 @@ those commitments with a warning; an answer that is not a `Draft` at all is an e
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 import httpx2
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from schemas import Draft, Usage
+from schemas import Draft, DraftActor, DraftBrief, Usage
 from service.article import Article
 from service.config import Settings
 from service.engines.base import EngineResult
@@ -37,6 +37,7 @@ _MODES = {
 # instructor logs each failed attempt at ERROR; the engine reports failures itself, once.
 logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
+T = TypeVar("T", bound=BaseModel)
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
 
@@ -49,6 +50,7 @@ class LlmEngine:
         self.settings = settings
         self.model = settings.model
         self.prompt = prompt or load_prompt("brief")
+        self.merge_prompt = load_prompt("merge_brief")
         inner = transport or httpx2.AsyncHTTPTransport(
             limits=httpx2.Limits(max_connections=512, max_keepalive_connections=64)
         )
@@ -63,23 +65,68 @@ class LlmEngine:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    def messages(self, article: Article, language: str | None) -> list[dict[str, str]]:
+    def messages(
+        self,
+        article: Article,
+        language: str | None,
+        *,
+        part: tuple[int, int] | None = None,
+        known_actors: Sequence[DraftActor] = (),
+    ) -> list[dict[str, str]]:
+        """The chat messages for one article, or for part `(n, of)` of a long one."""
         user = self.prompt.render_user(
             language=language or "the language of the article",
             title=article.title or "(none)",
             published=article.published or "(unknown)",
+            context=_part_context(part, known_actors),
             text=article.text,
         )
         return [{"role": "system", "content": self.prompt.system}, {"role": "user", "content": user}]
 
     async def draft(
-        self, article: Article, *, language: str | None = None, deadline: float | None = None
+        self,
+        article: Article,
+        *,
+        language: str | None = None,
+        deadline: float | None = None,
+        part: tuple[int, int] | None = None,
+        known_actors: Sequence[DraftActor] = (),
     ) -> EngineResult:
         """One structured call. `deadline` is a `time.monotonic()` value (default: settings)."""
+        messages = self.messages(article, language, part=part, known_actors=known_actors)
+        draft, usage = await self._structured(Draft, messages, {"article_text": article.text}, deadline)
+        return EngineResult(draft=draft, engine=self.name, model=self.model, prompt=self.prompt.identity, usage=usage)
+
+    async def merge_brief(
+        self,
+        *,
+        title: str | None,
+        part_briefs: Sequence[DraftBrief],
+        commitments: str,
+        language: str | None,
+        deadline: float | None = None,
+    ) -> tuple[DraftBrief, Usage]:
+        """The brief of a long article, written last from its parts' briefs and merged commitments."""
+        parts = "\n\n".join(
+            f"Part {n}: {b.headline}\n{b.summary}\n" + "\n".join(f"- {p}" for p in b.key_points)
+            for n, b in enumerate(part_briefs, start=1)
+        )
+        user = self.merge_prompt.render_user(
+            language=language or "the language of the article",
+            title=title or "(none)",
+            part_briefs=parts,
+            commitments=commitments or "(none)",
+        )
+        messages = [{"role": "system", "content": self.merge_prompt.system}, {"role": "user", "content": user}]
+        return await self._structured(DraftBrief, messages, None, deadline)
+
+    async def _structured(
+        self, model: type[T], messages: list[dict[str, str]], context: dict[str, Any] | None, deadline: float | None
+    ) -> tuple[T, Usage]:
         stats = CallStats(deadline=deadline or time.monotonic() + self.settings.deadline_s)
         token = current_stats.set(stats)
         try:
-            draft = await self._call(article, language, stats)
+            result = await self._call(model, messages, context, stats)
         finally:
             current_stats.reset(token)
         usage = Usage(
@@ -89,16 +136,18 @@ class LlmEngine:
             reasks=max(stats.completions - 1, 0),
             retries=stats.retries,
         )
-        return EngineResult(draft=draft, engine=self.name, model=self.model, prompt=self.prompt.identity, usage=usage)
+        return result, usage
 
-    async def _call(self, article: Article, language: str | None, stats: CallStats) -> Draft:
+    async def _call(
+        self, model: type[T], messages: list[dict[str, str]], context: dict[str, Any] | None, stats: CallStats
+    ) -> T:
         try:
-            result: Draft = await self.client.chat.completions.create(
+            result: T = await self.client.chat.completions.create(
                 model=self.model,
-                response_model=Draft,
-                messages=self.messages(article, language),  # type: ignore[arg-type]
+                response_model=model,
+                messages=messages,  # type: ignore[arg-type]
                 max_retries=self.settings.max_reasks,
-                context={"article_text": article.text},
+                context=context,
                 temperature=self.settings.temperature,
                 max_tokens=self.settings.max_output_tokens,
                 timeout=max(stats.remaining(), 0.1),
@@ -112,7 +161,7 @@ class LlmEngine:
             cause = error.__cause__
             if isinstance(cause, openai.APIError) or (cause is None and not error.failed_attempts):
                 raise self._api_failure(cause, stats) from error
-            lenient = _parse_leniently(error.last_completion)
+            lenient = _parse_leniently(model, error.last_completion)
             if lenient is None:
                 raise LlmInvalidOutput(
                     f"the answer still failed validation after {self.settings.max_reasks} re-asks: {_first_line(error)}"
@@ -132,8 +181,18 @@ class LlmEngine:
         return LlmFailed(f"the LLM call failed: {type(error).__name__}")
 
 
-def _parse_leniently(completion: Any) -> Draft | None:
-    """The last answer parsed without the grounding check; None if it is not a Draft at all."""
+def _part_context(part: tuple[int, int] | None, known_actors: Sequence[DraftActor]) -> str:
+    if part is None:
+        return ""
+    lines = [f"\nThis is part {part[0]} of {part[1]} of a long article: analyse this part only."]
+    if known_actors:
+        lines.append("Actors already identified in earlier parts (use these names when they appear):")
+        lines += [f"- {a.name} ({a.kind}): {', '.join(a.aliases) or a.name}" for a in known_actors]
+    return "\n".join(lines) + "\n"
+
+
+def _parse_leniently(model: type[T], completion: Any) -> T | None:
+    """The last answer parsed without the grounding check; None if it is not the model at all."""
     try:
         message = completion.choices[0].message
     except (AttributeError, IndexError, TypeError):
@@ -141,12 +200,9 @@ def _parse_leniently(completion: Any) -> Draft | None:
     calls = getattr(message, "tool_calls", None) or []
     text = calls[0].function.arguments if calls else (message.content or "")
     try:
-        return Draft.model_validate_json(_FENCE.sub("", text.strip()))
+        return model.model_validate_json(_FENCE.sub("", text.strip()))
     except (ValidationError, ValueError):
-        try:
-            return Draft.model_validate(json.loads(text))
-        except (ValidationError, ValueError):
-            return None
+        return None
 
 
 def _first_line(error: BaseException) -> str:
