@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class BriefOptions(BaseModel):
@@ -19,10 +19,33 @@ class BriefOptions(BaseModel):
 
 
 class BriefRequest(BaseModel):
+    """The article as `text`, as `html`, or only a `url` to fetch."""
+
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(description="The article as plain text.", examples=["Erdoğan, Putin agree to meet soon..."])
+    text: str | None = Field(default=None, description="The article as plain text.")
+    html: str | None = Field(default=None, description="The article's web page; its main text is extracted.")
+    url: str | None = Field(
+        default=None,
+        max_length=4000,
+        description="Where the article was published; fetched (http/https, public hosts) when no text or html is sent.",
+    )
     title: str | None = Field(default=None, max_length=1000)
-    url: str | None = Field(default=None, max_length=4000, description="Where the article was published.")
     published: str | None = Field(default=None, max_length=64, description="Publication date, ISO 8601 preferred.")
     options: BriefOptions = Field(default_factory=BriefOptions)
+    callback_url: str | None = Field(
+        default=None,
+        max_length=4000,
+        description="Answer 202 with a job at once, and POST the result there as a signed webhook when ready.",
+    )
+    slack_webhook_url: str | None = Field(
+        default=None, max_length=4000, description="Also post the brief to this Slack incoming webhook."
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> BriefRequest:
+        if self.text is None and self.html is None and not self.url:
+            raise ValueError("send the article as `text` or `html`, or a `url` to fetch")
+        if self.text is not None and self.html is not None:
+            raise ValueError("send either `text` or `html`, not both")
+        return self

@@ -65,6 +65,17 @@ class Settings(BaseSettings):
         default=6000, ge=200, description="Articles longer than this (estimated tokens) are analysed in chunks."
     )
     chunk_overlap_tokens: int = Field(default=300, ge=0, description="How much each chunk repeats of the previous one.")
+    max_llm_in_flight: int = Field(default=256, ge=1, description="Articles the LLM may work on at once.")
+    llm_slot_wait_s: float = Field(
+        default=5.0, ge=0, description="How long a request waits for an LLM slot before a 503 with Retry-After."
+    )
+    api_keys: SecretStr | None = Field(
+        default=None, description="Comma-separated API keys; when set, the API requires one (kept hashed in memory)."
+    )
+    rate_limit: str = Field(
+        default="600/minute", description="Requests per key (or per client address without keys); empty: no limit."
+    )
+    open_ops: bool = Field(default=True, description="/healthz, /readyz and /metrics open without a key.")
     max_body_bytes: int = Field(default=2_000_000, gt=0, description="Largest request body accepted.")
     max_article_chars: int = Field(default=200_000, gt=0, description="Longest article text accepted.")
     log_level: str = Field(default="INFO", description="Log level of the service.")

@@ -11,9 +11,10 @@ class WirebriefError(Exception):
     status: int = 500
     title: str = "Internal error"
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, *, retry_after: int | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.retry_after = retry_after  # seconds, sent as Retry-After
 
 
 class InvalidArticle(WirebriefError):
@@ -56,3 +57,23 @@ class DeadlineExceeded(WirebriefError):
     type = "deadline-exceeded"
     status = 504
     title = "The analysis did not finish in time"
+
+
+class Overloaded(WirebriefError):
+    """Every LLM slot stayed busy for the bounded wait: try again shortly rather than queue forever."""
+
+    type = "overloaded"
+    status = 503
+    title = "The service is at capacity"
+
+
+class RateLimited(WirebriefError):
+    type = "rate-limited"
+    status = 429
+    title = "Too many requests"
+
+
+class Unauthorized(WirebriefError):
+    type = "unauthorized"
+    status = 401
+    title = "A valid API key is required"

@@ -6,18 +6,21 @@ Routes and the CLI call `Pipeline.analyze`; they never talk to an engine directl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Literal
 
 from schemas import Analysis, Draft, Usage, Warning
+from service import metrics
 from service.article import Article
 from service.assemble import analysis_id, assemble
 from service.chunking import split
 from service.config import Settings
 from service.engines.base import EngineResult
-from service.errors import DeadlineExceeded, EngineUnavailable, LlmFailed
+from service.errors import DeadlineExceeded, EngineUnavailable, LlmFailed, Overloaded
 from service.language import language_name
 from service.merge import commitments_digest, merge_drafts
 
@@ -47,6 +50,7 @@ class Pipeline:
         self.rules = rules
         self.store = store
         self.cache_hits = 0
+        self._llm_slots = asyncio.Semaphore(settings.max_llm_in_flight)
         # spaCy is CPU-bound and not thread-safe: one worker keeps the event loop free.
         self._rules_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rules")
 
@@ -96,8 +100,10 @@ class Pipeline:
             cached = await self.store.get_analysis(self.expected_id(article, choice, language))
             if cached is not None:
                 self.cache_hits += 1
+                metrics.CACHE_HITS.inc()
                 return cached
         analysis = await self._analyze(article, choice, language)
+        metrics.record_analysis(analysis)
         if self.store is not None:
             await self.store.put_analysis(analysis)
         return analysis
@@ -133,11 +139,31 @@ class Pipeline:
         deadline = time.monotonic() + self.settings.deadline_s
         brief_language = language or article.language
         name = language_name(brief_language) if brief_language else None
+        async with self._llm_slot():
+            try:
+                async with asyncio.timeout(self.settings.deadline_s):
+                    return await self._llm_chunks(article, name, deadline)
+            except TimeoutError as error:
+                raise DeadlineExceeded(f"the LLM did not answer within {self.settings.deadline_s:g} s") from error
+
+    @contextlib.asynccontextmanager
+    async def _llm_slot(self) -> AsyncIterator[None]:
+        """A bounded wait for one of `max_llm_in_flight` slots: past it, 503 instead of an endless queue."""
         try:
-            async with asyncio.timeout(self.settings.deadline_s):
-                return await self._llm_chunks(article, name, deadline)
-        except TimeoutError as error:
-            raise DeadlineExceeded(f"the LLM did not answer within {self.settings.deadline_s:g} s") from error
+            async with asyncio.timeout(self.settings.llm_slot_wait_s):
+                await self._llm_slots.acquire()
+        except TimeoutError:
+            metrics.OVERLOADED.inc()
+            raise Overloaded(
+                f"all {self.settings.max_llm_in_flight} LLM slots are busy; retry shortly",
+                retry_after=max(1, round(self.settings.llm_slot_wait_s)),
+            ) from None
+        metrics.LLM_IN_FLIGHT.inc()
+        try:
+            yield
+        finally:
+            metrics.LLM_IN_FLIGHT.dec()
+            self._llm_slots.release()
 
     async def _llm_chunks(self, article: Article, language: str | None, deadline: float) -> EngineResult:
         """One call for an article that fits; else the first chunk, then the others concurrently

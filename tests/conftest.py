@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -17,6 +20,7 @@ import pytest
 
 from schemas import Analysis
 from service.api.app import create_app
+from service.config import Settings
 from service.engines.llm import LlmEngine
 from service.engines.rules import RulesEngine
 from service.llm.fixtures import fixture_settings
@@ -106,6 +110,16 @@ async def api(
         await client.aclose()
 
 
+@contextlib.asynccontextmanager
+async def running_app(pipeline: Pipeline, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with its start-up done (delivery worker and job runner running), as `make run` has it."""
+    app = create_app(settings, pipeline=pipeline)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://wirebrief.test") as client:
+            yield client
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -171,3 +185,27 @@ def processes() -> Iterator[Callable[..., Process]]:
 
 def standin_args(*extra: str) -> list[str]:
     return ["-m", "tests.standin_llm", "--port", "{port}", *extra]
+
+
+SECRET = "whsec_" + base64.b64encode(b"wirebrief-test-secret-32-bytes!!").decode()
+Receiver = tuple[Process, Path]
+
+
+def received(record: Path) -> list[dict[str, Any]]:
+    """What a `tests.receiver` process has recorded so far."""
+    if not record.exists():
+        return []
+    return [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture
+def receiver(processes: Callable[..., Process], tmp_path: Path) -> Callable[..., Receiver]:
+    """`receiver("--down-first", "2")` -> (the running webhook receiver process, the file it records to)."""
+    counter = iter(range(1000))
+
+    def start(*flags: str) -> Receiver:
+        record = tmp_path / f"received-{next(counter)}.jsonl"
+        args = ["-m", "tests.receiver", "--port", "{port}", "--secret", SECRET, "--record", str(record), *flags]
+        return processes(args, "/healthz"), record
+
+    return start

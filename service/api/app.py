@@ -1,4 +1,4 @@
-"""The FastAPI application: built once, engines loaded at start-up."""
+"""The FastAPI application: engines, store, delivery worker and job runner started once."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from service import __version__
+from service.api.access import Access
+from service.api.middleware import MetricsMiddleware
 from service.api.problems import install_problem_handlers
-from service.api.routes import briefs, health
+from service.api.routes import briefs, health, jobs, slack
 from service.config import Settings, get_settings
+from service.delivery import Deliveries
+from service.jobs import JobRunner
 from service.pipeline import Pipeline
 
 
@@ -21,12 +25,23 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = pipeline is None
-        app.state.pipeline = pipeline or await Pipeline.from_settings(settings)
+        app.state.pipeline = running = pipeline or await Pipeline.from_settings(settings)
+        deliveries = runner = None
+        if running.store is not None:  # jobs and deliveries live in the store; pending ones resume now
+            deliveries = Deliveries(running.store, settings)
+            await deliveries.start()
+            runner = JobRunner(running, running.store, deliveries, public_base_url=settings.public_base_url)
+            app.state.deliveries, app.state.jobs = deliveries, runner
+            await runner.resume()
         try:
             yield
         finally:
+            if runner is not None:
+                await runner.stop()
+            if deliveries is not None:
+                await deliveries.stop()
             if owned:
-                await app.state.pipeline.aclose()
+                await running.aclose()
 
     app = FastAPI(
         title="wirebrief",
@@ -35,9 +50,11 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.access = Access(settings)
     if pipeline is not None:
         app.state.pipeline = pipeline
+    app.add_middleware(MetricsMiddleware)
     install_problem_handlers(app)
-    app.include_router(briefs.router)
-    app.include_router(health.router)
+    for router in (briefs.router, jobs.router, slack.router, health.router):
+        app.include_router(router)
     return app

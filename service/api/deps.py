@@ -1,9 +1,10 @@
-"""Dependencies the routes receive: the settings and the pipeline built at start-up."""
+"""Dependencies the routes receive: settings, pipeline and access checks built at start-up."""
 
 from __future__ import annotations
 
 from fastapi import Request
 
+from service.api.access import Access
 from service.config import Settings
 from service.pipeline import Pipeline
 
@@ -16,3 +17,15 @@ def get_pipeline(request: Request) -> Pipeline:
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+async def api_access(request: Request) -> str:
+    """API key (when keys are set) and the per-key rate limit; returns the caller's identity."""
+    access: Access = request.app.state.access
+    return await access.check(request)
+
+
+async def ops_access(request: Request) -> None:
+    """Health and metrics are open unless WIREBRIEF_OPEN_OPS is false; then they need a key too."""
+    if not request.app.state.settings.open_ops:
+        request.app.state.access.identify(request)

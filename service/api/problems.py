@@ -47,7 +47,10 @@ def problem_response(
 
 
 def problem_for(error: WirebriefError, instance: str | None = None) -> JSONResponse:
-    return problem_response(error.status, error.type, error.title, error.detail, instance=instance)
+    headers = {"retry-after": str(error.retry_after)} if error.retry_after is not None else None
+    if error.status == 401:
+        headers = {**(headers or {}), "www-authenticate": 'Bearer realm="wirebrief"'}
+    return problem_response(error.status, error.type, error.title, error.detail, instance=instance, headers=headers)
 
 
 _HTTP_SLUGS = {

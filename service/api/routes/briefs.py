@@ -1,24 +1,29 @@
-"""`POST /v1/briefs`: an article in, an `Analysis` out (JSON, Markdown or CSV)."""
+"""`POST /v1/briefs`: an article in, an `Analysis` out (JSON, Markdown or CSV), or a job (202)
+when the result is to be delivered to a callback or Slack; `GET /v1/briefs/{id}`."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from schemas import Analysis
+from schemas.jobs import JobAccepted
 from schemas.request import BriefRequest
-from service.api.deps import get_pipeline, get_settings
+from service.api.deps import api_access, get_pipeline, get_settings
 from service.api.negotiation import choose_format, read_body
 from service.api.problems import PROBLEM_MEDIA_TYPE, Problem
 from service.config import Settings
-from service.errors import InvalidArticle
-from service.ingest import article_from_text
+from service.errors import EngineUnavailable, InvalidArticle
+from service.ingest import article_from_html, article_from_text, ingest
+from service.netguard import check_url
 from service.pipeline import Pipeline
 from service.render import MEDIA_TYPES, render
+from service.textcodec import decode_text
 
-router = APIRouter(prefix="/v1", tags=["briefs"])
+router = APIRouter(prefix="/v1", tags=["briefs"], dependencies=[Depends(api_access)])
 
 _problem = {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}
 _REQUEST_BODY: dict[str, Any] = {
@@ -27,9 +32,11 @@ _REQUEST_BODY: dict[str, Any] = {
         "content": {
             "application/json": {"schema": BriefRequest.model_json_schema(ref_template="#/components/schemas/{model}")},
             "text/plain": {"schema": {"type": "string", "minLength": 1}},
+            "text/html": {"schema": {"type": "string", "minLength": 1}},
         },
     }
 }
+Format = Annotated[Literal["json", "markdown", "csv"] | None, Query(description="Response format")]
 
 
 @router.post(
@@ -37,16 +44,21 @@ _REQUEST_BODY: dict[str, Any] = {
     response_model=Analysis,
     summary="Analyse an article",
     description=(
-        'Send the article as JSON (`{"text": ...}`) or as a `text/plain` body. The response is an `Analysis` '
-        "(JSON), or Markdown / a CSV of the commitment table by `?format=` or the `Accept` header."
+        "Send the article as JSON (`text`, `html` or a `url` to fetch), or as a `text/plain` or `text/html` body. "
+        "The response is an `Analysis` (JSON), or Markdown / a CSV of the commitment table by `?format=` or the "
+        "`Accept` header. With `callback_url` or `slack_webhook_url` the answer is `202` with a job, and the "
+        "result is delivered there."
     ),
     openapi_extra=_REQUEST_BODY,
     responses={
         200: {"content": {"text/markdown": {}, "text/csv": {}}},
+        202: {"model": JobAccepted},
+        401: _problem,
         406: _problem,
         413: _problem,
         415: _problem,
         422: _problem,
+        429: _problem,
         502: _problem,
         503: _problem,
         504: _problem,
@@ -56,40 +68,62 @@ async def create_brief(
     request: Request,
     pipeline: Annotated[Pipeline, Depends(get_pipeline)],
     settings: Annotated[Settings, Depends(get_settings)],
-    format: Annotated[Literal["json", "markdown", "csv"] | None, Query(description="Response format")] = None,
-    engine: Annotated[Literal["auto", "llm", "rules"] | None, Query(description="Engine (text/plain bodies)")] = None,
-    language: Annotated[str | None, Query(max_length=40, description="Brief language (text/plain bodies)")] = None,
-    title: Annotated[str | None, Query(max_length=1000, description="Title (text/plain bodies)")] = None,
+    format: Format = None,
+    engine: Annotated[Literal["auto", "llm", "rules"] | None, Query(description="Engine (plain bodies)")] = None,
+    language: Annotated[str | None, Query(max_length=40, description="Brief language (plain bodies)")] = None,
+    title: Annotated[str | None, Query(max_length=1000, description="Title (plain bodies)")] = None,
     accept: Annotated[str | None, Header()] = None,
     content_type: Annotated[str | None, Header()] = None,
 ) -> Response:
     fmt = choose_format(format, accept)
     body = await read_body(request, settings.max_body_bytes)
     brief_request = _parse(body, content_type)
-    if brief_request.title is None and title:
-        brief_request.title = title
+    brief_request.title = brief_request.title or title
+    brief_request.options.engine = brief_request.options.engine or engine
+    brief_request.options.language = brief_request.options.language or language
+    if brief_request.callback_url or brief_request.slack_webhook_url:
+        return await _accept_job(request, brief_request, settings)
+    article = await ingest(brief_request, settings)
     options = brief_request.options
-    article = article_from_text(
-        brief_request.text,
-        title=brief_request.title,
-        url=brief_request.url,
-        published=brief_request.published,
-        max_chars=settings.max_article_chars,
-    )
-    analysis = await pipeline.analyze(article, engine=options.engine or engine, language=options.language or language)
+    analysis = await pipeline.analyze(article, engine=options.engine, language=options.language)
     return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt])
+
+
+async def _accept_job(request: Request, brief_request: BriefRequest, settings: Settings) -> Response:
+    """Check what can be checked now (the article, the target URLs), persist the job, answer 202."""
+    jobs = getattr(request.app.state, "jobs", None)
+    if jobs is None:
+        raise EngineUnavailable("asynchronous jobs need the store and the delivery worker, which are not running")
+    if brief_request.text is not None:
+        article_from_text(brief_request.text, max_chars=settings.max_article_chars)
+    elif brief_request.html is not None:
+        article_from_html(brief_request.html, url=brief_request.url, max_chars=settings.max_article_chars)
+    for target in (brief_request.callback_url, brief_request.slack_webhook_url):
+        if target:
+            await check_url(target, settings.allow_list)
+    if brief_request.callback_url and settings.webhook_secret is None:
+        raise InvalidArticle("callbacks are signed webhooks: the service needs WIREBRIEF_WEBHOOK_SECRET to send them")
+    job = await jobs.submit(brief_request)
+    accepted = JobAccepted(id=job.id, state=job.state, status_url=f"/v1/jobs/{job.id}")
+    return JSONResponse(accepted.model_dump(), status_code=202, headers={"location": accepted.status_url})
 
 
 @router.get(
     "/briefs/{analysis_id}",
     response_model=Analysis,
     summary="A stored analysis",
-    responses={200: {"content": {"text/markdown": {}, "text/csv": {}}}, 404: _problem, 406: _problem},
+    responses={
+        200: {"content": {"text/markdown": {}, "text/csv": {}}},
+        401: _problem,
+        404: _problem,
+        406: _problem,
+        429: _problem,
+    },
 )
 async def get_brief(
     analysis_id: str,
     pipeline: Annotated[Pipeline, Depends(get_pipeline)],
-    format: Annotated[Literal["json", "markdown", "csv"] | None, Query(description="Response format")] = None,
+    format: Format = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     fmt = choose_format(format, accept)
@@ -97,6 +131,14 @@ async def get_brief(
     if analysis is None:
         raise HTTPException(404, f"no analysis with id {analysis_id!r}")
     return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt])
+
+
+def _charset(content_type: str | None) -> str | None:
+    for parameter in (content_type or "").split(";")[1:]:
+        key, _, value = parameter.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return None
 
 
 def _parse(body: bytes, content_type: str | None) -> BriefRequest:
@@ -109,10 +151,14 @@ def _parse(body: bytes, content_type: str | None) -> BriefRequest:
                 f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in error.errors(include_url=False)
             )
             raise InvalidArticle(f"the JSON body is not a valid request: {details}") from None
+    if media == "text/html":  # pages come in many encodings: the declared one, <meta>, or a good guess
+        charset = _charset(content_type)
+        return BriefRequest(html=decode_text(body, charset, html=True))
     if media == "text/plain":
         try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise InvalidArticle(f"the body is not valid UTF-8 (byte {error.start})") from None
-        return BriefRequest(text=text)
-    raise HTTPException(415, f"unsupported content type {content_type!r}; send application/json or text/plain")
+            return BriefRequest(text=body.decode(_charset(content_type) or "utf-8"))
+        except (UnicodeDecodeError, LookupError) as error:
+            raise InvalidArticle(f"the body is not valid text in its declared charset: {error}") from None
+    raise HTTPException(
+        415, f"unsupported content type {content_type!r}; send application/json, text/plain or text/html"
+    )

@@ -1,18 +1,44 @@
-"""Liveness of the process."""
+"""Operations: liveness, readiness and Prometheus metrics."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from service import __version__
-from service.api.deps import get_pipeline
+from service.api.deps import get_pipeline, ops_access
+from service.api.problems import PROBLEM_MEDIA_TYPE, Problem
+from service.errors import EngineUnavailable
+from service.metrics import REGISTRY
 from service.pipeline import Pipeline
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["operations"], dependencies=[Depends(ops_access)])
 
 
 @router.get("/healthz", summary="The process is up")
-async def healthz(pipeline: Annotated[Pipeline, Depends(get_pipeline)]) -> dict[str, str]:
-    return {"status": "ok", "version": __version__, "engine": pipeline.choose_engine(None)}
+async def healthz() -> dict[str, str]:
+    return {"status": "ok", "version": __version__}
+
+
+@router.get(
+    "/readyz",
+    summary="The engine and the store can serve",
+    responses={503: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}},
+)
+async def readyz(pipeline: Annotated[Pipeline, Depends(get_pipeline)]) -> dict[str, object]:
+    checks = {
+        "engine": pipeline.choose_engine(None),
+        "rules_loaded": pipeline.rules is not None,
+        "llm_configured": pipeline.llm is not None,
+        "store": pipeline.store is not None and await pipeline.store.ping(),
+    }
+    if not checks["store"] or not checks["rules_loaded"]:
+        raise EngineUnavailable(f"not ready: {checks}")
+    return {"status": "ready", **checks}
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+async def metrics() -> Response:
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,50 @@
+"""`GET /v1/jobs/{id}`: the state of an asynchronous analysis and every delivery attempt."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+
+from schemas.jobs import DeliveryAttempt, DeliveryStatus, JobStatus
+from service.api.deps import api_access
+from service.api.problems import PROBLEM_MEDIA_TYPE, Problem
+from service.jobs import JobRunner
+
+router = APIRouter(prefix="/v1", tags=["jobs"], dependencies=[Depends(api_access)])
+_problem = {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}
+
+
+def get_jobs(request: Request) -> JobRunner:
+    jobs: JobRunner | None = getattr(request.app.state, "jobs", None)
+    if jobs is None:
+        raise HTTPException(404, "this service keeps no jobs (no store)")
+    return jobs
+
+
+@router.get("/jobs/{job_id}", response_model=JobStatus, responses={401: _problem, 404: _problem, 429: _problem})
+async def get_job(job_id: str, jobs: Annotated[JobRunner, Depends(get_jobs)]) -> JobStatus:
+    job = await jobs.store.get_job(job_id)
+    if job is None:
+        raise HTTPException(404, f"no job with id {job_id!r}")
+    deliveries = await jobs.store.job_deliveries(job_id)
+    return JobStatus(
+        id=job.id,
+        state=job.state,  # type: ignore[arg-type]  # the store only writes JobState values
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        analysis_id=job.analysis_id,
+        result_url=f"/v1/briefs/{job.analysis_id}" if job.analysis_id else None,
+        error=job.error,
+        deliveries=[
+            DeliveryStatus(
+                id=d.id,
+                kind=d.kind,
+                url=d.url,
+                state=d.state,
+                attempts=[DeliveryAttempt(**attempt) for attempt in d.history],
+                next_attempt_at=d.next_attempt_at if d.state == "pending" else None,
+            )
+            for d in deliveries
+        ],
+    )

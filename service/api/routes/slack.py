@@ -1,0 +1,58 @@
+"""`POST /v1/slack/commands`: `/brief <url or pasted text>` from Slack.
+
+Slack wants an answer within 3 seconds: the request is verified, a job is persisted, and the
+"working on it" reply goes back at once; the brief follows on the command's `response_url`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from schemas.request import BriefRequest
+from service.api.deps import get_settings
+from service.api.negotiation import read_body
+from service.api.problems import PROBLEM_MEDIA_TYPE, Problem
+from service.config import Settings
+from service.delivery import parse_slash_command, verify_slack_request
+from service.errors import EngineUnavailable, Unauthorized
+from service.jobs import JobRunner, SlackReply
+
+router = APIRouter(prefix="/v1/slack", tags=["slack"])
+_problem = {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}
+USAGE = (
+    "Usage: `/brief <link to an article>` or `/brief <pasted article text>`; "
+    "start with `public` to post the brief to the channel."
+)
+
+
+@router.post(
+    "/commands",
+    summary="Slack slash command /brief",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
+        }
+    },
+    responses={401: _problem, 413: _problem, 503: _problem},
+)
+async def slash_command(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> dict[str, str]:
+    body = await read_body(request, settings.max_body_bytes)
+    if settings.slack_signing_secret is None:
+        raise Unauthorized("slash commands are refused: WIREBRIEF_SLACK_SIGNING_SECRET is not set")
+    if not verify_slack_request(body, request.headers, settings.slack_signing_secret.get_secret_value()):
+        raise Unauthorized("the Slack signature is missing, stale or does not match")
+    command = parse_slash_command(body)
+    if not command.text.strip():
+        return {"response_type": "ephemeral", "text": USAGE}
+    if not command.response_url:
+        return {"response_type": "ephemeral", "text": "Slack sent no response_url to answer on."}
+    jobs: JobRunner | None = getattr(request.app.state, "jobs", None)
+    if jobs is None:
+        raise EngineUnavailable("this service keeps no jobs (no store), so it cannot answer slash commands")
+    brief = BriefRequest(url=command.url) if command.url else BriefRequest(text=command.text)
+    await jobs.submit(brief, slack_reply=SlackReply(command.response_url, command.public))
+    what = "the article at " + command.url if command.url else "your text"
+    return {"response_type": "ephemeral", "text": f"Working on a brief of {what}… it will appear here shortly."}

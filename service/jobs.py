@@ -1,0 +1,162 @@
+"""Asynchronous analyses: accepted at once (202), run in the background, results delivered.
+
+A job is persisted before the client hears of it, so a service that restarts runs it again;
+its deliveries have ids derived from the job, so a re-run never sends a second, different
+webhook: a receiver sees duplicates only with the same `webhook-id`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from schemas import Analysis
+from schemas.request import BriefRequest
+from service.delivery import BRIEF_COMPLETED, BRIEF_FAILED
+from service.errors import WirebriefError
+from service.ingest import ingest
+from service.pipeline import Pipeline
+from service.store import JobRecord, SqlStore
+
+if TYPE_CHECKING:
+    from service.delivery.worker import Deliveries
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SlackReply:
+    """Where a slash command's answer goes, and whether the channel sees it."""
+
+    response_url: str
+    public: bool
+
+
+def new_job_id() -> str:
+    return "job_" + uuid.uuid4().hex
+
+
+def delivery_id(job_id: str, kind: str, url: str) -> str:
+    """The same job, target and kind always give the same delivery id (the webhook-id)."""
+    return "msg_" + hashlib.sha256(f"{job_id}\0{kind}\0{url}".encode()).hexdigest()[:26]
+
+
+def problem_of(error: WirebriefError) -> dict[str, Any]:
+    return {
+        "type": f"urn:wirebrief:problem:{error.type}",
+        "title": error.title,
+        "status": error.status,
+        "detail": error.detail,
+    }
+
+
+class JobRunner:
+    def __init__(self, pipeline: Pipeline, store: SqlStore, deliveries: Deliveries, *, public_base_url: str) -> None:
+        self.pipeline = pipeline
+        self.store = store
+        self.deliveries = deliveries
+        self.public_base_url = public_base_url.rstrip("/")
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def submit(self, brief: BriefRequest, *, slack_reply: SlackReply | None = None) -> JobRecord:
+        """Persist the job, then start it; the caller answers 202 with its id."""
+        request: dict[str, Any] = {"brief": brief.model_dump(mode="json")}
+        if slack_reply is not None:
+            request["slack_reply"] = {"response_url": slack_reply.response_url, "public": slack_reply.public}
+        job = await self.store.create_job(new_job_id(), request)
+        self._start(job)
+        return job
+
+    async def resume(self) -> int:
+        """Run again every job a previous process accepted but did not finish."""
+        unfinished = await self.store.unfinished_jobs()
+        for job in unfinished:
+            self._start(job)
+        return len(unfinished)
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def wait_idle(self) -> None:
+        """For tests and the CLI: wait until every started job has finished."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def _start(self, job: JobRecord) -> None:
+        task = asyncio.create_task(self._run(job), name=job.id)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, job: JobRecord) -> None:
+        await self.store.update_job(job.id, "running")
+        try:
+            brief = BriefRequest.model_validate(job.request["brief"])
+            article = await ingest(brief, self.pipeline.settings)
+            analysis = await self.pipeline.analyze(
+                article, engine=brief.options.engine, language=brief.options.language
+            )
+        except WirebriefError as error:
+            await self.store.update_job(job.id, "failed", error=problem_of(error))
+            await self._deliver_failure(job, error)
+            return
+        except Exception as error:  # a job must end in a state, whatever happened
+            log.exception("job %s failed unexpectedly", job.id)
+            unexpected = WirebriefError(f"unexpected error: {type(error).__name__}")
+            await self.store.update_job(job.id, "failed", error=problem_of(unexpected))
+            await self._deliver_failure(job, unexpected)
+            return
+        await self._deliver_success(job, analysis)
+        await self.store.update_job(job.id, "done", analysis_id=analysis.id)
+
+    def result_link(self, analysis: Analysis) -> str:
+        return f"{self.public_base_url}/v1/briefs/{analysis.id}"
+
+    async def _deliver_success(self, job: JobRecord, analysis: Analysis) -> None:
+        from service.delivery import slack_message
+
+        brief = job.request["brief"]
+        callback = brief.get("callback_url")
+        if callback:
+            data = {
+                "job_id": job.id,
+                "result_url": self.result_link(analysis),
+                "analysis": analysis.model_dump(mode="json"),
+            }
+            await self.deliveries.enqueue_webhook(
+                callback, BRIEF_COMPLETED, data, job_id=job.id, delivery_id=delivery_id(job.id, "webhook", callback)
+            )
+        message = slack_message(analysis, link=self.result_link(analysis) + "?format=markdown")
+        await self._deliver_to_slack(job, message)
+
+    async def _deliver_failure(self, job: JobRecord, error: WirebriefError) -> None:
+        from service.delivery import slack_error_message
+
+        callback = job.request["brief"].get("callback_url")
+        if callback:
+            data = {"job_id": job.id, "error": problem_of(error), "at": datetime.datetime.now(datetime.UTC).isoformat()}
+            await self.deliveries.enqueue_webhook(
+                callback, BRIEF_FAILED, data, job_id=job.id, delivery_id=delivery_id(job.id, "webhook", callback)
+            )
+        await self._deliver_to_slack(job, slack_error_message(error.detail))
+
+    async def _deliver_to_slack(self, job: JobRecord, message: dict[str, Any]) -> None:
+        """To the channel's incoming webhook, and as the answer to a slash command."""
+        channel = job.request["brief"].get("slack_webhook_url")
+        if channel:
+            await self.deliveries.enqueue_slack(
+                channel, message, job_id=job.id, delivery_id=delivery_id(job.id, "slack", channel)
+            )
+        reply = job.request.get("slack_reply")
+        if reply:
+            answer = {**message, "response_type": "in_channel" if reply["public"] else "ephemeral"}
+            url = reply["response_url"]
+            await self.deliveries.enqueue_slack(
+                url, answer, job_id=job.id, delivery_id=delivery_id(job.id, "slack", url)
+            )

@@ -1,0 +1,89 @@
+"""Keys, rate limits, capacity and metrics: the service keeps answering, with clear errors."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import httpx
+import httpx2
+
+from schemas import Analysis
+from service.api.app import create_app
+from service.engines.llm import LlmEngine
+from service.llm.fixtures import fixture_settings
+from service.pipeline import Pipeline
+from service.store import SqlStore
+from tests.conftest import article_text
+from tests.standin_llm import Standin, build_app
+from tests.test_api import assert_problem
+
+ApiFactory = Callable[..., httpx.AsyncClient]
+ARTICLE = {"text": "The ministers agreed to meet again in March. The union threatened to strike."}
+
+
+async def test_api_keys_are_required_when_set(api: ApiFactory) -> None:
+    client = api(api_keys="alpha-key,beta-key")
+
+    missing = await client.post("/v1/briefs", json=ARTICLE)
+    assert_problem(missing, 401, "unauthorized")
+    assert missing.headers["www-authenticate"].startswith("Bearer")
+    assert_problem(await client.post("/v1/briefs", json=ARTICLE, headers={"x-api-key": "gamma"}), 401, "unauthorized")
+
+    bearer = await client.post("/v1/briefs", json=ARTICLE, headers={"authorization": "Bearer beta-key"})
+    header = await client.post("/v1/briefs", json=ARTICLE, headers={"x-api-key": "alpha-key"})
+    assert bearer.status_code == 200 and header.status_code == 200
+    assert (await client.get("/healthz")).status_code == 200  # operations stay open by default
+
+
+async def test_operations_can_be_put_behind_the_keys(api: ApiFactory) -> None:
+    client = api(api_keys="alpha-key", open_ops=False)
+    assert_problem(await client.get("/metrics"), 401, "unauthorized")
+    assert (await client.get("/metrics", headers={"x-api-key": "alpha-key"})).status_code == 200
+
+
+async def test_a_burst_from_one_key_is_limited_while_other_keys_are_served(api: ApiFactory) -> None:
+    client = api(api_keys="flood,calm", rate_limit="5/minute")
+    flood = {"x-api-key": "flood"}
+
+    statuses = [(await client.post("/v1/briefs", json=ARTICLE, headers=flood)).status_code for _ in range(8)]
+    assert statuses == [200] * 5 + [429] * 3
+    limited = await client.post("/v1/briefs", json=ARTICLE, headers=flood)
+    assert_problem(limited, 429, "rate-limited")
+    assert int(limited.headers["retry-after"]) >= 1
+    assert (await client.post("/v1/briefs", json=ARTICLE, headers={"x-api-key": "calm"})).status_code == 200
+
+
+async def test_when_every_llm_slot_is_busy_the_service_answers_503_with_retry_after(store: SqlStore) -> None:
+    settings = fixture_settings(max_llm_in_flight=1, llm_slot_wait_s=0.2)
+    engine = LlmEngine(settings, transport=httpx2.ASGITransport(app=build_app(Standin(latency=1.0))))
+    app = create_app(settings, pipeline=Pipeline(settings, llm=engine, store=store))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://wirebrief.test") as client:
+        first, second = await asyncio.gather(
+            client.post("/v1/briefs", json={"text": article_text("idlib")}),
+            client.post("/v1/briefs", json={"text": article_text("hackers")}),
+        )
+    statuses = sorted([first.status_code, second.status_code])
+    assert statuses == [200, 503]
+    refused = first if first.status_code == 503 else second
+    assert_problem(refused, 503, "overloaded")
+    assert refused.headers["retry-after"] == "1"
+
+
+async def test_metrics_count_requests_llm_calls_and_cache_hits(api: ApiFactory) -> None:
+    client = api("idlib")
+    for _ in range(2):
+        response = await client.post("/v1/briefs", json={"text": article_text("idlib")})
+        Analysis.model_validate_json(response.content)
+
+    body = (await client.get("/metrics")).text
+    assert 'wirebrief_http_requests_total{method="POST",route="/v1/briefs",status="200"}' in body
+    assert "wirebrief_llm_calls_total" in body and "wirebrief_cache_hits_total" in body
+    assert 'wirebrief_llm_tokens_total{direction="input"}' in body
+
+
+async def test_readiness_reports_the_engine_and_the_store(api: ApiFactory) -> None:
+    response = await api().get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["engine"], body["store"]) == ("ready", "rules", True)

@@ -1,0 +1,254 @@
+"""Asynchronous briefs: 202 at once, then a signed webhook or a Slack message that is never lost."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+from service.llm.fixtures import fixture_settings
+from service.store import SqlStore
+from tests.conftest import SECRET, Process, Receiver, ReplayFactory, article_text, received, running_app, standin_args
+from tests.test_api import assert_problem
+
+SLACK_SECRET = "slack-signing-secret-for-tests"
+FAST = "[0.1, 0.2, 0.4, 0.8]"
+
+
+def job_settings(**overrides: Any) -> dict[str, Any]:
+    return {
+        "webhook_secret": SECRET,
+        "allowed_private_hosts": "127.0.0.1",
+        "webhook_retry_schedule_s": json.loads(FAST),
+        "slack_signing_secret": SLACK_SECRET,
+        **overrides,
+    }
+
+
+async def wait_for(check: Callable[[], Any], timeout: float = 20.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"not reached within {timeout} s")
+
+
+async def test_a_callback_arrives_signed_and_verifiable(
+    replay: ReplayFactory, store: SqlStore, receiver: Callable[..., Receiver]
+) -> None:
+    process, record = receiver()
+    settings = fixture_settings(**job_settings())
+    pipeline = replay("idlib", **job_settings())
+    pipeline.store = store
+    async with running_app(pipeline, settings) as client:
+        accepted = await client.post(
+            "/v1/briefs", json={"text": article_text("idlib"), "callback_url": process.url + "/hook"}
+        )
+        assert accepted.status_code == 202, accepted.text
+        job = accepted.json()
+        assert accepted.headers["location"] == job["status_url"] == f"/v1/jobs/{job['id']}"
+
+        [delivery] = await wait_for(lambda: received(record))
+        status = (await client.get(job["status_url"])).json()
+        stored = await client.get(status["result_url"])
+
+    assert delivery["verified"] is True and delivery["error"] is None
+    body = delivery["body"]
+    assert body["type"] == "brief.completed"
+    assert body["data"]["job_id"] == job["id"]
+    assert body["data"]["analysis"]["id"] == status["analysis_id"]
+    assert status["state"] == "done" and stored.status_code == 200
+    assert status["deliveries"][0]["id"] == delivery["webhook_id"]
+
+
+async def test_a_receiver_that_is_down_gets_the_result_once_it_is_back(
+    replay: ReplayFactory, store: SqlStore, receiver: Callable[..., Receiver]
+) -> None:
+    process, record = receiver("--down-first", "2")
+    settings = fixture_settings(**job_settings())
+    pipeline = replay("idlib", **job_settings())
+    pipeline.store = store
+    async with running_app(pipeline, settings) as client:
+        job = (
+            await client.post("/v1/briefs", json={"text": article_text("idlib"), "callback_url": process.url})
+        ).json()
+
+        async def delivered() -> dict[str, Any]:
+            status: dict[str, Any] = (await client.get(job["status_url"])).json()
+            return status if status["deliveries"] and status["deliveries"][0]["state"] == "delivered" else {}
+
+        deadline = time.monotonic() + 20
+        status: dict[str, Any] = {}
+        while not status and time.monotonic() < deadline:
+            status = await delivered()
+            await asyncio.sleep(0.05)
+
+    attempts = status["deliveries"][0]["attempts"]
+    assert [a["status_code"] for a in attempts] == [503, 503, 200]
+    records = received(record)
+    assert len(records) == 3 and len({r["webhook_id"] for r in records}) == 1
+    assert all(r["verified"] for r in records)
+
+
+async def test_a_failed_brief_is_delivered_as_brief_failed(
+    replay: ReplayFactory, store: SqlStore, receiver: Callable[..., Receiver]
+) -> None:
+    process, record = receiver()
+    settings = fixture_settings(**job_settings(fallback=False))
+    pipeline = replay("idlib.down", **job_settings(fallback=False))
+    pipeline.store = store
+    async with running_app(pipeline, settings) as client:
+        job = (
+            await client.post("/v1/briefs", json={"text": article_text("idlib"), "callback_url": process.url})
+        ).json()
+        [delivery] = await wait_for(lambda: received(record))
+        status = (await client.get(job["status_url"])).json()
+
+    body = delivery["body"]
+    assert body["type"] == "brief.failed" and body["data"]["error"]["status"] == 502
+    assert status["state"] == "failed" and status["error"]["type"].endswith("llm-failed")
+
+
+async def test_a_slack_webhook_gets_the_block_kit_brief(
+    replay: ReplayFactory, store: SqlStore, receiver: Callable[..., Receiver]
+) -> None:
+    process, record = receiver("--slack")
+    settings = fixture_settings(**job_settings())
+    pipeline = replay("idlib", **job_settings())
+    pipeline.store = store
+    async with running_app(pipeline, settings) as client:
+        accepted = await client.post(
+            "/v1/briefs", json={"text": article_text("idlib"), "slack_webhook_url": process.url}
+        )
+        assert accepted.status_code == 202
+        [message] = await wait_for(lambda: received(record))
+
+    payload = message["body"]
+    assert payload["text"] and payload["blocks"][0]["type"] == "header"
+    assert "Erdoğan" in json.dumps(payload, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "body", "slug"),
+    [
+        ({}, {"text": "An article.", "callback_url": "http://127.0.0.1:9/hook"}, "url-refused"),
+        (
+            {"allowed_private_hosts": "127.0.0.1", "webhook_secret": None},
+            {"text": "A.", "callback_url": "http://127.0.0.1:9/"},
+            "invalid-article",
+        ),
+        ({}, {"text": "   ", "callback_url": "https://example.com/hook"}, "invalid-article"),
+        ({}, {"text": "An article.", "callback_url": "ftp://example.com/hook"}, "url-refused"),
+    ],
+    ids=["private-callback", "no-secret", "empty-text", "not-http"],
+)
+async def test_bad_job_requests_are_refused_before_202(
+    replay: ReplayFactory, store: SqlStore, overrides: dict[str, Any], body: dict[str, Any], slug: str
+) -> None:
+    options = {**job_settings(allowed_private_hosts=""), **overrides}
+    pipeline = replay("idlib", **options)
+    pipeline.store = store
+    async with running_app(pipeline, fixture_settings(**options)) as client:
+        assert_problem(await client.post("/v1/briefs", json=body), 422, slug)
+
+
+def service_env(llm: Process, database: Path) -> dict[str, str]:
+    return {
+        "OPENAI_API_KEY": "",
+        "OPENAI_BASE_URL": llm.url + "/v1",
+        "WIREBRIEF_DATABASE_URL": f"sqlite:///{database}",
+        "WIREBRIEF_WEBHOOK_SECRET": SECRET,
+        "WIREBRIEF_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
+        "WIREBRIEF_WEBHOOK_RETRY_SCHEDULE_S": FAST,
+        "WIREBRIEF_SLACK_SIGNING_SECRET": SLACK_SECRET,
+        "WIREBRIEF_PUBLIC_BASE_URL": "https://wirebrief.example",
+    }
+
+
+SERVE = ["-m", "service.cli", "serve", "--port", "{port}"]
+
+
+async def test_a_job_accepted_before_a_crash_is_delivered_after_the_restart(
+    processes: Callable[..., Process], receiver: Callable[..., Receiver], tmp_path: Path
+) -> None:
+    llm = processes(standin_args("--latency", "4"), "/stats")
+    hook, record = receiver()
+    env = service_env(llm, tmp_path / "wirebrief.db")
+    first = processes(SERVE, "/healthz", env=env)
+    accepted = httpx.post(first.url + "/v1/briefs", json={"text": article_text("idlib"), "callback_url": hook.url})
+    assert accepted.status_code == 202
+    first.popen.kill()  # no clean shutdown: the job is in the store, its LLM call in flight
+    first.popen.wait()
+    assert received(record) == []
+
+    second = processes(SERVE, "/healthz", env=env, port=first.port)
+    records = await wait_for(lambda: received(record), timeout=30)
+    status = httpx.get(second.url + accepted.json()["status_url"]).json()
+
+    assert status["state"] == "done"
+    assert all(r["verified"] for r in records)
+    assert len({r["webhook_id"] for r in records}) == 1  # duplicates, if any, only with the same webhook-id
+    assert records[0]["body"]["data"]["job_id"] == accepted.json()["id"]
+
+
+def signed_slash(
+    text: str, response_url: str, *, secret: str = SLACK_SECRET, age_s: float = 0
+) -> tuple[bytes, dict[str, str]]:
+    body = urllib.parse.urlencode(
+        {"command": "/brief", "text": text, "response_url": response_url, "user_id": "U1", "channel_id": "C1"}
+    )
+    timestamp = str(int(time.time() - age_s))
+    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
+    headers = {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": timestamp,
+        "x-slack-signature": signature,
+    }
+    return body.encode(), headers
+
+
+async def test_a_slash_command_is_acknowledged_at_once_and_answered_when_ready(
+    processes: Callable[..., Process], receiver: Callable[..., Receiver], tmp_path: Path
+) -> None:
+    llm = processes(standin_args("--latency", "10"), "/stats")
+    slack, record = receiver("--slack")
+    service = processes(SERVE, "/healthz", env=service_env(llm, tmp_path / "wirebrief.db"))
+
+    body, headers = signed_slash("public " + article_text("idlib"), slack.url + "/response")
+    started = time.monotonic()
+    ack = httpx.post(service.url + "/v1/slack/commands", content=body, headers=headers, timeout=10)
+    acknowledged_in = time.monotonic() - started
+
+    assert ack.status_code == 200 and ack.json()["response_type"] == "ephemeral"
+    assert acknowledged_in < 3, acknowledged_in
+    [answer] = await wait_for(lambda: received(record), timeout=40)
+    payload = answer["body"]
+    assert payload["response_type"] == "in_channel"
+    assert "blocks" in payload and "https://wirebrief.example/v1/briefs/" in json.dumps(payload)
+
+
+@pytest.mark.parametrize("case", ["tampered", "wrong-secret", "stale"])
+async def test_a_forged_or_stale_slash_command_is_refused(replay: ReplayFactory, store: SqlStore, case: str) -> None:
+    body, headers = signed_slash(
+        "https://example.com/a",
+        "https://hooks.slack.com/x",
+        secret="another-secret" if case == "wrong-secret" else SLACK_SECRET,
+        age_s=360 if case == "stale" else 0,
+    )
+    if case == "tampered":
+        body = body.replace(b"example.com", b"evil.example")
+    pipeline = replay("idlib", **job_settings())
+    pipeline.store = store
+    async with running_app(pipeline, fixture_settings(**job_settings())) as client:
+        response = await client.post("/v1/slack/commands", content=body, headers=headers)
+    assert_problem(response, 401, "unauthorized")
