@@ -123,6 +123,9 @@ class Warning(BaseModel):
 
 class Analysis(BaseModel):
     id: str
+    input_id: str | None = Field(
+        default=None, description="The caller's id for this article (a batch input's id), when it gave one."
+    )
     article: ArticleInfo
     brief: Brief
     actors: list[Actor] = Field(default_factory=list)

@@ -86,6 +86,49 @@ def _read_input(file: str) -> str:
         raise
 
 
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders (.txt .md .html), .jsonl, .csv, or - for JSONL.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL results: appended, resumable.")],
+    concurrency: Annotated[int, typer.Option(min=1, max=1024, help="Articles in flight (halved on 429s).")] = 8,
+    table: Annotated[Path | None, typer.Option(help="Write every commitment to this CSV.")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write a Markdown report here.")] = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Run again the articles that failed.")] = False,
+    engine: Annotated[Literal["auto", "llm", "rules"] | None, typer.Option(help="Engine for every article.")] = None,
+    webhook: Annotated[str | None, typer.Option(help="Also deliver each result as a signed webhook here.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+) -> None:
+    """Summarise many articles into one JSONL file; run it again to resume where it stopped.
+
+    Exit status: 0 when every article succeeded, 3 when some failed (they are in the output as
+    error records; --retry-failed runs them again), 130 when interrupted.
+    """
+    from service.batch.run import run_batch
+
+    try:
+        summary = asyncio.run(
+            run_batch(
+                inputs,
+                output,
+                concurrency=concurrency,
+                table=table,
+                report=report,
+                retry_failed=retry_failed,
+                engine=engine,
+                webhook=webhook,
+                quiet=quiet,
+            )
+        )
+    except KeyboardInterrupt:
+        typer.echo("wirebrief: interrupted; run the same command again to resume", err=True)
+        raise typer.Exit(130) from None
+    except WirebriefError as error:
+        fail(error.detail)
+    typer.echo(summary.line(), err=True)
+    if summary.failed:
+        raise typer.Exit(3)
+
+
 @fixtures_app.command("build")
 def fixtures_build() -> None:
     """Re-author the hand-written exchanges from fixtures/manifest.json (no key needed)."""

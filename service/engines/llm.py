@@ -12,12 +12,13 @@ import logging
 import re
 import time
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx2
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.v2.core.function_calls import response_schema
 from pydantic import BaseModel, ValidationError
 
 from schemas import Draft, DraftActor, DraftBrief, Usage
@@ -25,6 +26,7 @@ from service.article import Article
 from service.config import Settings
 from service.engines.base import EngineResult
 from service.errors import DeadlineExceeded, LlmFailed, LlmInvalidOutput, LlmTruncated
+from service.llm import instructor_tuning
 from service.llm.transport import CallStats, ResilientTransport, current_stats
 from service.prompts import Prompt, load_prompt
 
@@ -36,6 +38,7 @@ _MODES = {
 }
 # instructor logs each failed attempt at ERROR; the engine reports failures itself, once.
 logging.getLogger("instructor").setLevel(logging.CRITICAL)
+instructor_tuning.install()
 
 T = TypeVar("T", bound=BaseModel)
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
@@ -56,11 +59,15 @@ class LlmEngine:
         )
         resilient = ResilientTransport(inner, max_attempts=settings.max_attempts, initial_wait=settings.retry_base_s)
         self._http = httpx2.AsyncClient(transport=resilient)
+        self.rate_limit_listeners = resilient.rate_limit_listeners
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
         openai_client = openai.AsyncOpenAI(
             api_key=key, base_url=settings.openai_base_url, max_retries=0, http_client=self._http
         )
         self.client = instructor.from_openai(openai_client, mode=_MODES[settings.llm_mode])
+        # instructor wraps a plain model in a new class on every call (and so rebuilds its JSON schema);
+        # wrapping once here keeps that out of the per-request CPU.
+        self._schemas: dict[type[BaseModel], type[BaseModel]] = {m: response_schema(m) for m in (Draft, DraftBrief)}
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -144,7 +151,7 @@ class LlmEngine:
         try:
             result: T = await self.client.chat.completions.create(
                 model=self.model,
-                response_model=model,
+                response_model=cast(type[T], self._schemas.get(model, model)),
                 messages=messages,  # type: ignore[arg-type]
                 max_retries=self.settings.max_reasks,
                 context=context,

@@ -13,6 +13,7 @@ import email.utils
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx2
@@ -74,6 +75,8 @@ class ResilientTransport(httpx2.AsyncBaseTransport):
     def __init__(self, inner: httpx2.AsyncBaseTransport, *, max_attempts: int = 5, initial_wait: float = 0.5) -> None:
         self.inner = inner
         self.max_attempts = max_attempts
+        # Called with the Retry-After seconds (or None) on every 429: the batch slows down on them.
+        self.rate_limit_listeners: list[Callable[[float | None], None]] = []
         self._backoff = wait_exponential_jitter(multiplier=initial_wait, max=20.0, jitter=initial_wait)
 
     def _wait(self, state: RetryCallState) -> float:
@@ -114,6 +117,9 @@ class ResilientTransport(httpx2.AsyncBaseTransport):
                     response = await self.inner.handle_async_request(request)
                     if response.status_code in RETRY_STATUSES:
                         await response.aread()
+                        if response.status_code == 429:
+                            for listener in self.rate_limit_listeners:
+                                listener(retry_after_seconds(response))
                         raise _RetryableStatus(response)
                     await response.aread()
                     if stats is not None and response.status_code == 200:

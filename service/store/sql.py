@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.engine import Engine as SyncEngine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from schemas import Analysis
@@ -89,16 +90,14 @@ class SqlStore:
             "engine": analysis.provenance.engine,
             "body": analysis.model_dump_json(),
         }
-        async with self.engine.begin() as connection:
-            exists = (
-                await connection.execute(select(tables.analyses.c.id).where(tables.analyses.c.id == analysis.id))
-            ).first()
-            if exists:
+        try:  # a new analysis is the common case: one statement
+            async with self.engine.begin() as connection:
+                await connection.execute(insert(tables.analyses).values(**values))
+        except IntegrityError:
+            async with self.engine.begin() as connection:
                 await connection.execute(
                     update(tables.analyses).where(tables.analyses.c.id == analysis.id).values(**values)
                 )
-            else:
-                await connection.execute(insert(tables.analyses).values(**values))
 
     # --- jobs ------------------------------------------------------------------------------
     async def create_job(self, job_id: str, request: dict[str, Any]) -> JobRecord:
@@ -308,7 +307,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 async def open_store(url: str) -> SqlStore:
     """Connect, create the tables if needed. Done once at start-up."""
-    engine = create_async_engine(async_url(url))
+    target = async_url(url)
+    if target.startswith("sqlite"):
+        # pysqlite opens no transaction for reads, so resetting a connection on return to the
+        # pool is a no-op round trip to the driver's thread on every query: skip it.
+        engine = create_async_engine(target, pool_reset_on_return=None)
+    else:
+        engine = create_async_engine(target)
     if engine.dialect.name == "sqlite":
         sync_engine: SyncEngine = engine.sync_engine
         event.listen(sync_engine, "connect", _sqlite_pragmas)

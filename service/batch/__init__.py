@@ -1,0 +1,1 @@
+"""`wirebrief batch`: thousands of articles through the same pipeline, resumably."""

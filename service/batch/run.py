@@ -1,0 +1,67 @@
+"""The batch command's whole run: open the pipeline and the output, run, write table and report."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from service.batch.inputs import read_inputs
+from service.batch.output import Output, read_records
+from service.batch.progress import Reporter, Tally
+from service.batch.report import results, write_report, write_table
+from service.batch.runner import BatchRunner
+from service.config import get_settings
+from service.delivery import Deliveries
+from service.netguard import check_url
+from service.pipeline import Pipeline
+
+
+async def run_batch(
+    inputs: list[str],
+    output_path: Path,
+    *,
+    concurrency: int,
+    table: Path | None = None,
+    report: Path | None = None,
+    retry_failed: bool = False,
+    engine: str | None = None,
+    webhook: str | None = None,
+    quiet: bool = False,
+) -> Tally:
+    settings = get_settings()
+    if webhook:
+        await check_url(webhook, settings.allow_list)
+    items = list(read_inputs(inputs))
+    if engine:
+        for item in items:
+            if item.request is not None:
+                item.request.options.engine = engine  # type: ignore[assignment]  # validated by the CLI
+    output = Output(output_path, retry_failed=retry_failed)
+    pipeline = await Pipeline.from_settings(settings)
+    deliveries = None
+    started = time.monotonic()
+    tally = Tally()  # its clock starts again when the first article does
+    try:
+        if webhook and pipeline.store is not None:
+            deliveries = Deliveries(pipeline.store, settings)
+            await deliveries.start()
+        runner = BatchRunner(pipeline, output, concurrency=concurrency, deliveries=deliveries, webhook_url=webhook)
+        output.open()
+        tally.started = time.monotonic()
+        try:
+            with Reporter(tally, quiet=quiet) as reporter:
+                await runner.run(items, tally, reporter)
+        finally:
+            output.close()
+        if deliveries is not None:
+            await deliveries.drain(runner.delivery_ids, timeout_s=settings.webhook_timeout_s * 3 + 30)
+    finally:
+        if deliveries is not None:
+            await deliveries.stop()
+        await pipeline.aclose()
+    records = read_records(output_path)
+    if table is not None:
+        write_table(table, results(records))
+    if report is not None:
+        write_report(report, records, tally, time.monotonic() - started)
+    return tally

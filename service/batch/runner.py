@@ -1,0 +1,98 @@
+"""Running a batch: every input through the same pipeline, settings and store as the service."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from service.batch.inputs import BatchItem
+from service.batch.output import Output
+from service.batch.pacing import AdaptiveLimit
+from service.batch.progress import Reporter, Tally
+from service.delivery import BRIEF_COMPLETED, Deliveries
+from service.errors import WirebriefError
+from service.ingest import ingest
+from service.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+
+
+class BatchRunner:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        output: Output,
+        *,
+        concurrency: int,
+        deliveries: Deliveries | None = None,
+        webhook_url: str | None = None,
+    ) -> None:
+        self.pipeline = pipeline
+        self.output = output
+        self.limit = AdaptiveLimit(concurrency)
+        self.deliveries = deliveries
+        self.webhook_url = webhook_url
+        self.delivery_ids: list[str] = []
+        if pipeline.llm is not None:
+            pipeline.llm.rate_limit_listeners.append(self.limit.on_rate_limited)
+
+    async def run(self, items: Sequence[BatchItem], tally: Tally, reporter: Reporter) -> None:
+        """Process what the output does not hold yet; in-flight articles are cancelled on Ctrl-C."""
+        pending: set[asyncio.Task[None]] = set()
+        tally.total = len(items)
+        queued: set[str] = set()
+        try:
+            for item in items:
+                if self.output.seen(item.id) or item.id in queued:
+                    tally.skipped += 1
+                    continue
+                queued.add(item.id)
+                await self.limit.acquire()
+                task = asyncio.create_task(self._one(item, tally, reporter))
+                pending.add(task)
+                task.add_done_callback(pending.discard)
+            await asyncio.gather(*pending)
+        finally:
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    async def _one(self, item: BatchItem, tally: Tally, reporter: Reporter) -> None:
+        succeeded = False
+        try:
+            if item.error is not None:
+                self._fail(item, *item.error, tally)
+                return
+            assert item.request is not None
+            try:
+                article = await ingest(item.request, self.pipeline.settings)
+                analysis = await self.pipeline.analyze(
+                    article, engine=item.request.options.engine, language=item.request.options.language
+                )
+            except WirebriefError as error:
+                self._fail(item, error.type, error.detail, tally)
+                return
+            except Exception as error:  # one bad article must not stop three thousand
+                log.error("batch item %s failed unexpectedly: %r", item.source, error)
+                self._fail(item, "internal", f"{type(error).__name__}: {error}", tally)
+                return
+            analysis = analysis.model_copy(update={"input_id": item.id})
+            self.output.write(analysis.model_dump_json())
+            succeeded = True
+            tally.done += 1
+            usage = analysis.provenance.usage
+            tally.input_tokens += usage.input_tokens
+            tally.output_tokens += usage.output_tokens
+            tally.cost_usd += analysis.provenance.cost_usd or 0.0
+            if self.deliveries is not None and self.webhook_url:
+                data = {"input_id": item.id, "analysis": analysis.model_dump(mode="json")}
+                self.delivery_ids.append(await self.deliveries.enqueue_webhook(self.webhook_url, BRIEF_COMPLETED, data))
+        finally:
+            await self.limit.release(succeeded)
+            reporter.update()
+
+    def _fail(self, item: BatchItem, kind: str, detail: str, tally: Tally) -> None:
+        self.output.write({"id": item.id, "error": {"type": kind, "detail": detail}, "source": item.source})
+        tally.failed += 1
+        tally.failures[kind] = tally.failures.get(kind, 0) + 1
