@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 
 import typer
 
+from schemas import Analysis
+from schemas.request import BriefRequest
 from service.config import get_settings
 from service.errors import WirebriefError
 
@@ -39,7 +41,7 @@ def serve(
 
 @app.command()
 def summarize(
-    file: Annotated[str, typer.Argument(help="A text file, or - for standard input.")],
+    source: Annotated[str, typer.Argument(help="A text or HTML file, an http(s) URL, or - for standard input.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the Analysis as JSON.")] = False,
     output_format: Annotated[
         Literal["markdown", "json", "csv"], typer.Option("--format", help="markdown, json or csv.")
@@ -47,28 +49,56 @@ def summarize(
     engine: Annotated[Literal["auto", "llm", "rules"] | None, typer.Option(help="Engine to run.")] = None,
     language: Annotated[str | None, typer.Option(help="Language of the brief.")] = None,
     title: Annotated[str | None, typer.Option(help="Title of the article.")] = None,
+    slack: Annotated[str | None, typer.Option(help="Also post the brief to this Slack incoming webhook.")] = None,
 ) -> None:
     """Analyse one article and print the brief, actors and commitments."""
-    from service.ingest import article_from_text
-    from service.pipeline import Pipeline
+    from schemas.request import BriefOptions, BriefRequest
     from service.render import render
 
-    text = _read_input(file)
-    settings = get_settings()
-
-    async def run() -> str:
-        pipeline = await Pipeline.from_settings(settings)
-        try:
-            article = article_from_text(text, title=title, max_chars=settings.max_article_chars)
-            analysis = await pipeline.analyze(article, engine=engine, language=language)
-        finally:
-            await pipeline.aclose()
-        return render(analysis, "json" if as_json else output_format)
-
+    if source.startswith(("http://", "https://")):
+        request = BriefRequest(url=source, title=title)
+    elif source.lower().endswith((".html", ".htm")):
+        request = BriefRequest(html=_read_input(source), title=title)
+    else:
+        request = BriefRequest(text=_read_input(source), title=title)
+    request.options = BriefOptions(engine=engine, language=language)
     try:
-        typer.echo(asyncio.run(run()))
+        analysis = asyncio.run(_summarize(request, slack))
     except WirebriefError as error:
         fail(error.detail)
+    typer.echo(render(analysis, "json" if as_json else output_format))
+
+
+async def _summarize(request: BriefRequest, slack: str | None) -> Analysis:
+    """The same pipeline as the service; `--slack` goes through the same delivery code."""
+    from service.delivery import Deliveries, slack_message
+    from service.ingest import ingest
+    from service.netguard import check_url
+    from service.pipeline import Pipeline
+
+    settings = get_settings()
+    if slack:
+        await check_url(slack, settings.allow_list)
+    pipeline = await Pipeline.from_settings(settings)
+    try:
+        article = await ingest(request, settings)
+        analysis = await pipeline.analyze(article, engine=request.options.engine, language=request.options.language)
+        if slack and pipeline.store is not None:
+            deliveries = Deliveries(pipeline.store, settings)
+            await deliveries.start()
+            try:
+                link = f"{settings.public_base_url}/v1/briefs/{analysis.id}?format=markdown"
+                delivery_id = await deliveries.enqueue_slack(slack, slack_message(analysis, link=link))
+                [record] = await deliveries.drain([delivery_id], timeout_s=settings.webhook_timeout_s * 3 + 30)
+            finally:
+                await deliveries.stop()
+            if record.state != "delivered":
+                typer.echo(
+                    f"wirebrief: the Slack message was not delivered ({record.state}): {record.last_error}", err=True
+                )
+    finally:
+        await pipeline.aclose()
+    return analysis
 
 
 def _read_input(file: str) -> str:
