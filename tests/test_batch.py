@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from service.batch.output import Output, read_records
-from tests.conftest import FIXTURES, ROOT, Process, article_text, standin_args
+from tests.conftest import FIXTURES, ROOT, SECRET, Process, Receiver, article_text, received, standin_args
 
 WORDS = ["Russia", "Turkey", "Hungary", "Brazil", "Kenya", "Japan", "Canada", "Egypt"]
 
@@ -171,3 +171,16 @@ def test_a_missing_input_is_one_line_and_a_clear_error(tmp_path: Path) -> None:
     assert run.returncode == 3
     [record] = read_records(tmp_path / "out.jsonl")
     assert record["error"]["type"] == "input-not-found" and "Traceback" not in run.stderr
+
+
+def test_each_result_can_be_delivered_as_a_signed_webhook(receiver: Callable[..., Receiver], tmp_path: Path) -> None:
+    hook, record = receiver()
+    inputs = write_jsonl(tmp_path / "in.jsonl", sentences(3))
+    env = batch_env(tmp_path, WIREBRIEF_WEBHOOK_SECRET=SECRET, WIREBRIEF_ALLOWED_PRIVATE_HOSTS="127.0.0.1")
+
+    run = batch(str(inputs), "-o", str(tmp_path / "out.jsonl"), "--webhook", hook.url, env=env, cwd=tmp_path)
+
+    assert run.returncode == 0, run.stderr
+    deliveries = received(record)
+    assert sorted(d["body"]["data"]["input_id"] for d in deliveries) == ["art-000", "art-001", "art-002"]
+    assert all(d["verified"] and d["body"]["type"] == "brief.completed" for d in deliveries)
