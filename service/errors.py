@@ -77,3 +77,35 @@ class Unauthorized(WirebriefError):
     type = "unauthorized"
     status = 401
     title = "A valid API key is required"
+
+
+class UrlRefused(WirebriefError):
+    type = "url-refused"
+    status = 422
+    title = "The URL may not be fetched"
+
+
+class FetchFailed(WirebriefError):
+    type = "fetch-failed"
+    status = 422
+    title = "The page could not be fetched"
+
+
+class PageTooLarge(FetchFailed):
+    type = "page-too-large"
+    status = 413
+    title = "The page is too large"
+
+
+class InvalidDeliveryUrl(WirebriefError):
+    type = "invalid-delivery-url"
+    status = 422
+    title = "The delivery URL cannot be used"
+
+
+class WebhookSecretMissing(WirebriefError):
+    """A webhook was asked for but no secret is configured: refused rather than sent unsigned."""
+
+    type = "webhook-secret-missing"
+    status = 422
+    title = "Webhooks are not configured"

@@ -15,24 +15,12 @@ from dataclasses import dataclass
 
 import httpx
 
-from service.errors import WirebriefError
+from service.errors import FetchFailed, PageTooLarge
 from service.netguard import AllowList, IPAddress, ResolvedTarget, check_url
 
 USER_AGENT = "wirebrief/0.1 (article fetcher)"
 _ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.1"
 _READABLE = ("text/", "application/xhtml+xml", "application/xml")
-
-
-class FetchFailed(WirebriefError):
-    type = "fetch-failed"
-    status = 422
-    title = "The page could not be fetched"
-
-
-class PageTooLarge(FetchFailed):
-    type = "page-too-large"
-    status = 413
-    title = "The page is too large"
 
 
 @dataclass(frozen=True)

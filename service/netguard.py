@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from service.errors import WirebriefError
+from service.errors import UrlRefused
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -23,12 +23,6 @@ ALLOW_SETTING = "WIREBRIEF_ALLOWED_PRIVATE_HOSTS"
 _SCHEMES = {"http": 80, "https": 443}
 _SHARED = ipaddress.IPv4Network("100.64.0.0/10")  # carrier-grade NAT; Python calls it neither private nor global
 _NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
-
-
-class UrlRefused(WirebriefError):
-    type = "url-refused"
-    status = 422
-    title = "The URL may not be fetched"
 
 
 @dataclass(frozen=True)

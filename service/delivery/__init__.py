@@ -4,11 +4,10 @@
 Slack; `slash` verifies and reads Slack's slash-command requests.
 """
 
-from service.delivery.sender import InvalidDeliveryUrl
-from service.delivery.signing import WebhookSecretMissing
 from service.delivery.slack_message import slack_error_message, slack_message
 from service.delivery.slash import SlashCommand, parse_slash_command, verify_slack_request
 from service.delivery.worker import FINAL_STATES, Deliveries
+from service.errors import InvalidDeliveryUrl, WebhookSecretMissing
 
 BRIEF_COMPLETED = "brief.completed"
 BRIEF_FAILED = "brief.failed"

@@ -14,17 +14,11 @@ import httpx
 
 from service import __version__, netguard
 from service.delivery.policy import Outcome
-from service.errors import WirebriefError
+from service.errors import InvalidDeliveryUrl
 from service.netguard import AllowList, UrlRefused
 
 USER_AGENT = f"wirebrief/{__version__} (+webhooks)"
 _SNIPPET_BYTES = 300  # how much of an error response is kept: enough to explain, not to store a page
-
-
-class InvalidDeliveryUrl(WirebriefError):
-    type = "invalid-delivery-url"
-    status = 422
-    title = "The delivery URL cannot be used"
 
 
 def check_url(url: str) -> None:

@@ -12,17 +12,7 @@ from datetime import UTC, datetime
 
 from standardwebhooks import Webhook
 
-from service.errors import WirebriefError
-
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
-class WebhookSecretMissing(WirebriefError):
-    """A webhook was asked for but no secret is configured: refused rather than sent unsigned."""
-
-    type = "webhook-secret-missing"
-    status = 422
-    title = "Webhooks are not configured"
 
 
 def new_message_id(now: float | None = None) -> str:

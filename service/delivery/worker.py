@@ -25,7 +25,8 @@ from sqlalchemy.exc import IntegrityError
 
 from service.config import Settings
 from service.delivery import policy, sender
-from service.delivery.signing import Signer, WebhookSecretMissing, new_message_id
+from service.delivery.signing import Signer, new_message_id
+from service.errors import WebhookSecretMissing
 from service.store import tables
 from service.store.sql import DeliveryRecord, SqlStore
 
