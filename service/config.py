@@ -52,7 +52,11 @@ class Settings(BaseSettings):
         default="tools", description="How instructor asks for structured output."
     )
     deadline_s: float = Field(default=60.0, gt=0, description="Overall deadline for one article, retries included.")
-    max_attempts: int = Field(default=5, ge=1, description="HTTP attempts per LLM call (429, 5xx, timeouts).")
+    max_attempts: int = Field(
+        default=5,
+        ge=1,
+        description="HTTP attempts per LLM call on 5xx, timeouts and connection errors; a 429 gets ten times as many.",
+    )
     retry_base_s: float = Field(default=0.5, gt=0, description="First backoff wait; doubles per retry, with jitter.")
     max_reasks: int = Field(default=2, ge=0, le=5, description="Re-asks when the answer fails validation.")
     max_output_tokens: int = Field(default=4096, gt=0)

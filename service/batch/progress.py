@@ -68,7 +68,7 @@ class Reporter:
         if self._progress is not None and self._task is not None:
             tokens = tally.input_tokens + tally.output_tokens
             stats = f"failed {tally.failed} · {tally.rate():.1f}/s · {tokens} tok · ${tally.cost_usd:.4f}"
-            self._progress.update(self._task, completed=tally.finished, stats=stats)
+            self._progress.update(self._task, total=tally.total - tally.skipped, completed=tally.finished, stats=stats)
         elif not self.quiet and tally.finished and tally.finished % 100 == 0:
             print(f"wirebrief batch: {tally.line()}", file=sys.stderr, flush=True)
 

@@ -21,6 +21,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wai
 
 log = logging.getLogger(__name__)
 
+_RATE_LIMIT_ATTEMPT_FACTOR = 10
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 _RETRY_ERRORS = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
 
@@ -89,7 +90,12 @@ class ResilientTransport(httpx2.AsyncBaseTransport):
         return float(self._backoff(state))
 
     def _stop(self, state: RetryCallState) -> bool:
-        if state.attempt_number >= self.max_attempts:
+        outcome = state.outcome
+        error = outcome.exception() if outcome is not None else None
+        rate_limited = isinstance(error, _RetryableStatus) and error.response.status_code == 429
+        # A 429 says "later", not "broken": it is retried for as long as the deadline allows.
+        limit = self.max_attempts * _RATE_LIMIT_ATTEMPT_FACTOR if rate_limited else self.max_attempts
+        if state.attempt_number >= limit:
             return True
         stats = current_stats.get()
         if stats is None:
