@@ -123,7 +123,7 @@ def test_seed_brief_only_copies_sentences(seed: Draft, seed_text: str) -> None:
     [
         ("France and Germany agreed to hold talks on the border next month.", "agreement", "France"),
         ("Japan pledged to send 500 million dollars in aid to Indonesia.", "promise", "Japan"),
-        ("The European Union plans to impose new tariffs on steel.", "threat", "European Union"),
+        ("The European Union plans to impose new tariffs on steel.", "plan", "European Union"),
         ("Kenya plans to open a new embassy in Brazil.", "plan", "Kenya"),
         ("Chancellor Angela Merkel will visit Poland in June.", "plan", "Angela Merkel"),
         ("The United Nations urged Sudan to allow aid workers into Darfur.", "demand", "United Nations"),
@@ -238,3 +238,115 @@ def test_non_english_article_does_not_crash(engine: RulesEngine) -> None:
 def test_empty_article(engine: RulesEngine) -> None:
     result = engine.draft(Article.from_text("   "))
     assert result.commitments == [] and result.actors == []
+
+
+# -- problems reported by users ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The government pledged to cut taxes.",
+        "The Thai government pledged to cut taxes.",
+        "The European Union plans to impose new tariffs on steel.",
+    ],
+)
+def test_a_pledge_or_plan_is_never_a_threat_by_its_verb(engine: RulesEngine, text: str) -> None:
+    item = only(draft(engine, text))
+    assert item.kind in {"promise", "plan"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nigeria will withdraw its force from Chad unless a ceasefire is arranged.",
+        "Britain will cut aid if the government fails to hold elections.",
+        "Iran will close the strait, or else face sanctions.",
+    ],
+)
+def test_a_coercive_conditional_is_a_threat(engine: RulesEngine, text: str) -> None:
+    assert [c.kind for c in draft(engine, text).commitments] == ["threat"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind", "commitment"),
+    [
+        ("The mayor promised compensation.", "mayor", "person", "promise"),
+        ("Café owners in Zürich agreed to close early.", "Café owners", "group", "agreement"),
+        ("Officials said they would comply.", "Officials", "group", "plan"),
+        ("The ministers said they will meet again in March.", "ministers", "group", "plan"),
+        ("The union threatened to strike.", "union", "organization", "threat"),
+        ("The government pledged to cut taxes.", "government", "organization", "promise"),
+    ],
+)
+def test_role_nouns_that_commit_are_actors(
+    engine: RulesEngine, text: str, name: str, kind: str, commitment: str
+) -> None:
+    result = draft(engine, text)
+    item = only(result)
+    assert item.kind == commitment
+    actor = next(a for a in result.actors if a.ref in item.actors)
+    assert (actor.name, actor.kind, actor.salience) == (name, kind, "major")
+    assert name in actor.aliases and all(alias in text for alias in actor.aliases)
+
+
+def test_the_government_of_the_country_in_context_is_that_state(engine: RulesEngine) -> None:
+    result = draft(engine, "Thailand's economy is weak. The government pledged to cut taxes.")
+    item = only(result)
+    actor = next(a for a in result.actors if a.ref in item.actors)
+    assert (actor.name, actor.kind, actor.affiliation) == ("government", "state", "Thailand")
+
+
+def test_role_nouns_that_do_nothing_are_not_listed(engine: RulesEngine) -> None:
+    result = draft(engine, "The mayor visited the flooded streets. Kenya will open an embassy in Brazil.")
+    assert not actors_named(result, "mayor")
+
+
+def test_a_named_person_wins_over_the_role_noun(engine: RulesEngine) -> None:
+    result = draft(engine, "The spokesman, John Kirby, said the United States will send more aid.")
+    item = only(result)
+    assert item.attributed_to is not None and names(result, [item.attributed_to]) == {"John Kirby"}
+
+
+def test_non_latin_passages_give_no_actors(engine: RulesEngine) -> None:
+    text = (
+        "Israeli officials said הממשלה will meet. Palestinian sources said الحكومة أعلنت خطة جديدة will be signed. "
+        "The statement said الحكومة أعلنت خطة جديدة on Monday, and הממשלה agreed."
+    )
+    result = draft(engine, text)
+    forms = [form for actor in result.actors for form in [actor.name, *actor.aliases]]
+    assert forms and not [f for f in forms if any("\u0590" <= ch <= "\u06ff" for ch in f)], forms
+
+
+def test_fast_tags_match_the_model(engine: RulesEngine) -> None:
+    """The lookup that replaces spaCy's attribute ruler and lemmatizer gives the same POS and cue lemmas."""
+    from service.engines.rules.nlp import parse
+
+    doc = parse("There are talks. She said they had agreed, and the rebels vowed they would not give up the fight.")
+    pos = {t.text: t.pos_ for t in doc}
+    assert pos["are"] == "VERB" and pos["had"] == "AUX" and pos["agreed"] == "VERB" and pos["She"] == "PRON"
+    lemmas = {t.text: t.lemma_ for t in doc}
+    assert (lemmas["said"], lemmas["agreed"], lemmas["vowed"], lemmas["rebels"]) == ("say", "agree", "vow", "rebel")
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("Kmart said the stores will retain their names.", "Kmart"),
+        ("Egypt is to hold a referendum in May.", "Egypt"),
+    ],
+)
+def test_plans_by_a_speaking_institution_or_with_be_to(engine: RulesEngine, text: str, actor: str) -> None:
+    result = draft(engine, text)
+    item = only(result)
+    assert item.kind == "plan" and names(result, item.actors) == {actor}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A summit is to be held in Bolivia.",
+        "Professor Jane Smith said the weather will improve.",
+        "Officials said the weather will not improve.",
+    ],
+)
+def test_forecasts_and_arrangements_without_an_actor_are_not_plans(engine: RulesEngine, text: str) -> None:
+    assert draft(engine, text).commitments == []

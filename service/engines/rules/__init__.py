@@ -73,6 +73,8 @@ def _score(record: ActorRecord) -> float:
 
 
 def _is_major(record: ActorRecord) -> bool:
+    if record.role:  # "the mayor", "officials": minor unless they commit to something
+        return record.commitments > 0
     mentions = len(record.positions)
     return record.commitments > 0 or record.in_headline or mentions >= 3 or (record.in_lead and mentions >= 2)
 

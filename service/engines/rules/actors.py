@@ -36,6 +36,9 @@ _LOCATIVE_PREPS = frozenset(
 )
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent", "csubj"})
 _DETS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+_QUANTIFIERS = frozenset(
+    {"many", "several", "some", "all", "most", "few", "both", "various", "numerous", "other", "any", "each", "every"}
+)
 
 
 @dataclass
@@ -50,6 +53,7 @@ class ActorRecord:
     aliases: list[str] = field(default_factory=list)
     positions: list[int] = field(default_factory=list)
     created: bool = False
+    role: bool = False  # named by a common noun ("the mayor", "café owners"): minor unless it commits
     commitments: int = 0
     in_headline: bool = False
     in_lead: bool = False
@@ -67,6 +71,16 @@ class ActorRecord:
             return frozenset()
         words = {w.lower() for w in re.findall(r"[\w.-]+", self.title)}
         return frozenset(w for w in words if countries.lookup(w.capitalize()) is None and w not in _DETS)
+
+
+def latin_script(text: str) -> bool:
+    """Are most letters Latin? An English pipeline tags Arabic or Hebrew passages as garbage
+    entities ('الحكومة أعلنت خطة'); names in Latin script with diacritics ('Erdoğan') pass."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return True
+    latin = sum(1 for ch in letters if ch < "\u0250" or "\u1e00" <= ch <= "\u1eff")
+    return latin * 2 > len(letters)
 
 
 def _norm(text: str) -> str:
@@ -121,7 +135,7 @@ class ActorIndex:
 
     def build(self) -> ActorIndex:
         """Walk the entities once; persons first by length so short forms merge into full names."""
-        ents = list(self.doc.ents)
+        ents = [e for e in self.doc.ents if latin_script(e.text)]
         persons = [e for e in ents if e.label_ == "PERSON"]
         persons.sort(key=lambda e: (-len(_name_part(e).text.split()), e.start))
         for ent in persons:
@@ -347,7 +361,11 @@ class ActorIndex:
             if state is None:
                 continue
             for form in (state.name, *state.demonyms, *state.others):
-                if form not in record.aliases and re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text):
+                if (
+                    form not in record.aliases
+                    and form in text  # cheap test first; the pattern then checks word edges
+                    and re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text)
+                ):
                     record.add_alias(form)
 
     def _add_nominal_aliases(self) -> None:
@@ -379,17 +397,20 @@ class ActorIndex:
         """The actor a token is part of a mention of."""
         return self.token_actor.get(token.i)
 
-    def resolve(self, token: Token, *, create: bool = True) -> list[str]:
-        """Actors a noun phrase headed by `token` stands for, its coordinated heads included."""
+    def resolve(self, token: Token, *, create: bool = True, roles: bool = False) -> list[str]:
+        """Actors a noun phrase headed by `token` stands for, its coordinated heads included.
+
+        With `roles` (the token is the subject or speaker of a commitment), a common noun that
+        names an actor by its role ("the mayor", "officials", "the union") becomes an actor."""
         heads = [token, *[t for t in token.conjuncts if t.i > token.i]]
         keys: list[str] = []
         for head in heads:
-            for key in self._resolve_head(head, create=create):
+            for key in self._resolve_head(head, create=create, roles=roles):
                 if key not in keys:
                     keys.append(key)
         return keys
 
-    def _resolve_head(self, head: Token, *, create: bool) -> list[str]:
+    def _resolve_head(self, head: Token, *, create: bool, roles: bool = False) -> list[str]:
         direct = self.actor_at(head)
         if direct is not None:
             return [direct]
@@ -415,10 +436,17 @@ class ActorIndex:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             return self.resolve(pobj, create=create)
+            if roles and create and lemma in lexicon.ROLE_NOUNS:
+                return self._named_in(head) or [self._role_actor(head, lemma, modifier_keys)]  # "Officials said"
             return []
         organisations = [k for k in modifier_keys if not k.startswith(("state:", "person:", "gpe:"))]
-        if lemma in lexicon.AGENT_NOUNS and organisations and self.records[organisations[0]].kind != "state":
-            return organisations[:1]  # "the APEC forum", "the Hamas movement"
+        if (
+            lemma in lexicon.AGENT_NOUNS
+            and lexicon.AGENT_NOUNS[lemma] != "group"
+            and organisations
+            and self.records[organisations[0]].kind != "state"
+        ):
+            return organisations[:1]  # "the APEC forum", "the Hamas movement" (not "union farmers")
         if lemma in {"government", "regime"} and len(modifier_keys) == 1 and modifier_keys[0].startswith("state:"):
             record = self.records[modifier_keys[0]]
             span = self._np_span(head)
@@ -427,6 +455,13 @@ class ActorIndex:
             return modifier_keys
         if not create:
             return []
+        if (
+            roles
+            and head.pos_ == "NOUN"
+            and lemma in lexicon.ROLE_NOUNS
+            and (lemma not in lexicon.AGENT_NOUNS or not modifier_keys)
+        ):
+            return self._named_in(head) or [self._role_actor(head, lemma, modifier_keys)]
         if lemma in lexicon.AGENT_NOUNS or (
             head.pos_ == "PROPN"
             and head.ent_type_
@@ -447,6 +482,8 @@ class ActorIndex:
             span = self._np_span(head)
             if span is None or (head.pos_ != "PROPN" and not modifier_keys and len(span) == 1):
                 return []
+            if not latin_script(span.text):
+                return []
             kind: ActorKind = lexicon.AGENT_NOUNS.get(lemma, "other")  # type: ignore[assignment]
             text = _norm(span.text)
             key = "np:" + text.lower()
@@ -458,14 +495,61 @@ class ActorIndex:
             return [key]
         return []
 
-    def _np_span(self, head: Token) -> Span | None:
+    def _role_actor(self, head: Token, lemma: str, modifier_keys: list[str]) -> str:
+        """An actor named by a role noun phrase: 'mayor' (person), 'Café owners' (group), 'union'."""
+        doc = head.doc
+        span = self._np_span(head, keep_preps=frozenset({"of"})) or doc[head.i : head.i + 1]
+        while len(span) > 1 and span[0].i < head.i and (span[0].lower_ in _QUANTIFIERS or span[0].tag_ == "PRP$"):
+            span = span[1:]  # "their citizens", "many schools": the name is the noun phrase itself
+        text = _norm(span.text)
+        kind: ActorKind = lexicon.ROLE_NOUNS[lemma]  # type: ignore[assignment]
+        plural = head.tag_ in {"NNS", "NNPS"}
+        if plural:
+            kind = "group"  # "ministers", "unions": several actors speaking as one
+        ranked = sorted(modifier_keys, key=lambda k: self.records[k].kind != "state")
+        affiliation = next(
+            (self.records[k].name for k in ranked if self.records[k].kind in {"state", "organization", "igo"}), None
+        )
+        if lemma in {"government", "regime"} and not plural:
+            country = affiliation or self._context_state()
+            if country is not None:  # "the government" of the one state the article is about
+                kind, affiliation = "state", country
+        key = "np:" + text.lower()
+        record = self._record(key, text, kind)
+        record.created = True
+        record.role = True
+        record.affiliation = record.affiliation or affiliation
+        self._mention(record, span)
+        return key
+
+    def _named_in(self, head: Token) -> list[str]:
+        """A person named inside a role phrase ('the spokesman, John Smith,'; 'director Alia Salem')."""
+        for token in head.subtree:
+            key = self.actor_at(token)
+            if key is not None and self.records[key].kind == "person" and head.i < token.i <= head.i + 8:
+                return [key]
+        return []
+
+    def _context_state(self) -> str | None:
+        """The state an article is about: the only one named, or one named far more than any other."""
+        counts = sorted(
+            ((len(r.positions), r.name) for r in self.records.values() if r.key.startswith("state:") and r.positions),
+            reverse=True,
+        )
+        if not counts:
+            return None
+        if len(counts) == 1 or counts[0][0] >= 2 * counts[1][0]:
+            return counts[0][1]
+        return None
+
+    def _np_span(self, head: Token, keep_preps: frozenset[str] = frozenset({"of", "in", "from"})) -> Span | None:
         """The noun phrase of a head without determiners, clauses or appositions."""
         skip = [
             c
             for c in head.children
             if c.dep_ in {"relcl", "acl", "appos", "punct", "cc", "conj", "advmod", "det", "predet"}
         ]
-        skip += [c for c in head.children if c.dep_ == "prep" and c.lower_ not in {"of", "in", "from"}]
+        skip += [c for c in head.children if c.dep_ == "prep" and c.lower_ not in keep_preps]
         left, right = subtree_range(head, skip)
         doc = head.doc
         while left < head.i and (doc[left].lower_ in _DETS or doc[left].is_punct):

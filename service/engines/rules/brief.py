@@ -47,10 +47,14 @@ def sentences(doc: Doc, layout: Layout) -> list[tuple[int, int]]:
 
 def _bounds(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """A sentence's range without edge spaces, keeping its closing punctuation and quotes."""
-    tokens = [t for t in doc[start:end] if not t.is_space]
-    if not tokens:
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    if start >= end:
         return None
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    last = doc[end - 1]
+    return doc[start].idx, last.idx + len(last.text)
 
 
 def _complete(text: str) -> bool:

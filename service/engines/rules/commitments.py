@@ -7,8 +7,11 @@ is fast, offline and explainable, and a baseline for the LLM engine.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from spacy.attrs import LEMMA, LOWER
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 
 from schemas.analysis import CommitmentKind, Modality, Status
@@ -22,6 +25,7 @@ _MODALS_MAY = frozenset({"may", "might", "could"})
 _OBLIGATION = frozenset({"must", "should"})
 _NEGATORS = frozenset({"not", "n't", "never", "no"})
 _REAFFIRM = frozenset({"again", "reiterate", "repeat", "reaffirm", "renew", "restate", "still", "continue"})
+_BE_FORMS = frozenset({"is", "are", "was", "were", "'s", "'re"})
 _PAIR_WORDS = {
     "leader": "person",
     "president": "person",
@@ -31,6 +35,24 @@ _PAIR_WORDS = {
     "nation": "state",
     "government": "state",
 }
+
+
+# Every word `_dispatch` may act on (lower-cased forms and lemmas), to skip all other tokens.
+_CUE_WORDS: frozenset[str] = frozenset(
+    {
+        *_MODALS_FUTURE,
+        *_MODALS_REPORTED,
+        *_MODALS_MAY,
+        *_OBLIGATION,
+        *lexicon.VERB_CUES,
+        *lexicon.ADJ_CUES,
+        *lexicon.NOUN_CUES,
+        *_BE_FORMS,
+    }
+)
+# Conditions that make a plan coercive: "unless Y ...", "if Y does not / fails to ...".
+_COERCIVE = re.compile(r"(?i)^(?:unless\b|if\b.*\b(?:not|n't|never|no longer|fails?|refuses?)\b)")
+_CUE_HASHES: frozenset[int] = frozenset(StringStore().add(w) for w in _CUE_WORDS)  # hashes are store-independent
 
 
 @dataclass
@@ -61,6 +83,7 @@ class Detector:
         self.found: list[Found] = []
         self._covered: set[int] = set()
         self._sentence_of: dict[int, Span] = {}
+        self._times = timex.time_entities(doc)
 
     # -- entry ----------------------------------------------------------------------------
     def run(self) -> list[Found]:
@@ -69,13 +92,13 @@ class Detector:
         for sent in sentences:
             for i in range(sent.start, sent.end):
                 self._sentence_of[i] = sent
-        for sent in sentences:
-            if sent.start_char < self.actors.headline_end:
-                continue  # a headline restates the story; its commitments come from the body
-            for token in sent:
-                if token.i in self._covered:
-                    continue
-                self._dispatch(token, sent)
+        # only tokens whose form or lemma is a cue word are worth a closer look
+        rows = self.doc.to_array([LOWER, LEMMA]).tolist()
+        for i, (lower, lemma) in enumerate(rows):
+            if (lower in _CUE_HASHES or lemma in _CUE_HASHES) and i not in self._covered:
+                sent = self._sentence_of[i]
+                if sent.start_char >= self.actors.headline_end:  # a headline restates the story
+                    self._dispatch(self.doc[i], sent)
         return self.found
 
     def _dispatch(self, token: Token, sent: Span) -> None:
@@ -99,6 +122,8 @@ class Detector:
             self._adjective(token, sent)
         elif token.pos_ == "NOUN" and lemma in lexicon.NOUN_CUES:
             self._noun(token, sent)
+        elif lower in _BE_FORMS and token.dep_ in {"ROOT", "ccomp", "conj"}:
+            self._be_to(token, sent)
 
     # -- cue kinds ------------------------------------------------------------------------
     def _verb(self, verb: Token, sent: Span) -> None:
@@ -236,12 +261,38 @@ class Detector:
         if not subjects:
             return
         keys = self._keys(subjects, main)
+        if (
+            not keys
+            and not negated
+            and subjects[0].pos_ in {"NOUN", "PROPN"}
+            and main.lemma_.lower() != "be"
+            and self._reported(main)
+        ):
+            # "Kmart said the stores will retain their names": an institution speaking of what it
+            # runs plans it; a person quoted on what others will do is making a forecast
+            speaker = self._speaker(main)
+            keys = [speaker] if speaker and self.actors.records[speaker].kind != "person" else []
         if not keys:
             return
         kind: CommitmentKind = "refusal" if negated else "plan"
-        if not negated and self._hostile(main):
-            kind = "threat"
         self._emit(main, sent, keys, kind, [main], [], start_token=aux)
+
+    def _be_to(self, be: Token, sent: Span) -> None:
+        """'X is to hold a referendum', 'X was to begin ...': an arranged plan."""
+        xcomps = [
+            c
+            for c in be.children
+            if c.dep_ == "xcomp"
+            and c.pos_ == "VERB"
+            and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)
+            and not any(a.dep_ == "auxpass" for a in c.children)  # "is to be held": no actor commits
+        ]
+        if not xcomps or self._negated(be) or any(c.dep_ == "acomp" for c in be.children):
+            return
+        subjects = [c for c in be.children if c.dep_ == "nsubj"]
+        keys = self._keys(subjects, be) if subjects else []
+        if keys:
+            self._emit(be, sent, keys, "plan", self._complements(be, xcomps, [], [], []), [])
 
     def _obligation(self, aux: Token, sent: Span) -> None:
         """'X said Y must/should do Z': a demand by X on Y."""
@@ -385,14 +436,11 @@ class Detector:
                 skip += [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass", "aux", "neg"} and c.i < head.i]
             skip += [c for c in head.children if c.dep_ == "advcl" and c.i > head.i and not self._is_condition(c)]
             rng = self._range(head, skip)
-            action_kind = kind
-            if kind in {"plan", "promise"} and head.i != cue.i and self._hostile(head):
-                action_kind = "threat"
             self._add(
                 cue,
                 sent,
                 keys,
-                action_kind,
+                kind,
                 self._slice(rng),
                 (start, max(rng[1], cue.i)),
                 targets + inner_subjects,
@@ -427,16 +475,19 @@ class Detector:
             return
         for i in range(first, last + 1):
             self._covered.add(i)
-        counter = [k for k in self._keys(targets, cue) if k not in keys]
+        counter = [k for k in self._keys(targets, cue, roles=False) if k not in keys]
         condition = self._condition(cue) or (self._condition(condition_head) if condition_head is not None else None)
-        if condition and condition.lower().startswith("unless") and kind in {"plan", "promise"}:
-            kind = "threat"
+        if condition is None:  # "would attack X and would respond within 48 hours if ... do not stop"
+            head = condition_head if condition_head is not None else cue
+            condition = next((c for c in (self._condition(t) for t in head.conjuncts if t.i > head.i) if c), None)
+        if kind in {"plan", "promise"} and (_COERCIVE.match(condition or "") or self._or_else(sent, last)):
+            kind = "threat"  # a coercive conditional: "will cut aid unless ...", "if X does not stop", "or else"
         if when_range is not None:
             lo, hi = doc[when_range[0]].idx, doc[when_range[1]].idx + len(doc[when_range[1]].text)
-            when_found = timex.find_when(doc, lo, hi)
+            when_found = timex.find_when(doc, lo, hi, entities=self._times)
         else:
             skip_subject = (bounds[0], cue.idx) if cue.idx > bounds[0] else None
-            when_found = timex.find_when(doc, bounds[0], bounds[1], skip_subject)
+            when_found = timex.find_when(doc, bounds[0], bounds[1], skip_subject, entities=self._times)
         when = (when_found[0], timex.to_iso(when_found[0], self.published)) if when_found else None
         speaker = self._speaker(cue)
         attributed = speaker
@@ -530,8 +581,9 @@ class Detector:
             break
         return []
 
-    def _keys(self, tokens: list[Token], context: Token) -> list[str]:
-        """Actor keys for subject/object tokens, resolving pronouns cheaply."""
+    def _keys(self, tokens: list[Token], context: Token, *, roles: bool = True) -> list[str]:
+        """Actor keys for subject/object tokens, resolving pronouns cheaply; with `roles`
+        (subjects), a role noun ('the mayor', 'officials') is an actor too."""
         keys: list[str] = []
         for token in tokens:
             lower = token.lower_
@@ -545,7 +597,7 @@ class Detector:
                     token.i, _PAIR_WORDS[lemma]
                 )
             else:
-                resolved = self.actors.resolve(token)
+                resolved = self.actors.resolve(token, roles=roles)
             for key in resolved:
                 if key not in keys:
                     keys.append(key)
@@ -616,7 +668,7 @@ class Detector:
                             recent = self.actors.recent(subject.i, person=False, window=120, subject=True)
                             keys = [recent] if recent else []
                     else:
-                        keys = self.actors.resolve(subject) or self._actor_inside(subject)
+                        keys = self.actors.resolve(subject, roles=True) or self._actor_inside(subject)
                 if keys:
                     return keys[0]
             current = head
@@ -629,7 +681,7 @@ class Detector:
         ):
             for subject in (c for c in root.children if c.dep_ == "nsubj" and c is not exclude):
                 keys = (
-                    (self.actors.resolve(subject) or self._actor_inside(subject))
+                    (self.actors.resolve(subject, roles=True) or self._actor_inside(subject))
                     if subject.pos_ != "PRON"
                     else (
                         [
@@ -695,12 +747,13 @@ class Detector:
                     return self.doc.text[bounds[0] : bounds[1]]
         return None
 
-    def _hostile(self, head: Token) -> bool:
-        """A plan or promise to coerce ('impose a curfew', 'cut off electricity') is a threat."""
-        if head.lemma_.lower() in lexicon.HOSTILE_VERBS:
-            return True
-        objects = [c for c in head.children if c.dep_ in {"dobj", "attr"}]
-        return any(o.lemma_.lower() in lexicon.HOSTILE_NOUNS for o in objects)
+    def _or_else(self, sent: Span, after: int) -> bool:
+        """'Pay now, or else ...': an explicit 'or else' right after the commitment clause."""
+        doc = self.doc
+        end = min(sent.end - 1, after + 4)
+        return any(
+            doc[i].lower_ == "or" and doc[i + 1].lower_ == "else" for i in range(max(after - 1, sent.start), end)
+        )
 
     def _range(self, head: Token, skip: list[Token]) -> tuple[int, int]:
         skip = skip + [

