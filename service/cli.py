@@ -127,6 +127,12 @@ def batch(
     engine: Annotated[Literal["auto", "llm", "rules"] | None, typer.Option(help="Engine for every article.")] = None,
     webhook: Annotated[str | None, typer.Option(help="Also deliver each result as a signed webhook here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    provider_batch: Annotated[
+        bool, typer.Option("--provider-batch", help="Send the LLM calls through OpenAI's Batch API (cheaper, slower).")
+    ] = False,
+    poll_interval: Annotated[
+        float, typer.Option(min=0, help="Seconds between checks on a --provider-batch batch.")
+    ] = 30.0,
 ) -> None:
     """Summarise many articles into one JSONL file; run it again to resume where it stopped.
 
@@ -135,6 +141,13 @@ def batch(
     """
     from service.batch.run import run_batch
 
+    options = None
+    if provider_batch:
+        from service.batch.provider import ProviderBatchOptions, provider_batch_problem
+
+        if problem := provider_batch_problem(get_settings(), engine):
+            fail(problem)
+        options = ProviderBatchOptions(poll_interval_s=poll_interval)
     try:
         summary = asyncio.run(
             run_batch(
@@ -147,6 +160,7 @@ def batch(
                 engine=engine,
                 webhook=webhook,
                 quiet=quiet,
+                provider_batch=options,
             )
         )
     except KeyboardInterrupt:

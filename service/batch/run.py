@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from service.batch.inputs import read_inputs
 from service.batch.output import Output, read_records
@@ -14,6 +15,9 @@ from service.config import get_settings
 from service.delivery import Deliveries
 from service.netguard import check_url
 from service.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from service.batch.provider import ProviderBatchOptions
 
 
 async def run_batch(
@@ -27,6 +31,7 @@ async def run_batch(
     engine: str | None = None,
     webhook: str | None = None,
     quiet: bool = False,
+    provider_batch: ProviderBatchOptions | None = None,
 ) -> Tally:
     settings = get_settings()
     if webhook:
@@ -50,7 +55,12 @@ async def run_batch(
         tally.started = time.monotonic()
         try:
             with Reporter(tally, quiet=quiet) as reporter:
-                await runner.run(items, tally, reporter)
+                if provider_batch is not None:  # the provider's Batch API first, then live for the rest
+                    from service.batch.provider import run_with_provider_batch
+
+                    await run_with_provider_batch(items, runner, provider_batch, tally, reporter)
+                else:
+                    await runner.run(items, tally, reporter)
         finally:
             output.close()
         if deliveries is not None:

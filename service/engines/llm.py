@@ -59,6 +59,7 @@ class LlmEngine:
         )
         resilient = ResilientTransport(inner, max_attempts=settings.max_attempts, initial_wait=settings.retry_base_s)
         self._http = httpx2.AsyncClient(transport=resilient)
+        self.transport = resilient  # the retrying layer under the SDK; a provider batch slips its answers in beneath
         self.rate_limit_listeners = resilient.rate_limit_listeners
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
         openai_client = openai.AsyncOpenAI(
