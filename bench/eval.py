@@ -1,32 +1,41 @@
 """Quality benchmark over the development corpus and the seed (prints figures; never fails).
 
+Each article goes through the product path, as `POST /v1/briefs` and `wirebrief summarize` run
+it: `service.ingest.ingest` (title, language), then `Pipeline.analyze` (engine, chunking of long
+articles, grounding, assembly, and the fallback to the rules engine when the LLM fails). The
+`schemas.Analysis` that comes back is what is scored: actors (name and aliases), commitments
+(`evidence.quote` and its offsets, kind) and the brief (headline, summary, key points).
+
 For each article and overall: actor recall, alias fragmentation, commitment recall/precision
 (evidence spans overlap and kinds compatible; plus a kind-exact figure) and key-fact coverage
-of the brief. Scoring works on plain data (`Output`), so any engine can be scored: add it to
-`ENGINES`. Reads `../shared` in place (`WIREBRIEF_SHARED` overrides); nothing is copied.
+of the brief. Scoring works on plain data (`Output`). `--engine rules` (the default) needs
+nothing; `--engine llm` needs an LLM configured as the service reads it (`OPENAI_API_KEY` or
+`OPENAI_BASE_URL`, `WIREBRIEF_MODEL` ...) and marks articles the rules engine answered after the
+LLM failed. Reads `../shared` in place (`WIREBRIEF_SHARED` overrides); nothing is copied.
 
-    .venv/bin/python bench/eval.py [--engine rules] [--verbose]
+    .venv/bin/python bench/eval.py [--engine rules|llm] [--verbose]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
-import inspect
 import json
 import os
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from schemas.draft import Draft
-from service.article import Article
+from schemas import Analysis
+from schemas.request import BriefRequest
+from service.config import Settings
+from service.errors import WirebriefError
+from service.ingest import ingest
+from service.pipeline import EngineName, Pipeline
 
 COMPATIBLE: dict[str, set[str]] = {
     "agreement": {"agreement", "promise", "plan"},
@@ -132,44 +141,25 @@ def score(text: str, gold: dict[str, Any], out: Output) -> Scores:
     return s
 
 
-# -- engines ------------------------------------------------------------------------------
-def from_draft(draft: Draft) -> Output:
-    """Turn an engine `Draft` into plain data."""
+# -- the product's result as plain data ------------------------------------------------------
+def from_analysis(analysis: Analysis) -> Output:
+    """Turn what a user gets (`schemas.Analysis`) into plain data."""
     return Output(
-        actors=[ActorOut(a.name, list(a.aliases)) for a in draft.actors],
-        commitments=[CommitmentOut(c.quote, c.kind) for c in draft.commitments],
-        brief_text="\n".join([draft.brief.headline, draft.brief.summary, *draft.brief.key_points]),
+        actors=[ActorOut(a.name, list(a.aliases)) for a in analysis.actors],
+        commitments=[
+            CommitmentOut(c.evidence.quote, c.kind, c.evidence.start, c.evidence.end) for c in analysis.commitments
+        ],
+        brief_text="\n".join([analysis.brief.headline, analysis.brief.summary, *analysis.brief.key_points]),
     )
 
 
-def _rules() -> Callable[[Article], Output]:
-    from service.engines.rules import RulesEngine
-
-    engine = RulesEngine()
-    return lambda article: from_draft(engine.draft(article))
-
-
-def _module_engine(path: str, cls: str) -> Callable[[], Callable[[Article], Output]]:
-    """An engine class elsewhere in the service whose `draft` may be sync or async."""
-
-    def factory() -> Callable[[Article], Output]:
-        engine = getattr(importlib.import_module(path), cls)()
-
-        def run(article: Article) -> Output:
-            result = engine.draft(article)
-            if inspect.isawaitable(result):
-                result = asyncio.run(result)  # type: ignore[arg-type]
-            return from_draft(result)
-
-        return run
-
-    return factory
-
-
-ENGINES: dict[str, Callable[[], Callable[[Article], Output]]] = {
-    "rules": _rules,
-    "llm": _module_engine("service.engines.llm", "LLMEngine"),
-}
+def settings_for(engine: EngineName) -> Settings:
+    """The service's settings from the environment, with the engine this run measures."""
+    settings = Settings(engine=engine)
+    if engine == "llm" and not settings.llm_configured:
+        print("bench/eval.py --engine llm: an LLM must be configured (set OPENAI_API_KEY or OPENAI_BASE_URL)")
+        raise SystemExit(2)
+    return settings
 
 
 def shared_dir() -> Path:
@@ -192,34 +182,54 @@ def _ratio(a: int, b: int) -> str:
     return f"{a / b:.2f}" if b else "  - "
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", default="rules", choices=sorted(ENGINES))
-    parser.add_argument("--verbose", action="store_true", help="print missed key facts")
-    args = parser.parse_args()
-    run = ENGINES[args.engine]()
+async def run(engine: EngineName, verbose: bool) -> None:
+    settings = settings_for(engine)
+    pipeline = await Pipeline.from_settings(settings, with_store=False)
+    try:
+        await evaluate(pipeline, engine, verbose)
+    finally:
+        await pipeline.aclose()
+
+
+async def evaluate(pipeline: Pipeline, engine: EngineName, verbose: bool) -> None:
     total = Scores()
+    degraded = failed = input_tokens = output_tokens = 0
+    cost = 0.0
     columns = ("actR", "frag", "comR", "comP", "exR", "exP")
     header = f"{'article':<8}" + "".join(f"{c:>6}" for c in columns) + f"{'facts':>7}{'n/gold':>8}{'ms':>7}"
+    print(f"engine: {engine}" + (f" ({pipeline.llm.model})" if engine == "llm" and pipeline.llm else ""))
     print(header)
     for name, article_path, gold_path in cases(shared_dir()):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        text = article_path.read_text(encoding="utf-8")
-        article = Article.from_text(text, published=gold.get("published"))
+        request = BriefRequest(text=article_path.read_text(encoding="utf-8"), published=gold.get("published"))
         started = time.perf_counter()
-        out = run(article)
+        try:
+            article = await ingest(request, pipeline.settings)
+            analysis = await pipeline.analyze(article, engine=engine, use_cache=False)
+        except WirebriefError as error:  # the LLM failed and no fallback answered: nothing to score
+            failed += 1
+            print(f"{name:<8}  failed: {error.detail}")
+            continue
         ms = (time.perf_counter() - started) * 1000
-        s = score(article.text, gold, out)
+        s = score(article.text, gold, from_analysis(analysis))
         total.add(s)
+        provenance = analysis.provenance
+        degraded += provenance.degraded
+        input_tokens += provenance.usage.input_tokens
+        output_tokens += provenance.usage.output_tokens
+        cost += provenance.cost_usd or 0.0
         print(
             f"{name:<8}{_ratio(s.actors_found, s.gold_actors):>6}{s.extra_matches / max(s.actors_found, 1):>6.2f}"
             f"{_ratio(s.recalled, s.gold_commitments):>6}{_ratio(s.precise, s.produced):>6}"
             f"{_ratio(s.recalled_exact, s.gold_commitments):>6}{_ratio(s.precise_exact, s.produced):>6}"
             f"{_ratio(s.facts_covered, s.facts):>7}{f'{s.produced}/{s.gold_commitments}':>8}{ms:>7.0f}"
+            + ("  degraded: answered by the rules engine" if provenance.degraded else "")
         )
-        if args.verbose:
+        if verbose:
             for fact in s.missed_facts:
                 print(f"          missed fact: {fact}")
+            for warning in analysis.warnings:
+                print(f"          warning {warning.code}: {warning.detail}")
     print("-" * len(header))
     print(
         f"{'ALL':<8}{_ratio(total.actors_found, total.gold_actors):>6}"
@@ -228,12 +238,25 @@ def main() -> None:
         f"{_ratio(total.recalled_exact, total.gold_commitments):>6}{_ratio(total.precise_exact, total.produced):>6}"
         f"{_ratio(total.facts_covered, total.facts):>7}{f'{total.produced}/{total.gold_commitments}':>8}"
     )
+    if engine == "llm":
+        print(
+            f"\nLLM: {input_tokens} input + {output_tokens} output tokens, ${cost:.4f}; "
+            f"{degraded} article(s) answered by the rules engine after the LLM failed, {failed} failed"
+        )
     print(
         "\nactR: gold actors found (a produced name/alias equals a gold alias, case-insensitive); frag: extra\n"
         "produced actors per gold actor found; comR/comP: commitment recall/precision (evidence overlaps,\n"
         "plan/promise/agreement inter-compatible); exR/exP: same with exact kinds; facts: key facts covered\n"
-        "by headline+summary+key points."
+        "by headline+summary+key points; ms: ingest + Pipeline.analyze, wall time."
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--engine", default="rules", choices=["rules", "llm"])
+    parser.add_argument("--verbose", action="store_true", help="print missed key facts and warnings")
+    args = parser.parse_args()
+    asyncio.run(run(cast(EngineName, args.engine), args.verbose))
 
 
 if __name__ == "__main__":

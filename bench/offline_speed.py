@@ -4,6 +4,10 @@ Builds a few hundred ~500-word articles from the development corpus texts (slice
 repeated, read in place from the shared folder; `WIREBRIEF_SHARED` overrides), warms the
 model once, then times `RulesEngine().draft` one article at a time on one core.
 
+It calls the rules engine directly, not the product path: it measures the engine's own speed
+(spaCy parse plus rules), without ingest, grounding or assembly. `bench/eval.py` times the
+product path (`Pipeline.analyze`) per article; `bench/service.py` times the HTTP service.
+
     .venv/bin/python bench/offline_speed.py [--articles 300] [--words 500]
 """
 

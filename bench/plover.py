@@ -6,6 +6,10 @@ committing actor matched (AGREE/DEMAND/REJECT/THREATEN), and for the action cate
 often a commitment was wrongly found. Reads the data in place from the shared folder
 (`WIREBRIEF_SHARED` overrides the path); nothing is copied into the project.
 
+It calls the rules engine directly, not the product path: it measures the commitment detector
+on single sentences, where ingest, chunking and assembly add nothing. `bench/eval.py` measures
+what users get (`Pipeline.analyze` on whole articles).
+
     .venv/bin/python bench/plover.py [--show-misses] [--show-false]
 """
 

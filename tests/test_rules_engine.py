@@ -350,3 +350,85 @@ def test_plans_by_a_speaking_institution_or_with_be_to(engine: RulesEngine, text
 )
 def test_forecasts_and_arrangements_without_an_actor_are_not_plans(engine: RulesEngine, text: str) -> None:
     assert draft(engine, text).commitments == []
+
+
+# -- coercion: a plan or promise to coerce another actor is a threat --------------------------
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        # a coercive measure as the object of an imposing verb
+        ("NATO confirmed it would tighten the naval blockade of Serbia.", "NATO"),
+        ("The United States will impose sanctions on Iran.", "United States"),
+        ("The army will declare martial law in the capital.", "army"),
+        ("Russia vowed to use force against Georgia.", "Russia"),
+        ("Israel will launch air strikes on Gaza.", "Israel"),
+        ("The rebels will launch attacks on government troops.", "rebels"),
+        ("Turkey will take military action against the militants.", "Turkey"),
+        ("Hamas vowed to continue its attacks on Israel.", "Hamas"),
+        # a verb coercive in itself, or aimed at people
+        ("Poland will expel Russian diplomats.", "Poland"),
+        ("Iran will retaliate against any attack.", "Iran"),
+        ("The police vowed to crack down on protesters.", "police"),
+        ("Museveni plans to ban opposition candidates from the elections.", "Museveni"),
+        # breaking off relations or supplies
+        ("Morocco will sever ties with Iran.", "Morocco"),
+        ("Britain will cut off aid to Rwanda.", "Britain"),
+        # the commitment carried by a noun
+        ("The European Union's plan to impose sanctions on Russia was approved on Monday.", "European Union"),
+    ],
+)
+def test_a_plan_or_promise_to_coerce_is_a_threat(engine: RulesEngine, text: str, actor: str) -> None:
+    result = draft(engine, text)
+    item = only(result)
+    assert item.kind == "threat"
+    assert actor in names(result, item.actors)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("The European Union plans to impose new tariffs on steel.", "plan"),  # a trade measure
+        ("The government pledged to cut taxes.", "promise"),
+        ("The government will raise prices next month.", "plan"),
+        ("The government will cut funding for schools.", "plan"),
+        ("The company will cut jobs.", "plan"),
+        ("The mayor plans to ban smoking in restaurants.", "plan"),  # banned: a thing, not people
+        ("The president vowed to fight corruption.", "promise"),
+        ("The government will lift the sanctions on Cuba.", "plan"),  # ending a measure
+        ("The company will strike a deal with Ford.", "plan"),
+        ("The UN will use its forces to protect civilians.", "plan"),  # forces: troops, not force
+        ("Japan pledged to send 500 million dollars in aid to Indonesia.", "promise"),
+    ],
+)
+def test_a_plan_or_promise_without_coercion_keeps_its_kind(engine: RulesEngine, text: str, kind: str) -> None:
+    assert only(draft(engine, text)).kind == kind
+
+
+def test_a_negated_coercive_promise_is_not_a_threat(engine: RulesEngine) -> None:
+    result = draft(engine, "Russia vowed not to use force against Georgia.")
+    assert result.commitments and "threat" not in [c.kind for c in result.commitments]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("France and Germany agreed to impose sanctions on Belarus.", "agreement"),
+        ("The United States urged the European Union to impose sanctions on Iran.", "demand"),
+    ],
+)
+def test_coercion_does_not_change_agreements_or_demands(engine: RulesEngine, text: str, kind: str) -> None:
+    assert only(draft(engine, text)).kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The United States imposed sanctions on Iran on Monday.", "Israel launched air strikes on Gaza overnight."],
+)
+def test_coercion_already_done_is_not_a_commitment(engine: RulesEngine, text: str) -> None:
+    assert draft(engine, text).commitments == []
+
+
+def test_armed_groups_named_by_role_are_actors(engine: RulesEngine) -> None:
+    result = draft(engine, "The rebels will launch attacks on government troops.")
+    actor = next(a for a in result.actors if a.ref in only(result).actors)
+    assert (actor.name, actor.kind) == ("rebels", "armed_group")

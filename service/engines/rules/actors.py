@@ -504,7 +504,7 @@ class ActorIndex:
         text = _norm(span.text)
         kind: ActorKind = lexicon.ROLE_NOUNS[lemma]  # type: ignore[assignment]
         plural = head.tag_ in {"NNS", "NNPS"}
-        if plural:
+        if plural and kind != "armed_group":
             kind = "group"  # "ministers", "unions": several actors speaking as one
         ranked = sorted(modifier_keys, key=lambda k: self.records[k].kind != "state")
         affiliation = next(

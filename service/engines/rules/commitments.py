@@ -393,7 +393,17 @@ class Detector:
                 if comp.pos_ in {"VERB", "AUX"}
                 else [],
             )
-            self._add(noun, sent, keys, kind, self._slice(rng), (start, max(rng[1], noun.i)), targets, start_at=start)
+            self._add(
+                noun,
+                sent,
+                keys,
+                kind,
+                self._slice(rng),
+                (start, max(rng[1], noun.i)),
+                targets,
+                start_at=start,
+                action_head=comp,
+            )
 
     # -- assembling -----------------------------------------------------------------------
     def _complements(
@@ -447,6 +457,7 @@ class Detector:
                 start_at=start,
                 modality=modality,
                 condition_head=head,
+                action_head=head,
                 when_range=rng,
             )
 
@@ -463,6 +474,7 @@ class Detector:
         start_at: int | None = None,
         modality: Modality | None = None,
         condition_head: Token | None = None,
+        action_head: Token | None = None,
         when_range: tuple[int, int] | None = None,
     ) -> None:
         doc = self.doc
@@ -480,8 +492,12 @@ class Detector:
         if condition is None:  # "would attack X and would respond within 48 hours if ... do not stop"
             head = condition_head if condition_head is not None else cue
             condition = next((c for c in (self._condition(t) for t in head.conjuncts if t.i > head.i) if c), None)
-        if kind in {"plan", "promise"} and (_COERCIVE.match(condition or "") or self._or_else(sent, last)):
-            kind = "threat"  # a coercive conditional: "will cut aid unless ...", "if X does not stop", "or else"
+        if kind in {"plan", "promise"} and (
+            _COERCIVE.match(condition or "")  # "will cut aid unless ...", "if X does not stop"
+            or self._or_else(sent, last)  # "..., or else"
+            or (action_head is not None and self._coercive(action_head))  # "will impose sanctions on Y"
+        ):
+            kind = "threat"
         if when_range is not None:
             lo, hi = doc[when_range[0]].idx, doc[when_range[1]].idx + len(doc[when_range[1]].text)
             when_found = timex.find_when(doc, lo, hi, entities=self._times)
@@ -746,6 +762,112 @@ class Detector:
                 if bounds:
                     return self.doc.text[bounds[0] : bounds[1]]
         return None
+
+    def _coercive(self, head: Token) -> bool:
+        """Is the action headed by `head` coercive toward another actor or a population?
+
+        A coercive measure as the object of an imposing verb ("impose sanctions", "use force",
+        "tighten the blockade", "declare martial law"), a verb coercive in itself ("attack",
+        "retaliate", "expel"), a verb aimed at people ("arrest the leaders", "ban opposition
+        candidates"), or breaking off relations or supplies ("sever ties", "cut off aid to Y").
+        Negated actions are not ("vowed not to use force"); trade and fiscal measures are not
+        ("impose tariffs", "cut taxes")."""
+        current = head
+        for _ in range(3):
+            if self._negated(current):
+                return False
+            if current.pos_ in {"NOUN", "PROPN"}:  # "vowed retaliation", "promised a crackdown"
+                return current.dep_ == "dobj" and self._coercive_noun(current)
+            if current.pos_ not in {"VERB", "AUX"}:
+                return False
+            lemma = current.lemma_.lower()
+            objects = [
+                o
+                for c in current.children
+                if c.dep_ in {"dobj", "attr"}
+                for o in [c, *c.conjuncts]
+                if o.pos_ in {"NOUN", "PROPN", "PRON"}
+            ]
+            particles = {c.lower_ for c in current.children if c.dep_ == "prt"}
+            aimed = [  # "fight against Y", "strike at Y"; "cut off aid to Y", "withhold funds from Y"
+                (c.lower_, p)
+                for c in current.children
+                if c.dep_ in {"prep", "dative"} and c.lower_ in {"against", "at", "to", "from"}
+                for p in c.children
+                if p.dep_ == "pobj"
+            ]
+            if lemma in lexicon.COERCIVE_VERBS or (current.tag_ == "VBG" and lemma in lexicon.COERCIVE_NOUNS):
+                return True  # "will attack", "resume shelling"
+            if lemma == "fight" and not objects and not any(c.dep_ == "prep" for c in current.children):
+                return True  # "sworn to fight (on)": armed struggle; not "fight corruption", "fight for"
+            hostile = [p for prep, p in aimed if prep in {"against", "at"}]
+            if lemma in lexicon.TARGETED_VERBS and any(self._people(o) for o in objects + hostile):
+                return True  # "arrest the leaders", "ban opposition candidates"; not "ban smoking"
+            if lemma == "strike" and hostile:
+                return True  # "strike at American bases"; not "strike a deal"
+            if lemma == "crack" and "down" in particles:
+                return True
+            needed = lexicon.IMPOSING_VERBS.get(lemma)
+            if needed is not None and (not needed or needed in particles):
+                if any(self._coercive_noun(o) for o in objects):
+                    return True  # "impose sanctions", "use force", "carry out strikes"
+                against = hostile + [
+                    p for o in objects for prep in o.children if prep.lower_ == "against" for p in prep.children
+                ]
+                if any(o.lemma_.lower() in lexicon.COERCIVE_IF_MODIFIED for o in objects) and any(
+                    self._people(p) for p in against
+                ):
+                    return True  # "take action against the smugglers"; not "take measures against the flu"
+            if lemma in lexicon.SEVERING_VERBS:
+                if any(o.lemma_.lower() in lexicon.RELATION_NOUNS for o in objects):
+                    return True  # "sever ties with Y", "break off relations"
+                if any(o.lemma_.lower() in lexicon.SUPPLY_NOUNS for o in objects) and (
+                    "off" in particles or any(self._people(p) for prep, p in aimed if prep in {"to", "from"})
+                ):
+                    return True  # "cut off aid", "halt supplies to Y"
+            if lemma not in lexicon.ASPECTUAL_VERBS:
+                return False
+            inner = [c for c in current.children if c.dep_ in {"xcomp", "ccomp"} and c.pos_ in {"VERB", "AUX"}]
+            if not inner:
+                return False
+            current = inner[0]  # "will resume shelling", "vowed to continue to attack"
+        return False
+
+    @staticmethod
+    def _coercive_noun(noun: Token) -> bool:
+        """'sanctions', 'a naval blockade', 'air strikes'; 'military action', 'martial law'."""
+        lemma = noun.lemma_.lower()
+        if lemma == "force":  # "use force"; not "use its forces to protect civilians" (troops)
+            return noun.lower_ == "force" and not any(c.dep_ == "poss" for c in noun.children)
+        if lemma in lexicon.COERCIVE_NOUNS or noun.lower_ in lexicon.COERCIVE_NOUNS:
+            return True
+        return lemma in lexicon.COERCIVE_IF_MODIFIED and any(
+            c.dep_ in {"amod", "compound"} and c.lower_ in lexicon.COERCIVE_MODIFIERS for c in noun.children
+        )
+
+    def _people(self, token: Token) -> bool:
+        """Does a noun phrase stand for people or an actor ('the rebels', 'Serbia', 'them')?
+        One possessor or of-complement deep too ('Serbia's diplomats', 'leaders of the party')."""
+        candidates = [token, *[c for c in token.children if c.dep_ == "poss"]]
+        candidates += [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children]
+        for item in candidates:
+            lemma = item.lemma_.lower()
+            if item.pos_ == "PRON":
+                if item.lower_ in lexicon.PEOPLE_PRONOUNS:
+                    return True
+                continue
+            if item.ent_type_ in {"PERSON", "NORP", "ORG", "GPE"} or self.actors.actor_at(item) is not None:
+                return True
+            if (
+                lemma in lexicon.PEOPLE_NOUNS
+                or lemma in lexicon.ROLE_NOUNS
+                or lemma in lexicon.AGENT_NOUNS
+                or lemma in lexicon.REPRESENTATIVE_NOUNS
+            ):
+                return True
+            if item.tag_ == "NNS" and len(item.lower_) > 6 and item.lower_.endswith(("ers", "ors", "ists")):
+                return True  # agent nouns: "smugglers", "traffickers", "extremists"
+        return False
 
     def _or_else(self, sent: Span, after: int) -> bool:
         """'Pay now, or else ...': an explicit 'or else' right after the commitment clause."""

@@ -626,6 +626,188 @@ NON_ACTOR_HEADS: Final[frozenset[str]] = frozenset(
     }
 )
 
+# Coercion: a plan or promise whose action is coercive toward another actor or a population
+# is a threat (CAMEO 13x, PLOVER THREATEN): "will impose sanctions on Y", "vowed to use force",
+# "would tighten the blockade", "will expel the diplomats". Trade and fiscal measures (tariffs,
+# taxes, prices, spending) are not on these lists: a plan to impose them stays a plan.
+
+# Nouns naming a coercive measure; as the object of an imposing verb they make the action coercive.
+COERCIVE_NOUNS: Final[frozenset[str]] = frozenset(
+    {
+        "sanction",
+        "blockade",
+        "embargo",
+        "curfew",
+        "force",
+        "strike",
+        "airstrike",
+        "shelling",
+        "bombardment",
+        "hostility",
+        "attack",
+        "offensive",
+        "retaliation",
+        "reprisal",
+        "expulsion",
+        "deportation",
+        "crackdown",
+        "invasion",
+        "bombing",
+        "assault",
+        "raid",
+        "war",
+        "punishment",
+        "siege",
+        "blow",
+    }
+)
+
+# Nouns that are coercive only with a coercive modifier ("military action", "martial law").
+COERCIVE_IF_MODIFIED: Final[frozenset[str]] = frozenset(
+    {"action", "measure", "step", "response", "operation", "intervention", "law", "option", "means"}
+)
+COERCIVE_MODIFIERS: Final[frozenset[str]] = frozenset(
+    {"military", "punitive", "retaliatory", "armed", "martial", "coercive", "forceful"}
+)
+
+# Generic verbs that put a measure in place or into action: coercive when their object is
+# ("impose sanctions", "use force", "launch strikes", "tighten the blockade", "declare martial law").
+# Verb → the particle it needs ("carry out", "step up"), or "" for none.
+IMPOSING_VERBS: Final[dict[str, str]] = {
+    "impose": "",
+    "reimpose": "",
+    "use": "",
+    "employ": "",
+    "launch": "",
+    "tighten": "",
+    "declare": "",
+    "carry": "out",
+    "take": "",
+    "extend": "",
+    "enforce": "",
+    "institute": "",
+    "introduce": "",
+    "step": "up",
+    "intensify": "",
+    "escalate": "",
+    "resume": "",
+    "continue": "",
+    "maintain": "",
+    "unleash": "",
+    "wage": "",
+    "mount": "",
+    "conduct": "",
+    "apply": "",
+    "expand": "",
+    "toughen": "",
+    "slap": "",
+    "begin": "",
+    "start": "",
+    "deliver": "",
+    "order": "",
+}
+
+# Verbs whose action is coercive in itself ("will attack", "would retaliate", "will expel").
+COERCIVE_VERBS: Final[frozenset[str]] = frozenset(
+    {
+        "attack",
+        "invade",
+        "bomb",
+        "shell",
+        "raid",
+        "storm",
+        "besiege",
+        "blockade",
+        "retaliate",
+        "punish",
+        "expel",
+        "deport",
+        "annex",
+    }
+)
+
+# Verbs that are coercive when aimed at people or an actor ("arrest the leaders", "ban opposition
+# candidates", "fight the rebels"), not at things ("ban smoking", "fight corruption").
+TARGETED_VERBS: Final[frozenset[str]] = frozenset(
+    {
+        "arrest",
+        "detain",
+        "prosecute",
+        "jail",
+        "imprison",
+        "ban",
+        "bar",
+        "fight",
+        "target",
+        "crush",
+        "kill",
+        "seize",
+        "evict",
+        "sanction",
+        "strike",
+        "isolate",
+    }
+)
+
+# Breaking off relations or supplies: "sever ties with Y", "cut off aid to Y".
+SEVERING_VERBS: Final[frozenset[str]] = frozenset(
+    {"cut", "sever", "break", "suspend", "freeze", "halt", "stop", "end", "withhold", "downgrade", "block"}
+)
+RELATION_NOUNS: Final[frozenset[str]] = frozenset({"tie", "relation", "link", "contact"})
+SUPPLY_NOUNS: Final[frozenset[str]] = frozenset(
+    {"aid", "assistance", "supply", "electricity", "power", "water", "gas", "fuel", "oil", "funding"}
+)
+
+# Verbs of beginning and going on: the coercion is in what they govern ("will resume shelling").
+ASPECTUAL_VERBS: Final[frozenset[str]] = frozenset({"begin", "start", "continue", "resume", "keep"})
+
+# Common nouns for people, so that a coercive verb aimed at them is a threat ("arrest protesters").
+PEOPLE_NOUNS: Final[frozenset[str]] = frozenset(
+    {
+        "people",
+        "person",
+        "civilian",
+        "candidate",
+        "opponent",
+        "dissident",
+        "journalist",
+        "migrant",
+        "refugee",
+        "foreigner",
+        "critic",
+        "suspect",
+        "terrorist",
+        "diplomat",
+        "national",
+        "immigrant",
+        "supporter",
+        "soldier",
+        "fighter",
+        "enemy",
+        "population",
+        "village",
+        "town",
+        "city",
+        "country",
+        "state",
+        "neighbour",
+        "neighbor",
+        "regime",
+        "militant",
+        "rebel",
+        "insurgent",
+        "guerrilla",
+        "protester",
+        "demonstrator",
+        "member",
+        "leader",
+    }
+)
+PEOPLE_PRONOUNS: Final[frozenset[str]] = frozenset(
+    {"them", "him", "her", "those", "anyone", "anybody", "everyone", "us", "you", "whoever"}
+)
+
+
 # Time words worth reporting as `when` even when NER misses them.
 WHEN_PATTERNS: Final[tuple[str, ...]] = (
     r"as soon as possible",
@@ -651,7 +833,7 @@ GROUP_PRONOUNS: Final[frozenset[str]] = frozenset({"it", "they", "we", "i", "its
 # Common nouns that name an actor by role when they are the subject (or speaker) of a
 # commitment cue: "The mayor promised ...", "Café owners agreed ...", "The union threatened ...".
 # person: one holder of an office (a plural makes a group); group: people acting together;
-# organization: an institution.
+# armed_group: fighters acting together ("the rebels", "the army"); organization: an institution.
 ROLE_NOUNS: Final[dict[str, str]] = {
     **{
         w: "person"
@@ -744,6 +926,10 @@ ROLE_NOUNS: Final[dict[str, str]] = {
             "organizer",
             "organiser",
         )
+    },
+    **{
+        w: "armed_group"
+        for w in ("army", "military", "rebel", "militant", "insurgent", "militia", "guerrilla", "troop", "fighter")
     },
     **{
         w: "organization"
