@@ -432,3 +432,13 @@ def test_armed_groups_named_by_role_are_actors(engine: RulesEngine) -> None:
     result = draft(engine, "The rebels will launch attacks on government troops.")
     actor = next(a for a in result.actors if a.ref in only(result).actors)
     assert (actor.name, actor.kind) == ("rebels", "armed_group")
+
+
+def test_a_long_action_is_cut_at_a_word_that_ends_a_phrase() -> None:
+    from service.engines.rules.commitments import short_action
+
+    cut = short_action(
+        "the need for new measures to be put in place to ease tensions and normalize the situation in Syria"
+    )
+    assert cut == "the need for new measures to be put in place to ease tensions…"
+    assert short_action("meet in-person very soon") == "meet in-person very soon"

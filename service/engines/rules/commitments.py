@@ -894,6 +894,57 @@ class Detector:
         bounds = trim(self.doc[rng[0] : rng[1] + 1])
         if bounds is None:
             return ""
-        text = self.doc.text[bounds[0] : bounds[1]]
-        words = text.split()
-        return " ".join(words[:14])
+        return short_action(self.doc.text[bounds[0] : bounds[1]])
+
+
+_ACTION_WORDS = 14
+_DANGLING = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "of",
+        "to",
+        "for",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "against",
+        "into",
+        "as",
+        "than",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "this",
+        "these",
+        "those",
+    ]
+)
+
+
+def short_action(text: str) -> str:
+    """The action as a short verb phrase: at most 14 words, never ending on a word that needs more
+    ("... to ease tensions and"); "…" says it was cut."""
+    words = text.split()
+    if len(words) <= _ACTION_WORDS:
+        return " ".join(words).rstrip(",;:")
+    kept = words[:_ACTION_WORDS]
+    while len(kept) > 3 and (kept[-1].lower().strip(",;:") in _DANGLING or kept[-1].endswith((",", ";", ":"))):
+        kept.pop()
+    return " ".join(kept) + "…"
