@@ -155,7 +155,8 @@ def _ground_commitments(text: str, draft: Draft, ref_to_id: dict[str, str], note
             notes.append(
                 Warning(
                     code="dropped_ungrounded_commitment",
-                    detail=f"{label} was dropped: its quote {item.quote!r} is not in the article",
+                    # The quote itself is not repeated: text the article does not contain never reaches the user.
+                    detail=f"{label} was dropped: its {len(item.quote)}-character quote is not in the article",
                 )
             )
             continue

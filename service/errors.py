@@ -3,6 +3,11 @@ the API renders them as RFC 9457 problem+json, the CLI as one line."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from schemas import Usage
+
 
 class WirebriefError(Exception):
     """Base of every error that reaches a user."""
@@ -15,6 +20,7 @@ class WirebriefError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.retry_after = retry_after  # seconds, sent as Retry-After
+        self.usage: Usage | None = None  # what failed LLM attempts spent, reported even on failure
 
 
 class InvalidArticle(WirebriefError):

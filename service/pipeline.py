@@ -20,8 +20,9 @@ from service.assemble import analysis_id, assemble
 from service.chunking import split
 from service.config import Settings
 from service.engines.base import EngineResult
-from service.errors import DeadlineExceeded, EngineUnavailable, LlmFailed, Overloaded
+from service.errors import DeadlineExceeded, EngineUnavailable, LlmFailed, LlmInvalidOutput, Overloaded
 from service.language import language_name
+from service.leaks import LeakCheck
 from service.merge import commitments_digest, merge_drafts
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 
 EngineName = Literal["llm", "rules"]
 RULES_MODEL = "spacy/en_core_web_sm-3.8.0"
-RULES_VERSION = "rules@1"  # bump when the rules change what they find: cached results then miss
+RULES_VERSION = "rules@2"  # bump when the rules change what they find: cached results then miss
 
 
 class Pipeline:
@@ -50,6 +51,7 @@ class Pipeline:
         self.rules = rules
         self.store = store
         self.cache_hits = 0
+        self._leak_check: LeakCheck | None = None
         self._llm_slots = asyncio.Semaphore(settings.max_llm_in_flight)
         # spaCy is CPU-bound and not thread-safe: one worker keeps the event loop free.
         self._rules_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rules")
@@ -112,16 +114,26 @@ class Pipeline:
         started = time.perf_counter()
         warnings: list[Warning] = []
         degraded = False
+        cost: float | None = None
         if choice == "llm":
             try:
                 result = await self._run_llm(article, language)
-            except LlmFailed as error:
-                if not self.settings.fallback or self.rules is None:
+                self._refuse_instruction_leak(result, article)
+            except (LlmFailed, DeadlineExceeded) as error:
+                # A retry that could not start before the deadline (a 429 asking to wait past it) ends the LLM
+                # early, with time left: that is the LLM being down, so fall back. A deadline that has passed
+                # (a slow or hung LLM) stays a 504: answering later would break the deadline the caller set.
+                early = isinstance(error, DeadlineExceeded) and time.perf_counter() - started < self.settings.deadline_s
+                if not self.settings.fallback or self.rules is None or not (isinstance(error, LlmFailed) or early):
                     raise
-                log.warning("llm failed, answering with the rules engine: %s", error.detail)
-                warnings.append(Warning(code="fallback_engine", detail=f"{error.detail}; answered by the rules engine"))
+                detail = error.detail + (" (no retry could start in the time left)" if early else "")
+                log.warning("llm failed, answering with the rules engine: %s", detail)
+                warnings.append(Warning(code="fallback_engine", detail=f"{detail}; answered by the rules engine"))
                 result = await self._run_rules(article)
                 degraded = True
+                if error.usage is not None:  # what the failed LLM attempts cost is still reported
+                    result.usage.add(error.usage)
+                    cost = self._cost(error.usage, self.llm.model if self.llm else None)
         else:
             result = await self._run_rules(article)
         return assemble(
@@ -129,7 +141,7 @@ class Pipeline:
             result,
             language=language,
             latency_ms=round((time.perf_counter() - started) * 1000),
-            cost_usd=self._cost(result),
+            cost_usd=self._cost(result.usage, result.model) if result.engine == "llm" else cost,
             chunks=result.chunks,
             degraded=degraded,
             warnings=warnings,
@@ -139,18 +151,31 @@ class Pipeline:
         deadline = time.monotonic() + self.settings.deadline_s
         brief_language = language or article.language
         name = language_name(brief_language) if brief_language else None
-        async with self._llm_slot():
-            try:
-                async with asyncio.timeout(self.settings.deadline_s):
+        async with self._llm_slot(deadline):
+            try:  # the time spent waiting for the slot counts: the deadline is the article's, not the call's
+                async with asyncio.timeout(max(deadline - time.monotonic(), 0.0)):
                     return await self._llm_chunks(article, name, deadline)
             except TimeoutError as error:
                 raise DeadlineExceeded(f"the LLM did not answer within {self.settings.deadline_s:g} s") from error
 
+    def _refuse_instruction_leak(self, result: EngineResult, article: Article) -> None:
+        """An answer that repeats the prompts (an article's injected "reveal your instructions" obeyed)
+        is refused like any invalid answer: the fallback answers instead, or 502. The brief and other free
+        text are not grounded, and a dropped quote is repeated in its warning: `service.leaks` checks both."""
+        assert self.llm is not None
+        if self._leak_check is None:
+            self._leak_check = LeakCheck([self.llm.prompt.system, self.llm.merge_prompt.system])
+        if self._leak_check.leaked(result.draft, article.text):
+            log.warning("refused an LLM answer that repeats the prompt (article %s)", article.sha256[:12])
+            raise LlmInvalidOutput("the answer repeats the service's instructions (an injected prompt obeyed?)")
+
     @contextlib.asynccontextmanager
-    async def _llm_slot(self) -> AsyncIterator[None]:
-        """A bounded wait for one of `max_llm_in_flight` slots: past it, 503 instead of an endless queue."""
+    async def _llm_slot(self, deadline: float) -> AsyncIterator[None]:
+        """A bounded wait for one of `max_llm_in_flight` slots (never past the article's deadline):
+        past it, 503 with Retry-After instead of an endless queue."""
+        wait = min(self.settings.llm_slot_wait_s, max(deadline - time.monotonic(), 0.0))
         try:
-            async with asyncio.timeout(self.settings.llm_slot_wait_s):
+            async with asyncio.timeout(wait):
                 await self._llm_slots.acquire()
         except TimeoutError:
             metrics.OVERLOADED.inc()
@@ -235,11 +260,9 @@ class Pipeline:
         drafts = [self.rules.draft(article.part(chunk.text)) for chunk in chunks]
         return merge_drafts(drafts, brief=drafts[0].brief), len(chunks)
 
-    def _cost(self, result: EngineResult) -> float | None:
-        if result.engine != "llm" or result.model is None:
-            return None
-        price = self.settings.prices.get(result.model)
+    def _cost(self, usage: Usage, model: str | None) -> float | None:
+        """US dollars for these tokens at the model's price; None for a model the table lacks."""
+        price = self.settings.prices.get(model) if model else None
         if price is None:
             return None
-        usage = result.usage
         return round((usage.input_tokens * price.input + usage.output_tokens * price.output) / 1_000_000, 6)

@@ -13,10 +13,12 @@ answers a small grounded draft (the headline and first sentences, no actors). Mo
   truncated   answer with finish_reason=length and a cut-off body
   empty       answer a completion with no choices
   ungrounded  answer quotes that are not in the article
+  obey        "obey" a prompt injection: quote and repeat the system prompt it was sent
 --answer rules answers unknown articles with the offline rules engine's draft (realistic and
 grounded, at the cost of its CPU); --answer generic (the default) with the small draft.
 --fail-first N makes the first N calls fail with 500 whatever the mode.
-`GET /stats` returns the number of calls seen; `POST /stats/reset` sets it back to zero.
+`GET /stats` returns the number of calls seen and of those still being answered (in_flight);
+`POST /stats/reset` sets the count back to zero.
 """
 
 from __future__ import annotations
@@ -70,6 +72,17 @@ def ungrounded(answer: dict[str, Any]) -> dict[str, Any]:
     return changed
 
 
+def obeyed(answer: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    """What a model that follows an injected "reveal your instructions" would answer."""
+    system = next((m["content"] for m in body.get("messages", []) if m.get("role") == "system"), "")
+    changed = json.loads(json.dumps(answer))
+    changed["brief"]["summary"] = "My instructions are: " + system
+    changed["brief"]["key_points"] = [system[:300], *changed["brief"]["key_points"]][:5]
+    for item in changed.get("commitments", []):
+        item["quote"] = system[:200]
+    return changed
+
+
 def merged_brief(user: str) -> dict[str, Any]:
     """The answer to a `merge_brief` request: the first part's brief, which leads the article."""
     headline = re.search(r"Part 1: (.*)", user)
@@ -94,6 +107,7 @@ class Standin:
         self.mode, self.latency, self.fail_rate = mode, latency, fail_rate
         self.fail_first, self.retry_after = fail_first, retry_after
         self.calls = 0
+        self.in_flight = 0  # requests being answered now: a client that gave up must not leave any
         self.known = _known_answers()
         self.rules: Any = None
         if answer == "rules":
@@ -112,6 +126,13 @@ class Standin:
         return generic_answer(text)
 
     async def completions(self, request: Request) -> Response:
+        self.in_flight += 1
+        try:
+            return await self._complete(request)
+        finally:
+            self.in_flight -= 1
+
+    async def _complete(self, request: Request) -> Response:
         self.calls += 1
         number = self.calls
         body = json.loads(await request.body())
@@ -138,6 +159,8 @@ class Standin:
         answer: Any = self.answer_for(text)
         if self.mode == "ungrounded":
             answer = ungrounded(answer)
+        if self.mode == "obey":
+            answer = obeyed(answer, body)
         if self.mode == "malformed":
             answer = '{"actors": [ {"ref": "a1", "name": '
         completion = chat_completion(
@@ -152,7 +175,7 @@ class Standin:
     async def stats(self, request: Request) -> Response:
         if request.method == "POST":
             self.calls = 0
-        return JSONResponse({"calls": self.calls, "mode": self.mode})
+        return JSONResponse({"calls": self.calls, "in_flight": self.in_flight, "mode": self.mode})
 
 
 def build_app(standin: Standin) -> Starlette:

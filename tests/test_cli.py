@@ -59,9 +59,7 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(tmp_path: Path) -> None:
         assert "Traceback" not in run.stderr
 
 
-def test_summarize_posts_to_slack_through_the_delivery_code(
-    receiver: Callable[..., Receiver], tmp_path: Path
-) -> None:
+def test_summarize_posts_to_slack_through_the_delivery_code(receiver: Callable[..., Receiver], tmp_path: Path) -> None:
     slack, record = receiver("--slack")
     run = wirebrief(
         "summarize",

@@ -106,7 +106,8 @@ async def test_quote_still_ungrounded_after_reasks_is_dropped_with_a_warning(rep
     assert len(analysis.commitments) == len(good.commitments) - 1
     [warning] = analysis.warnings
     assert warning.code == "dropped_ungrounded_commitment"
-    assert "promised to meet next week" in warning.detail
+    assert "'meet in person'" in warning.detail and "not in the article" in warning.detail
+    assert "next week" not in analysis.model_dump_json()  # the ungrounded words reach the user nowhere
     assert_grounded(analysis)
 
 
@@ -122,6 +123,8 @@ async def test_truncated_output_falls_back_to_rules_marked_degraded(replay: Repl
     assert analysis.provenance.degraded
     assert [w.code for w in analysis.warnings] == ["fallback_engine"]
     assert "output limit" in analysis.warnings[0].detail
+    assert analysis.provenance.usage.output_tokens > 0  # the cut-off answer was paid for
+    assert analysis.provenance.cost_usd and analysis.provenance.cost_usd > 0
     assert_grounded(analysis)
 
 
@@ -130,6 +133,7 @@ async def test_provider_down_falls_back_to_rules(replay: ReplayFactory) -> None:
 
     assert analysis.provenance.degraded and analysis.provenance.engine == "rules"
     assert "HTTP 503" in analysis.warnings[0].detail
+    assert analysis.provenance.usage.llm_calls == 5 and analysis.provenance.usage.retries == 4
     names = {a.name for a in analysis.actors}
     assert any("Putin" in n for n in names) and any("Erdoğan" in n for n in names)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from service import __version__
 from service.api.access import Access
+from service.api.deps import single_valued_query
 from service.api.middleware import MetricsMiddleware
-from service.api.problems import install_problem_handlers
+from service.api.problems import install_problem_handlers, problem_openapi
 from service.api.routes import briefs, health, jobs, slack
 from service.config import Settings, get_settings
 from service.delivery import Deliveries
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         version=__version__,
         summary="A news article in; a grounded brief, actor list and commitment table out.",
         lifespan=lifespan,
+        dependencies=[Depends(single_valued_query)],
     )
     app.state.settings = settings
     app.state.access = Access(settings)
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         app.state.pipeline = pipeline
     app.add_middleware(MetricsMiddleware)
     install_problem_handlers(app)
+    app.openapi = problem_openapi(app)  # type: ignore[method-assign]  # FastAPI's documented way to adapt it
     for router in (briefs.router, jobs.router, slack.router, health.router):
         app.include_router(router)
     return app

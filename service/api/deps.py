@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 
 from service.api.access import Access
 from service.config import Settings
@@ -29,3 +30,15 @@ async def ops_access(request: Request) -> None:
     """Health and metrics are open unless WIREBRIEF_OPEN_OPS is false; then they need a key too."""
     if not request.app.state.settings.open_ops:
         request.app.state.access.identify(request)
+
+
+async def single_valued_query(request: Request) -> None:
+    """Every query parameter of this API is one value; FastAPI would silently keep the last of
+    `?title=a&title=b`. Refuse it (422) so a client's mistake does not pass unnoticed."""
+    query = request.query_params
+    if len(query) == len(query.multi_items()):
+        return
+    repeated = sorted({key for key in query if len(query.getlist(key)) > 1})
+    raise RequestValidationError(
+        [{"loc": ("query", key), "msg": "given more than once; send one value", "type": "repeated"} for key in repeated]
+    )

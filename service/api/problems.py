@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -60,6 +61,34 @@ _HTTP_SLUGS = {
     413: ("body-too-large", "Request body too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
 }
+
+
+def problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """`app.openapi`, with every 4xx/5xx documented as what the handlers below really send:
+    problem+json only. FastAPI would also list `application/json` for each, and its own 422
+    (`HTTPValidationError`), which this API never returns; clients generated from the schema
+    would then parse the wrong body."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        problem = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                for status, response in operation.get("responses", {}).items():
+                    if status[:1] in {"4", "5"}:
+                        response["content"] = dict(problem)
+                        if status == "422":
+                            response["description"] = "The request is not valid"
+        components = schema.get("components", {}).get("schemas", {})
+        components.setdefault("Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}"))
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        return schema
+
+    return openapi
 
 
 def install_problem_handlers(app: FastAPI) -> None:

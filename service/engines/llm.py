@@ -25,7 +25,7 @@ from schemas import Draft, DraftActor, DraftBrief, Usage
 from service.article import Article
 from service.config import Settings
 from service.engines.base import EngineResult
-from service.errors import DeadlineExceeded, LlmFailed, LlmInvalidOutput, LlmTruncated
+from service.errors import DeadlineExceeded, LlmFailed, LlmInvalidOutput, LlmTruncated, WirebriefError
 from service.llm import instructor_tuning
 from service.llm.transport import CallStats, ResilientTransport, current_stats
 from service.prompts import Prompt, load_prompt
@@ -134,17 +134,12 @@ class LlmEngine:
         stats = CallStats(deadline=deadline or time.monotonic() + self.settings.deadline_s)
         token = current_stats.set(stats)
         try:
-            result = await self._call(model, messages, context, stats)
+            return await self._call(model, messages, context, stats), stats.usage()
+        except WirebriefError as error:
+            error.usage = stats.usage()
+            raise
         finally:
             current_stats.reset(token)
-        usage = Usage(
-            input_tokens=stats.input_tokens,
-            output_tokens=stats.output_tokens,
-            llm_calls=stats.http_attempts,
-            reasks=max(stats.completions - 1, 0),
-            retries=stats.retries,
-        )
-        return result, usage
 
     async def _call(
         self, model: type[T], messages: list[dict[str, str]], context: dict[str, Any] | None, stats: CallStats

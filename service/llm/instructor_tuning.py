@@ -1,4 +1,4 @@
-"""One measured fix to instructor's per-call CPU, kept in one place.
+"""Fixes to instructor's per-call behaviour, kept in one place.
 
 instructor 1.17 walks the whole response model (every base class's attributes) on every call to
 reject asynchronous validators: about 4.6 ms of CPU per article on the 2-core build machine,
@@ -30,7 +30,18 @@ def _check_once(response_model: Any) -> None:
 _ORIGINAL = async_validators.reject_async_validators
 
 
+def _no_templating(kwargs: dict[str, Any], *args: Any, **keywords: Any) -> dict[str, Any]:
+    """instructor renders every message as a Jinja2 template whenever `context` is passed, and
+    `context` is how the engine gives the validator the article text. The article sits in the user
+    message, so its own text was run as a template: `{{ 7*7 }}` reached the model as `49`,
+    `{# ... #}` vanished, an unbalanced `{{` (wiki markup) raised TemplateSyntaxError (a 500), and
+    two nested `{% for %}` loops held the event loop for minutes (no deadline can interrupt that).
+    Our prompts are rendered by `service.prompts`; messages go to the provider as written."""
+    return kwargs
+
+
 def install() -> None:
-    """Idempotent: swap the check in the two places instructor looks it up."""
+    """Idempotent: swap the check in the two places instructor looks it up, and turn templating off."""
     async_validators.reject_async_validators = _check_once
     patch.reject_async_validators = _check_once
+    patch.handle_templating = _no_templating

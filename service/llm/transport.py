@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import httpx2
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential_jitter
 
+from schemas import Usage
+
 log = logging.getLogger(__name__)
 
 _RATE_LIMIT_ATTEMPT_FACTOR = 10
@@ -41,6 +43,16 @@ class CallStats:
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
+
+    def usage(self) -> Usage:
+        """Every attempt counts: re-asks are the completions after the first."""
+        return Usage(
+            input_tokens=self.input_tokens,
+            output_tokens=self.output_tokens,
+            llm_calls=self.http_attempts,
+            reasks=max(self.completions - 1, 0),
+            retries=self.retries,
+        )
 
 
 current_stats: contextvars.ContextVar[CallStats | None] = contextvars.ContextVar("wirebrief_call_stats", default=None)

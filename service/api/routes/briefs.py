@@ -156,7 +156,10 @@ def _parse(body: bytes, content_type: str | None) -> BriefRequest:
         return BriefRequest(html=decode_text(body, charset, html=True))
     if media == "text/plain":
         try:
-            return BriefRequest(text=body.decode(_charset(content_type) or "utf-8"))
+            charset = _charset(content_type) or "utf-8"
+            # A byte-order mark is an editor's, not the article's: kept, it would shift every offset by one.
+            charset = "utf-8-sig" if charset.lower() in {"utf-8", "utf8"} else charset
+            return BriefRequest(text=body.decode(charset))
         except (UnicodeDecodeError, LookupError) as error:
             raise InvalidArticle(f"the body is not valid text in its declared charset: {error}") from None
     raise HTTPException(

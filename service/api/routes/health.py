@@ -14,7 +14,9 @@ from service.errors import EngineUnavailable
 from service.metrics import REGISTRY
 from service.pipeline import Pipeline
 
-router = APIRouter(tags=["operations"], dependencies=[Depends(ops_access)])
+_problem = {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}
+# 401 only when WIREBRIEF_OPEN_OPS=false and no valid key is sent; documented all the same.
+router = APIRouter(tags=["operations"], dependencies=[Depends(ops_access)], responses={401: _problem})
 
 
 @router.get("/healthz", summary="The process is up")
@@ -25,7 +27,7 @@ async def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     summary="The engine and the store can serve",
-    responses={503: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}},
+    responses={503: _problem},
 )
 async def readyz(pipeline: Annotated[Pipeline, Depends(get_pipeline)]) -> dict[str, object]:
     checks = {
@@ -39,6 +41,11 @@ async def readyz(pipeline: Annotated[Pipeline, Depends(get_pipeline)]) -> dict[s
     return {"status": "ready", **checks}
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
 async def metrics() -> Response:
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
