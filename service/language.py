@@ -1,16 +1,18 @@
 """Which language an article is in, and its name for the prompt.
 
 lingua, restricted to the languages news mostly comes in and in its low-accuracy mode, answers
-in well under a millisecond from the first 500 characters; the detector is built once.
+in well under a millisecond from the first 300 characters; the detector is built once.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
-_SAMPLE_CHARS = 500
+_SAMPLE_CHARS = 300
+_LETTERS = re.compile(r"[^\W\d_]")
 _NEWS_LANGUAGES = [
     Language.ENGLISH, Language.FRENCH, Language.SPANISH, Language.GERMAN, Language.ITALIAN,
     Language.PORTUGUESE, Language.DUTCH, Language.RUSSIAN, Language.UKRAINIAN, Language.POLISH,
@@ -29,7 +31,7 @@ def detector() -> LanguageDetector:
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the article's language, or None when it cannot be told."""
     sample = text[:_SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < 20:
+    if len(_LETTERS.findall(sample)) < 20:
         return None
     found = detector().detect_language_of(sample)
     return found.iso_code_639_1.name.lower() if found else None
