@@ -26,6 +26,7 @@ from service.leaks import LeakCheck
 from service.merge import commitments_digest, merge_drafts
 
 if TYPE_CHECKING:
+    from service.engines.deferred import DeferredRules
     from service.engines.llm import LlmEngine
     from service.engines.rules import RulesEngine
     from service.store import SqlStore
@@ -43,7 +44,7 @@ class Pipeline:
         settings: Settings,
         *,
         llm: LlmEngine | None = None,
-        rules: RulesEngine | None = None,
+        rules: RulesEngine | DeferredRules | None = None,
         store: SqlStore | None = None,
     ) -> None:
         self.settings = settings
@@ -57,9 +58,11 @@ class Pipeline:
         self._rules_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rules")
 
     @classmethod
-    async def from_settings(cls, settings: Settings, *, with_store: bool = True) -> Pipeline:
-        """Build the engines and the store the settings call for; start-up work happens here, once."""
-        from service.engines.rules import RulesEngine
+    async def from_settings(cls, settings: Settings, *, with_store: bool = True, defer_rules: bool = False) -> Pipeline:
+        """Build the engines and the store the settings call for; start-up work happens here, once.
+
+        `defer_rules` imports the rules engine only if it is needed (a batch on the LLM); the
+        service loads it at start-up instead, so the first request does not wait for spaCy."""
         from service.store import open_store
 
         llm = None
@@ -67,8 +70,17 @@ class Pipeline:
             from service.engines.llm import LlmEngine
 
             llm = LlmEngine(settings)
+        if defer_rules and llm is not None:
+            from service.engines.deferred import DeferredRules
+
+            rules: RulesEngine | DeferredRules = DeferredRules()
+        else:
+            from service.engines.rules import RulesEngine, load
+
+            rules = RulesEngine()
+            await asyncio.get_running_loop().run_in_executor(None, load)  # the spaCy pipeline, once
         store = await open_store(settings.database_url) if with_store else None
-        return cls(settings, llm=llm, rules=RulesEngine(), store=store)
+        return cls(settings, llm=llm, rules=rules, store=store)
 
     async def aclose(self) -> None:
         if self.llm is not None:

@@ -42,7 +42,7 @@ async def run_batch(
             if item.request is not None:
                 item.request.options.engine = engine  # type: ignore[assignment]  # validated by the CLI
     output = Output(output_path, retry_failed=retry_failed)
-    pipeline = await Pipeline.from_settings(settings)
+    pipeline = await Pipeline.from_settings(settings, defer_rules=True)
     deliveries = None
     started = time.monotonic()
     tally = Tally()  # its clock starts again when the first article does
