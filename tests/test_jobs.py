@@ -145,7 +145,7 @@ async def test_a_slack_webhook_gets_the_block_kit_brief(
         (
             {"allowed_private_hosts": "127.0.0.1", "webhook_secret": None},
             {"text": "A.", "callback_url": "http://127.0.0.1:9/"},
-            "invalid-article",
+            "webhook-secret-missing",
         ),
         ({}, {"text": "   ", "callback_url": "https://example.com/hook"}, "invalid-article"),
         ({}, {"text": "An article.", "callback_url": "ftp://example.com/hook"}, "url-refused"),

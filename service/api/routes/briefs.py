@@ -16,7 +16,7 @@ from service.api.deps import api_access, get_pipeline, get_settings
 from service.api.negotiation import choose_format, read_body
 from service.api.problems import PROBLEM_MEDIA_TYPE, Problem
 from service.config import Settings
-from service.errors import EngineUnavailable, InvalidArticle
+from service.errors import EngineUnavailable, InvalidArticle, WebhookSecretMissing
 from service.ingest import article_from_html, article_from_text, ingest
 from service.netguard import check_url
 from service.pipeline import Pipeline
@@ -102,7 +102,9 @@ async def _accept_job(request: Request, brief_request: BriefRequest, settings: S
         if target:
             await check_url(target, settings.allow_list)
     if brief_request.callback_url and settings.webhook_secret is None:
-        raise InvalidArticle("callbacks are signed webhooks: the service needs WIREBRIEF_WEBHOOK_SECRET to send them")
+        raise WebhookSecretMissing(
+            "callbacks are signed webhooks: the service needs WIREBRIEF_WEBHOOK_SECRET to send them"
+        )
     job = await jobs.submit(brief_request)
     accepted = JobAccepted(id=job.id, state=job.state, status_url=f"/v1/jobs/{job.id}")
     return JSONResponse(accepted.model_dump(), status_code=202, headers={"location": accepted.status_url})
