@@ -44,7 +44,7 @@ def test_service_process_against_a_real_openai_compatible_server_with_a_retry(
     assert httpx.get(llm.url + "/stats").json()["calls"] == 2
 
 
-def test_service_process_without_any_llm_answers_with_the_rules_engine(
+def test_the_readme_curl_without_any_llm_answers_with_the_rules_engine(
     processes: Callable[..., Process], tmp_path: Path
 ) -> None:
     service = processes(SERVE, "/healthz", env=service_env(None, tmp_path / "wb.db"))
@@ -60,3 +60,19 @@ def test_service_process_without_any_llm_answers_with_the_rules_engine(
     analysis = Analysis.model_validate_json(response.content)
     assert analysis.provenance.engine == "rules" and not analysis.provenance.degraded
     assert_grounded(analysis)
+    # What the README promises a new user without a key: the seed's actors, once each, and its two key commitments.
+    names = [actor.name for actor in analysis.actors]
+    for name in ("Recep Tayyip Erdoğan", "Vladimir Putin", "Sergey Lavrov", "Turkey", "Russia"):
+        assert names.count(name) == 1, names
+    ids = {actor.name: actor.id for actor in analysis.actors}
+    assert {"Moscow", "Russian"} <= set(next(a for a in analysis.actors if a.name == "Russia").aliases)
+    assert any(
+        c.kind == "agreement"
+        and {ids["Recep Tayyip Erdoğan"], ids["Vladimir Putin"]} <= set(c.actors)
+        and "meet" in c.action
+        for c in analysis.commitments
+    )
+    assert any(
+        c.kind == "demand" and ids["Turkey"] in c.counterparties and "Sochi" in c.evidence.quote
+        for c in analysis.commitments
+    )
