@@ -35,10 +35,13 @@ fixtures: $(STAMP)  ## re-author the hand-written LLM exchanges (no key needed)
 record: $(STAMP)  ## re-record the LLM exchanges from a real model (needs OPENAI_API_KEY)
 	$(BIN)/wirebrief fixtures record
 
-bench: $(STAMP)  ## benchmarks: print figures, never pass or fail on speed (they read ../shared)
+bench: $(STAMP)  ## benchmarks: print figures, never pass or fail on speed (eval and plover read ../shared)
 	$(BIN)/python bench/eval.py
 	$(BIN)/python bench/plover.py
-	$(BIN)/python bench/offline_speed.py
+	taskset -c 0 $(BIN)/python bench/offline_speed.py
+	$(BIN)/python bench/long_articles.py
+	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/service.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
