@@ -352,6 +352,98 @@ def test_forecasts_and_arrangements_without_an_actor_are_not_plans(engine: Rules
     assert draft(engine, text).commitments == []
 
 
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("The World Bank has pledged $350 million in aid for the flood victims.", "World Bank"),
+        ("Sears CEO Alan Lacy promised up to $500 million a year in savings.", "Alan Lacy"),
+    ],
+)
+def test_a_sum_of_money_pledged_is_a_promise(engine: RulesEngine, text: str, actor: str) -> None:
+    result = draft(engine, text)
+    item = only(result)
+    assert item.kind == "promise" and names(result, item.actors) == {actor}
+    assert "$" in item.action
+
+
+def test_a_sum_of_money_spent_is_not_a_commitment(engine: RulesEngine) -> None:
+    assert draft(engine, "The World Bank spent $350 million on the project.").commitments == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There was a $500 million pledge made recently by the government of Japan.",
+        "Japan's $500 million pledge was welcomed.",
+    ],
+)
+def test_a_pledge_of_money_made_by_an_actor_is_a_promise(engine: RulesEngine, text: str) -> None:
+    result = draft(engine, text)
+    item = only(result)
+    assert item.kind == "promise" and names(result, item.actors) == {"Japan"}
+
+
+def test_a_pledge_of_money_without_an_owner_is_not_a_commitment(engine: RulesEngine) -> None:
+    assert draft(engine, "The $500 million pledge was welcomed by aid groups.").commitments == []
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("The new policy will be implemented by the Ministry of Agriculture.", "Ministry of Agriculture"),
+        (
+            "The policy will cover farming, and will be implemented by the Ministry of Agriculture.",
+            "Ministry of Agriculture",
+        ),
+        ("The Defence Ministry said the base would be closed by 2020.", "Defence Ministry"),
+    ],
+)
+def test_a_passive_future_is_planned_by_its_agent_or_announcer(engine: RulesEngine, text: str, actor: str) -> None:
+    result = draft(engine, text)
+    item = only(result)
+    assert item.kind == "plan" and names(result, item.actors) == {actor}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The stadium will be demolished next year.",
+        "The Defence Ministry believes the base would be closed by 2020.",
+    ],
+)
+def test_a_passive_future_without_agent_or_announcement_is_not_a_plan(engine: RulesEngine, text: str) -> None:
+    assert draft(engine, text).commitments == []
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Merkel said Greece has to cut its deficit.", "Greece"),
+        ("Lavrov said Turkey is required to withdraw its troops.", "Turkey"),
+        ("Merkel said Greece needs to cut its deficit.", "Greece"),
+    ],
+)
+def test_has_to_and_is_required_to_are_demands_by_the_speaker(engine: RulesEngine, text: str, target: str) -> None:
+    result = draft(engine, text)
+    item = only(result)
+    assert item.kind == "demand" and names(result, item.counterparties) == {target}
+    assert names(result, item.actors) == {text.split()[0]}
+    assert not item.action.startswith("to ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Merkel said Germany does not have to pay.",
+        "We have to act now, Merkel said.",
+        "Merkel said she has a lot of work to do.",
+        "Greece has to cut its deficit.",
+    ],
+)
+def test_not_every_have_to_is_a_demand(engine: RulesEngine, text: str) -> None:
+    assert [c for c in draft(engine, text).commitments if c.kind == "demand"] == []
+
+
 # -- coercion: a plan or promise to coerce another actor is a threat --------------------------
 @pytest.mark.parametrize(
     ("text", "actor"),

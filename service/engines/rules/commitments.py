@@ -25,6 +25,13 @@ _MODALS_MAY = frozenset({"may", "might", "could"})
 _OBLIGATION = frozenset({"must", "should"})
 _NEGATORS = frozenset({"not", "n't", "never", "no"})
 _REAFFIRM = frozenset({"again", "reiterate", "repeat", "reaffirm", "renew", "restate", "still", "continue"})
+# "has to", "needs to", "is required to", "is obliged to": an obligation like "must" (forms, as
+# the lemmatiser leaves "needs" as it is).
+_OBLIGATION_FORMS = frozenset({"have", "has", "had", "need", "needs", "needed", "required", "obliged", "obligated"})
+# Speech verbs that report a view or a forecast rather than an announcement.
+_OPINION_VERBS = frozenset(
+    {"believe", "think", "predict", "suggest", "argue", "claim", "conclude", "fear", "estimate", "doubt"}
+)
 _BE_FORMS = frozenset({"is", "are", "was", "were", "'s", "'re"})
 _PAIR_WORDS = {
     "leader": "person",
@@ -44,6 +51,7 @@ _CUE_WORDS: frozenset[str] = frozenset(
         *_MODALS_REPORTED,
         *_MODALS_MAY,
         *_OBLIGATION,
+        *_OBLIGATION_FORMS,
         *lexicon.VERB_CUES,
         *lexicon.ADJ_CUES,
         *lexicon.NOUN_CUES,
@@ -112,6 +120,8 @@ class Detector:
             self._modal(token, sent)
         elif token.dep_ in {"aux"} and lower in _OBLIGATION:
             self._obligation(token, sent)
+        elif lower in _OBLIGATION_FORMS and (inner := self._periphrastic_obligation(token)) is not None:
+            self._obligation(token, sent, inner)
         elif token.pos_ in {"VERB"} and lemma in lexicon.VERB_CUES:
             self._verb(token, sent)
         elif (
@@ -156,7 +166,12 @@ class Detector:
                 and any(a.dep_ == "aux" and a.lower_ == "to" and a.i == verb.i + 1 for a in c.children)
             ]
         ccomps = [c for c in verb.children if c.dep_ == "ccomp"]
-        dobjs = [c for c in verb.children if c.dep_ in {"dobj", "dative"} and c.pos_ in {"NOUN", "PROPN", "PRON"}]
+        dobjs = [
+            c
+            for c in verb.children
+            if c.dep_ in {"dobj", "dative"}
+            and (c.pos_ in {"NOUN", "PROPN", "PRON"} or (c.pos_ == "NUM" and c.ent_type_ == "MONEY"))
+        ]  # "pledged $350 million in aid": a sum of money is a thing committed too
         preps = [
             c
             for c in verb.children
@@ -255,8 +270,9 @@ class Detector:
                 start_at=nsubjpass[0].left_edge.i,
             )
             return
-        if nsubjpass:
-            return  # "the stores will be sold": no committing actor in the clause
+        if nsubjpass or self._has(main, "auxpass"):  # "..., and will be implemented by X": subject shared
+            self._passive_plan(aux, main, sent, negated)
+            return
         subjects = self._subjects(main)
         if not subjects:
             return
@@ -277,6 +293,18 @@ class Detector:
         kind: CommitmentKind = "refusal" if negated else "plan"
         self._emit(main, sent, keys, kind, [main], [], start_token=aux)
 
+    def _passive_plan(self, aux: Token, main: Token, sent: Span, negated: bool) -> None:
+        """'The policy will be implemented by the ministry': the agent plans it. Without an agent,
+        'the Air Force said the contract would be revived': whoever announces a passive future
+        (an institution, or an official in its name) plans it. A bare 'the stores will be sold'
+        has no committing actor."""
+        keys = self._keys(self._agent(main), main)
+        if not keys and self._reported(main) and not self._opinion(main):
+            speaker = self._speaker(main)
+            keys = [speaker] if speaker else []
+        if keys:
+            self._emit(main, sent, keys, "refusal" if negated else "plan", [main], [], start_token=aux)
+
     def _be_to(self, be: Token, sent: Span) -> None:
         """'X is to hold a referendum', 'X was to begin ...': an arranged plan."""
         xcomps = [
@@ -294,19 +322,42 @@ class Detector:
         if keys:
             self._emit(be, sent, keys, "plan", self._complements(be, xcomps, [], [], []), [])
 
-    def _obligation(self, aux: Token, sent: Span) -> None:
-        """'X said Y must/should do Z': a demand by X on Y."""
-        main = aux.head
+    def _periphrastic_obligation(self, token: Token) -> Token | None:
+        """The verb of 'Y has to / needs to / is required to / is obliged to do Z', if `token` is
+        such an obligation: not negated ('does not have to'), not in the first person ('we need to'
+        plans, it does not demand), and with 'to' right after the cue."""
+        if token.pos_ not in {"VERB", "AUX"} or token.i + 1 >= len(self.doc) or self.doc[token.i + 1].lower_ != "to":
+            return None
+        if token.lower_.startswith(("requir", "oblig")) and (
+            not self._has(token, "auxpass") or self._has(token, "agent")
+        ):
+            return None  # "X required Y to", "required by X to": the verb cue itself handles them
+        if self._negated(token):
+            return None
+        subjects = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if not subjects or subjects[0].lower_ in {"i", "we"}:
+            return None
+        inner = [
+            c
+            for c in token.children
+            if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"} and any(a.i == token.i + 1 for a in c.children)
+        ]
+        return inner[0] if inner else None
+
+    def _obligation(self, aux: Token, sent: Span, main: Token | None = None) -> None:
+        """'X said Y must/should/has to do Z': a demand by X on Y."""
+        main = main if main is not None else aux.head
         speaker = self._speaker(main)
         if speaker is None or (self._negated(main) and False):
             return
         subjects = self._subjects(main)
+        infinitive = [c for c in main.children if c.dep_ == "aux" and c.lower_ == "to"]  # "has to cut"
         self._add(
             main,
             sent,
             [speaker],
             "demand",
-            self._slice(self._range(main, subjects)),
+            self._slice(self._range(main, subjects + infinitive)),
             self._range(main, []),
             subjects,
             start_at=min([s.left_edge.i for s in subjects] + [aux.i]),
@@ -350,6 +401,9 @@ class Detector:
             if owner.pos_ == "PRON" and light and governor is not None:
                 continue  # "reiterated its demand": the subject of the verb owns it
             keys += self._keys([owner], noun)
+        makers = [c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN" and self._has(c, "agent")]
+        for maker in makers:  # "a pledge made by Japan", "the demand issued by the rebels"
+            keys += [k for k in self._keys(self._agent(maker), noun) if k not in keys]
         if light and governor is not None:
             for key in self._keys(self._subjects(governor), governor):
                 if key not in keys:
@@ -375,6 +429,13 @@ class Detector:
         if kind in {"agreement"} and not clauses:
             return  # "an agreement" alone is a thing, not a commitment
         if not clauses and not preps:
+            if kind == "promise" and any(
+                c.ent_type_ == "MONEY" and c.dep_ in {"nummod", "compound", "quantmod"} for c in noun.children
+            ):  # "a $500 million pledge made by Japan": the sum is what is promised
+                rng = self._range(noun, [*makers, *(c for c in noun.children if c.dep_ in {"det", "poss"})])
+                start = min([o.left_edge.i for o in owners] + [noun.left_edge.i])
+                end = max([rng[1]] + [m.right_edge.i for m in makers])
+                self._add(noun, sent, keys, kind, self._slice(rng), (start, end), [], start_at=start, action_head=noun)
             return
         targets: list[Token] = []
         for clause in clauses:
@@ -656,6 +717,22 @@ class Detector:
             if current.head is current:
                 return False
             current = current.head
+        return False
+
+    @staticmethod
+    def _opinion(token: Token) -> bool:
+        """Is the nearest speech verb above the clause one of opinion or forecast ('believes
+        the gap would be made up')? Then the clause is a prediction, not an announcement."""
+        current = token
+        for _ in range(4):
+            if current.head is current:
+                return False
+            current = current.head
+            lemma = current.lemma_.lower()
+            if lemma in _OPINION_VERBS:
+                return True
+            if lemma in lexicon.SAY_VERBS:
+                return False
         return False
 
     def _speaker(self, token: Token, exclude: Token | None = None) -> str | None:
