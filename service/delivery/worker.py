@@ -20,14 +20,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from service.config import Settings
 from service.delivery import policy, sender
 from service.delivery.signing import Signer, new_message_id
 from service.errors import WebhookSecretMissing
-from service.store import tables
 from service.store.sql import DeliveryRecord, SqlStore
 
 log = logging.getLogger(__name__)
@@ -282,9 +280,4 @@ class Deliveries:
 
     async def _settle(self, record: DeliveryRecord, state: str, reason: str) -> None:
         """Close a delivery that is not attempted at all (no attempt row: nothing was sent)."""
-        async with self._store.engine.begin() as connection:
-            await connection.execute(
-                update(tables.deliveries)
-                .where(tables.deliveries.c.id == record.id)
-                .values(state=state, last_error=reason)
-            )
+        await self._store.settle_delivery(record.id, state, reason)

@@ -194,17 +194,14 @@ class SqlStore:
             ).all()
         return [_delivery(row) for row in rows]
 
-    async def next_due_at(self) -> float | None:
-        async with self.engine.connect() as connection:
-            row = (
-                await connection.execute(
-                    select(tables.deliveries.c.next_attempt_at)
-                    .where(tables.deliveries.c.state == "pending")
-                    .order_by("next_attempt_at")
-                    .limit(1)
-                )
-            ).first()
-        return float(row.next_attempt_at) if row else None
+    async def settle_delivery(self, delivery_id: str, state: str, reason: str) -> None:
+        """End a delivery without an attempt (disabled endpoint, nothing it could be sent with)."""
+        async with self.engine.begin() as connection:
+            await connection.execute(
+                update(tables.deliveries)
+                .where(tables.deliveries.c.id == delivery_id)
+                .values(state=state, last_error=reason)
+            )
 
     async def record_attempt(
         self,
