@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NoReturn
 
 import typer
+from pydantic import ValidationError
 
 from schemas import Analysis
 from schemas.request import BriefRequest
-from service.config import get_settings
+from service.config import Settings, get_settings
 from service.errors import WirebriefError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="A news article in; a grounded brief out.")
@@ -19,10 +20,30 @@ fixtures_app = typer.Typer(no_args_is_help=True, help="Build or re-record the LL
 app.add_typer(fixtures_app, name="fixtures")
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """One line on stderr and a non-zero exit: what a CLI user should see on bad input."""
     typer.echo(f"wirebrief: error: {message}", err=True)
     raise typer.Exit(code)
+
+
+@app.callback()
+def check_settings() -> None:
+    """Every command starts by reading the settings: a bad one is one line, never a traceback
+    (and never its value, which may be a secret)."""
+    try:
+        get_settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{_variable(e['loc'])}: {e['msg']}" for e in error.errors(include_url=False, include_input=False)
+        )
+        fail(f"invalid settings: {problems}")
+
+
+def _variable(location: tuple[int | str, ...]) -> str:
+    field = str(location[0]) if location else "settings"
+    alias = Settings.model_fields[field].validation_alias if field in Settings.model_fields else None
+    choices = getattr(alias, "choices", None)
+    return str(choices[0]) if choices else f"WIREBRIEF_{field.upper()}"
 
 
 @app.command()
@@ -113,7 +134,6 @@ def _read_input(file: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         fail(f"{file} is not UTF-8 text (byte {error.start})")
-        raise
 
 
 @app.command()

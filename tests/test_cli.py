@@ -73,3 +73,18 @@ def test_summarize_posts_to_slack_through_the_delivery_code(receiver: Callable[.
     [message] = received(record)
     assert message["body"]["blocks"][0]["type"] == "header"
     assert "Erdoğan" in message["body"]["text"]
+
+
+def test_a_bad_setting_is_one_line_that_never_shows_its_value(tmp_path: Path) -> None:
+    run = wirebrief(
+        "summarize",
+        "-",
+        cwd=tmp_path,
+        stdin="Text.",
+        WIREBRIEF_WEBHOOK_SECRET="s3cret-value",
+        WIREBRIEF_DEADLINE_S="-3",
+    )
+    assert run.returncode == 1
+    assert run.stderr.startswith("wirebrief: error: invalid settings: ") and run.stderr.count("\n") == 1
+    assert "WIREBRIEF_DEADLINE_S" in run.stderr and "WIREBRIEF_WEBHOOK_SECRET" in run.stderr
+    assert "s3cret-value" not in run.stderr
