@@ -65,7 +65,7 @@ def summarize(
     source: Annotated[str, typer.Argument(help="A text or HTML file, an http(s) URL, or - for standard input.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the Analysis as JSON.")] = False,
     output_format: Annotated[
-        Literal["markdown", "json", "csv"], typer.Option("--format", help="markdown, json or csv.")
+        Literal["markdown", "json", "csv", "html"], typer.Option("--format", help="markdown, json, csv or html.")
     ] = "markdown",
     engine: Annotated[Literal["auto", "llm", "rules"] | None, typer.Option(help="Engine to run.")] = None,
     language: Annotated[str | None, typer.Option(help="Language of the brief.")] = None,

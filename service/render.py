@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+from html import escape
 from typing import Literal
 
 from schemas import Analysis
 
-Format = Literal["json", "markdown", "csv"]
+Format = Literal["json", "markdown", "csv", "html"]
 
 MEDIA_TYPES: dict[Format, str] = {
     "json": "application/json",
     "markdown": "text/markdown; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
+    "html": "text/html; charset=utf-8",
 }
 
 COMMITMENT_COLUMNS = [
@@ -113,9 +115,62 @@ def to_markdown(analysis: Analysis) -> str:
     return "\n".join(lines)
 
 
+_PAGE_STYLE = (
+    "body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}"
+    "table{border-collapse:collapse;width:100%;font-size:14px}td,th{border:1px solid #ccc;padding:4px 6px;"
+    "vertical-align:top;text-align:left}mark{background:#fff3a0}mark:target{background:#ffd24d}"
+    ".article{white-space:pre-wrap;border-left:3px solid #ddd;padding-left:1rem}.meta{color:#666}"
+)
+
+
+def to_html(analysis: Analysis) -> str:
+    """A self-contained page: the brief, the commitment table, and the article with every
+    evidence quote highlighted where it stands (each row links to its highlight)."""
+    names = {actor.id: actor.name for actor in analysis.actors}
+    text = analysis.article.text
+    rows = []
+    for item in analysis.commitments:
+        who = ", ".join(names.get(a, a) for a in item.actors)
+        toward = ", ".join(names.get(a, a) for a in item.counterparties)
+        when = item.when.text if item.when else ""
+        rows.append(
+            f"<tr><td>{escape(who)}</td><td>{item.kind}</td><td>{escape(item.action)}</td><td>{escape(toward)}</td>"
+            f'<td>{escape(when)}</td><td><a href="#{item.id}">“{escape(item.evidence.quote)}”</a></td></tr>'
+        )
+    marked, position = [], 0
+    for item in sorted(analysis.commitments, key=lambda c: (c.evidence.start, -c.evidence.end)):
+        if item.evidence.start < position:  # overlapping evidence: the first highlight holds
+            continue
+        marked.append(escape(text[position : item.evidence.start]))
+        quote = escape(text[item.evidence.start : item.evidence.end])
+        marked.append(f'<mark id="{item.id}" title="{item.kind}: {escape(item.action)}">{quote}</mark>')
+        position = item.evidence.end
+    marked.append(escape(text[position:]))
+    actors = "".join(
+        f"<li><b>{escape(a.name)}</b> ({a.kind}{', ' + escape(a.title) if a.title else ''}): "
+        f"{len(a.mentions)} mentions</li>"
+        for a in analysis.actors
+    )
+    prov = analysis.provenance
+    return (
+        f'<!doctype html><html lang="{escape(analysis.article.language or "en")}"><head><meta charset="utf-8">'
+        f"<title>{escape(analysis.brief.headline)}</title><style>{_PAGE_STYLE}</style></head><body>"
+        f"<h1>{escape(analysis.brief.headline)}</h1>"
+        f'<p class="meta">engine {prov.engine}{" (degraded)" if prov.degraded else ""} · {escape(analysis.id)}</p>'
+        f"<p>{escape(analysis.brief.summary)}</p>"
+        f"<ul>{''.join(f'<li>{escape(point)}</li>' for point in analysis.brief.key_points)}</ul>"
+        "<h2>Commitments</h2><table><tr><th>Who</th><th>Kind</th><th>Action</th><th>Toward</th><th>When</th>"
+        f"<th>Evidence</th></tr>{''.join(rows)}</table>"
+        f"<h2>Actors</h2><ul>{actors}</ul>"
+        f'<h2>Article</h2><div class="article">{"".join(marked)}</div></body></html>'
+    )
+
+
 def render(analysis: Analysis, fmt: Format) -> str:
     if fmt == "markdown":
         return to_markdown(analysis)
     if fmt == "csv":
         return to_csv(analysis)
+    if fmt == "html":
+        return to_html(analysis)
     return analysis.model_dump_json()

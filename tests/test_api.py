@@ -159,3 +159,22 @@ async def test_health_and_docs(api: ApiFactory) -> None:
     operation = spec["paths"]["/v1/briefs"]["post"]
     assert {"application/json", "text/plain"} <= set(operation["requestBody"]["content"])
     assert {"413", "415", "422", "502", "504"} <= set(operation["responses"])
+
+
+async def test_html_page_highlights_every_evidence_quote_in_the_article(api: ApiFactory) -> None:
+    import html
+    import re
+
+    client = api("idlib")
+    created = Analysis.model_validate_json(
+        (await client.post("/v1/briefs", json={"text": article_text("idlib")})).content
+    )
+    page = await client.get(f"/v1/briefs/{created.id}", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+
+    assert page.headers["content-type"].startswith("text/html")
+    marks = dict(re.findall(r'<mark id="(commitment_\d+)"[^>]*>(.*?)</mark>', page.text, re.S))
+    by_id = {c.id: c for c in created.commitments}
+    assert marks and all(html.unescape(quote) == by_id[cid].evidence.quote for cid, quote in marks.items())
+    article = re.search(r'<div class="article">(.*)</div>', page.text, re.S)
+    assert article and html.unescape(re.sub(r"<[^>]+>", "", article.group(1))) == created.article.text
+    assert "<script" not in page.text

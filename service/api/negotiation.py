@@ -10,6 +10,7 @@ _ACCEPT_FORMATS: list[tuple[str, Format]] = [
     ("application/json", "json"),
     ("text/markdown", "markdown"),
     ("text/csv", "csv"),
+    ("text/html", "html"),
 ]
 
 
@@ -41,4 +42,4 @@ def choose_format(query_format: str | None, accept: str | None) -> Format:
                 return fmt
         if media in {"*/*", "application/*", "text/*"}:
             return "markdown" if media == "text/*" else "json"
-    raise HTTPException(406, f"cannot produce {accept!r}; use application/json, text/markdown or text/csv")
+    raise HTTPException(406, f"cannot produce {accept!r}; use application/json, text/markdown, text/csv or text/html")

@@ -36,7 +36,10 @@ _REQUEST_BODY: dict[str, Any] = {
         },
     }
 }
-Format = Annotated[Literal["json", "markdown", "csv"] | None, Query(description="Response format")]
+Format = Annotated[
+    Literal["json", "markdown", "csv", "html"] | None,
+    Query(description="Response format; html is a page with the evidence highlighted in the article"),
+]
 
 
 @router.post(
@@ -51,7 +54,7 @@ Format = Annotated[Literal["json", "markdown", "csv"] | None, Query(description=
     ),
     openapi_extra=_REQUEST_BODY,
     responses={
-        200: {"content": {"text/markdown": {}, "text/csv": {}}},
+        200: {"content": {"text/markdown": {}, "text/csv": {}, "text/html": {}}},
         202: {"model": JobAccepted},
         401: _problem,
         406: _problem,
@@ -115,7 +118,7 @@ async def _accept_job(request: Request, brief_request: BriefRequest, settings: S
     response_model=Analysis,
     summary="A stored analysis",
     responses={
-        200: {"content": {"text/markdown": {}, "text/csv": {}}},
+        200: {"content": {"text/markdown": {}, "text/csv": {}, "text/html": {}}},
         401: _problem,
         404: _problem,
         406: _problem,
