@@ -19,19 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.standin import standin
-
-COUNTRIES = ["Russia", "Turkey", "Hungary", "Brazil", "Kenya", "Japan", "Canada", "Egypt", "Chile", "Norway"]
+from bench.standin import standin, synthetic_article
 
 
 def article(number: int) -> str:
-    first, second = COUNTRIES[number % 10], COUNTRIES[(number * 7 + 3) % 10]
-    body = " ".join(
-        f"Officials in {first} said on day {number} that talks with {second} would continue next week, "
-        f"after {second} agreed to send {number % 50 + 2} negotiators to round {paragraph} of the talks."
-        for paragraph in range(12)
-    )
-    return f"{first} and {second} to resume talks, round {number}\n{body}"
+    return synthetic_article(number, paragraphs=12)
 
 
 async def run(count: int, concurrency: int, folder: Path) -> tuple[float, float]:

@@ -30,20 +30,11 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.standin import ROOT, free_port, standin
-
-COUNTRIES = ["Russia", "Turkey", "Hungary", "Brazil", "Kenya", "Japan", "Canada", "Egypt", "Chile", "Norway"]
+from bench.standin import ROOT, free_port, standin, synthetic_article
 
 
 def article(number: int) -> str:
-    """A distinct ~1,500-character article: a different id means a different cache key."""
-    first, second = COUNTRIES[number % 10], COUNTRIES[(number * 7 + 3) % 10]
-    body = "\n".join(
-        f"Officials in {first} said on day {number} that talks with {second} would continue next week, "
-        f"after {second} agreed to send {number % 50 + 2} negotiators to round {paragraph} of the talks."
-        for paragraph in range(8)
-    )
-    return f"{first} and {second} to resume talks, round {number}\n{body}"
+    return synthetic_article(number, paragraphs=8)
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""Starting the stand-in OpenAI-compatible server (tests/standin_llm.py) for a benchmark."""
+"""What the load benchmarks share: the stand-in OpenAI-compatible server (tests/standin_llm.py)
+started in its own process, and distinct synthetic articles (a new article is a new cache key)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,18 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+COUNTRIES = ["Russia", "Turkey", "Hungary", "Brazil", "Kenya", "Japan", "Canada", "Egypt", "Chile", "Norway"]
+
+
+def synthetic_article(number: int, paragraphs: int) -> str:
+    """A distinct article with an agreement in every paragraph, about 190 characters a paragraph."""
+    first, second = COUNTRIES[number % 10], COUNTRIES[(number * 7 + 3) % 10]
+    body = "\n".join(
+        f"Officials in {first} said on day {number} that talks with {second} would continue next week, "
+        f"after {second} agreed to send {number % 50 + 2} negotiators to round {paragraph} of the talks."
+        for paragraph in range(paragraphs)
+    )
+    return f"{first} and {second} to resume talks, round {number}\n{body}"
 
 
 def free_port() -> int:
