@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     llm_slot_wait_s: float = Field(
         default=5.0, ge=0, description="How long a request waits for an LLM slot before a 503 with Retry-After."
     )
+    max_rules_queue: int = Field(
+        default=64, ge=1, description="Articles that may wait for the rules engine; more get 503 with Retry-After."
+    )
     api_keys: SecretStr | None = Field(
         default=None, description="Comma-separated API keys; when set, the API requires one (kept hashed in memory)."
     )

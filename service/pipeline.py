@@ -56,6 +56,8 @@ class Pipeline:
         self._llm_slots = asyncio.Semaphore(settings.max_llm_in_flight)
         # spaCy is CPU-bound and not thread-safe: one worker keeps the event loop free.
         self._rules_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rules")
+        self._rules_queued = 0
+        self.max_rules_queue = settings.max_rules_queue
 
     @classmethod
     async def from_settings(cls, settings: Settings, *, with_store: bool = True, defer_rules: bool = False) -> Pipeline:
@@ -249,8 +251,20 @@ class Pipeline:
     async def _run_rules(self, article: Article) -> EngineResult:
         if self.rules is None:
             raise EngineUnavailable("the rules engine is not loaded")
-        loop = asyncio.get_running_loop()
-        draft, chunks = await loop.run_in_executor(self._rules_worker, self._rules_draft, article)
+        if self._rules_queued >= self.max_rules_queue:
+            # One thread runs the rules (spaCy is CPU-bound): past this many articles waiting for it
+            # (a flood, or every request falling back during an LLM outage), say when to come back.
+            metrics.OVERLOADED.inc()
+            raise Overloaded(
+                f"{self._rules_queued} articles are already waiting for the rules engine; retry shortly",
+                retry_after=1 + self._rules_queued // 10,
+            )
+        self._rules_queued += 1
+        try:
+            loop = asyncio.get_running_loop()
+            draft, chunks = await loop.run_in_executor(self._rules_worker, self._rules_draft, article)
+        finally:
+            self._rules_queued -= 1
         result = EngineResult(draft=draft, engine="rules", model=RULES_MODEL, prompt=RULES_VERSION, chunks=chunks)
         if article.language and article.language != "en":
             result.warnings.append(

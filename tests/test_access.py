@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import httpx2
 
-from schemas import Analysis
+from schemas import Analysis, Draft, DraftBrief
 from service.api.app import create_app
 from service.engines.llm import LlmEngine
 from service.llm.fixtures import fixture_settings
@@ -87,3 +89,23 @@ async def test_readiness_reports_the_engine_and_the_store(api: ApiFactory) -> No
     assert response.status_code == 200
     body = response.json()
     assert (body["status"], body["engine"], body["store"]) == ("ready", "rules", True)
+
+
+async def test_a_flood_for_the_rules_engine_is_refused_with_retry_after_not_queued(store: SqlStore) -> None:
+    class SlowRules:
+        name = "rules"
+
+        def draft(self, article: Any) -> Any:
+            time.sleep(0.3)  # in the rules thread, as spaCy would be
+            return Draft(actors=[], commitments=[], brief=DraftBrief(headline="h", summary="s.", key_points=[]))
+
+    settings = fixture_settings(engine="rules", openai_api_key=None, openai_base_url=None, max_rules_queue=2)
+    app = create_app(settings, pipeline=Pipeline(settings, rules=SlowRules(), store=store))  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://wirebrief.test") as client:
+        responses = await asyncio.gather(
+            *(client.post("/v1/briefs", json={"text": f"Article number {n}."}) for n in range(3))
+        )
+    assert sorted(r.status_code for r in responses) == [200, 200, 503]
+    refused = next(r for r in responses if r.status_code == 503)
+    assert_problem(refused, 503, "overloaded")
+    assert int(refused.headers["retry-after"]) >= 1

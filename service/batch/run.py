@@ -43,6 +43,7 @@ async def run_batch(
                 item.request.options.engine = engine  # type: ignore[assignment]  # validated by the CLI
     output = Output(output_path, retry_failed=retry_failed)
     pipeline = await Pipeline.from_settings(settings, defer_rules=True)
+    pipeline.max_rules_queue = max(pipeline.max_rules_queue, concurrency)  # the batch sets its own pace
     deliveries = None
     started = time.monotonic()
     tally = Tally()  # its clock starts again when the first article does
