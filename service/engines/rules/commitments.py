@@ -8,6 +8,7 @@ is fast, offline and explainable, and a baseline for the LLM engine.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from spacy.attrs import LEMMA, LOWER
@@ -700,24 +701,10 @@ class Detector:
 
     def _reported(self, token: Token) -> bool:
         """Is the clause reported speech ('said it would ...')?"""
-        current = token
-        for _ in range(4):
-            if current.dep_ in {"ccomp", "parataxis", "conj"} and current.head.lemma_.lower() in lexicon.SAY_VERBS | {
-                "announce",
-                "warn",
-                "pledge",
-                "promise",
-                "confirm",
-                "decide",
-                "think",
-                "believe",
-                "agree",
-            }:
-                return True
-            if current.head is current:
-                return False
-            current = current.head
-        return False
+        return any(
+            current.dep_ in {"ccomp", "parataxis", "conj"} and current.head.lemma_.lower() in lexicon.REPORTING_VERBS
+            for current in _ancestors(token, 4)
+        )
 
     @staticmethod
     def _opinion(token: Token) -> bool:
@@ -812,14 +799,7 @@ class Detector:
         return None
 
     def _in_condition(self, token: Token) -> bool:
-        current = token
-        for _ in range(8):
-            if current.dep_ == "advcl" and self._is_condition(current):
-                return True
-            if current.head is current:
-                return False
-            current = current.head
-        return False
+        return any(current.dep_ == "advcl" and self._is_condition(current) for current in _ancestors(token, 8))
 
     @staticmethod
     def _is_condition(clause: Token) -> bool:
@@ -1025,3 +1005,13 @@ def short_action(text: str) -> str:
     while len(kept) > 3 and (kept[-1].lower().strip(",;:") in _DANGLING or kept[-1].endswith((",", ";", ":"))):
         kept.pop()
     return " ".join(kept) + "…"
+
+
+def _ancestors(token: Token, steps: int) -> Iterator[Token]:
+    """The token, then its heads, at most `steps` in all, ending at the root."""
+    current = token
+    for _ in range(steps):
+        yield current
+        if current.head is current:
+            return
+        current = current.head

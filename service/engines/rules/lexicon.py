@@ -219,6 +219,11 @@ SAY_VERBS: Final[frozenset[str]] = frozenset(
     }
 )
 
+# Verbs whose clause reports what an actor will do ("said it would ...", "pledged that ...").
+REPORTING_VERBS: Final[frozenset[str]] = SAY_VERBS | frozenset(
+    {"announce", "warn", "pledge", "promise", "confirm", "decide", "think", "believe", "agree"}
+)
+
 # Heads that name an actor's representatives: "Russian officials" stand for Russia.
 REPRESENTATIVE_NOUNS: Final[frozenset[str]] = frozenset(
     {
