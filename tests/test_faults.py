@@ -63,7 +63,9 @@ async def service_against(
     standin: Standin, rules: RulesEngine, **overrides: object
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The app in-process, its LLM the stand-in; the engine is closed on the way out."""
-    settings = fixture_settings(deadline_s=DEADLINE_S, retry_base_s=0.05, **overrides)
+    # No rate limit: its store schedules housekeeping tasks of its own on every request, which the
+    # check that the LLM faults leave nothing running would mistake for leftovers (test_bad_input covers it).
+    settings = fixture_settings(deadline_s=DEADLINE_S, retry_base_s=0.05, rate_limit="", **overrides)
     engine = LlmEngine(settings, transport=httpx2.ASGITransport(app=build_app(standin)))
     app = create_app(settings, pipeline=Pipeline(settings, llm=engine, rules=rules))
     try:

@@ -1,32 +1,30 @@
 """The store: analyses (the result cache too), jobs and webhook deliveries.
 
-One class over SQLAlchemy's async engine, so `WIREBRIEF_DATABASE_URL` can move it from the
-default SQLite file to PostgreSQL without touching the callers.
+SQLAlchemy Core over a synchronous engine, so `WIREBRIEF_DATABASE_URL` can move it from the
+default SQLite file to PostgreSQL without touching the callers. Each operation is one function run
+whole on the store's own thread: a request costs one hop off the event loop per operation, where an
+async driver (aiosqlite) hops for every cursor call, fetch and commit, and SQLAlchemy's async layer
+adds a greenlet switch to each; that was a third of the service's CPU per request.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event, insert, select, update
-from sqlalchemy.engine import Engine as SyncEngine
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from schemas import Analysis
 from service.store import tables
 
-
-def async_url(url: str) -> str:
-    """`sqlite:///x.db` -> `sqlite+aiosqlite:///x.db`; `postgresql://` -> `postgresql+asyncpg://`."""
-    if url.startswith("sqlite:"):
-        return "sqlite+aiosqlite:" + url[len("sqlite:") :]
-    if url.startswith(("postgresql:", "postgres:")):
-        return "postgresql+asyncpg:" + url.split(":", 1)[1]
-    return url
+T = TypeVar("T")
 
 
 @dataclass
@@ -56,31 +54,65 @@ class DeliveryRecord:
 
 
 class SqlStore:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: Engine, threads: int = 1) -> None:
         self.engine = engine
+        self._threads = threads
+        self._thread: ThreadPoolExecutor | None = None
+
+    async def _read(self, work: Callable[[Connection], T]) -> T:
+        """`work` on a connection, on the store's thread."""
+
+        def run() -> T:
+            with self.engine.connect() as connection:
+                return work(connection)
+
+        return await self._run(run)
+
+    async def _write(self, work: Callable[[Connection], T]) -> T:
+        """`work` in one transaction, on the store's thread. A caller cancelled meanwhile (a client
+        gone) does not undo it: the write completes."""
+
+        def run() -> T:
+            with self.engine.begin() as connection:
+                return work(connection)
+
+        return await self._run(run)
 
     async def create_tables(self) -> None:
-        async with self.engine.begin() as connection:
-            await connection.run_sync(tables.metadata.create_all)
+        for attempt in range(10):
+            try:
+                await self._write(tables.metadata.create_all)
+                return
+            except DBAPIError:  # another worker process is creating them too: look again once it is done
+                if attempt == 9:
+                    raise
+                await asyncio.sleep(0.05 * (attempt + 1))
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        """Close the connections and stop the thread. Like SQLAlchemy's `dispose`, the store stays
+        usable: the next operation opens them again (the pipeline and its owner may both close it)."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            await asyncio.get_running_loop().run_in_executor(thread, self.engine.dispose)
+            thread.shutdown(wait=True)
+
+    def _run(self, work: Callable[[], T]) -> asyncio.Future[T]:
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="store")
+        return asyncio.get_running_loop().run_in_executor(self._thread, work)
 
     async def ping(self) -> bool:
         try:
-            async with self.engine.connect() as connection:
-                await connection.execute(select(1))
+            await self._read(lambda connection: connection.execute(select(1)).scalar())
         except Exception:  # readiness reports any failure as "not ready"
             return False
         return True
 
     # --- analyses --------------------------------------------------------------------------
     async def get_analysis(self, analysis_id: str) -> Analysis | None:
-        async with self.engine.connect() as connection:
-            row = (
-                await connection.execute(select(tables.analyses.c.body).where(tables.analyses.c.id == analysis_id))
-            ).first()
-        return Analysis.model_validate_json(row.body) if row else None
+        query = select(tables.analyses.c.body).where(tables.analyses.c.id == analysis_id)
+        body = await self._read(lambda connection: connection.execute(query).scalar())
+        return Analysis.model_validate_json(body) if body is not None else None
 
     async def put_analysis(self, analysis: Analysis) -> None:
         values = {
@@ -90,67 +122,68 @@ class SqlStore:
             "engine": analysis.provenance.engine,
             "body": analysis.model_dump_json(),
         }
-        try:  # a new analysis is the common case: one statement
-            async with self.engine.begin() as connection:
-                await connection.execute(insert(tables.analyses).values(**values))
-        except IntegrityError:
-            async with self.engine.begin() as connection:
-                await connection.execute(
-                    update(tables.analyses).where(tables.analyses.c.id == analysis.id).values(**values)
-                )
+
+        upsert = _upsert(self.engine.dialect.name, values)
+        if upsert is not None:  # one statement, whether the analysis is new or re-run
+            await self._write(lambda connection: connection.execute(upsert))
+            return
+
+        def put(connection: Connection) -> None:
+            updated = connection.execute(
+                update(tables.analyses).where(tables.analyses.c.id == analysis.id).values(**values)
+            )
+            if updated.rowcount == 0:
+                connection.execute(insert(tables.analyses).values(**values))
+
+        await self._write(put)
 
     # --- jobs ------------------------------------------------------------------------------
     async def create_job(self, job_id: str, request: dict[str, Any]) -> JobRecord:
         now = time.time()
-        async with self.engine.begin() as connection:
-            await connection.execute(
-                insert(tables.jobs).values(
-                    id=job_id, state="queued", created_at=now, updated_at=now, request=json.dumps(request)
-                )
-            )
+        statement = insert(tables.jobs).values(
+            id=job_id, state="queued", created_at=now, updated_at=now, request=json.dumps(request)
+        )
+        await self._write(lambda connection: connection.execute(statement))
         return JobRecord(job_id, "queued", now, now, request)
 
     async def update_job(
         self, job_id: str, state: str, *, analysis_id: str | None = None, error: dict[str, Any] | None = None
     ) -> None:
-        async with self.engine.begin() as connection:
-            await connection.execute(
-                update(tables.jobs)
-                .where(tables.jobs.c.id == job_id)
-                .values(
-                    state=state,
-                    updated_at=time.time(),
-                    analysis_id=analysis_id,
-                    error=json.dumps(error) if error else None,
-                )
+        statement = (
+            update(tables.jobs)
+            .where(tables.jobs.c.id == job_id)
+            .values(
+                state=state,
+                updated_at=time.time(),
+                analysis_id=analysis_id,
+                error=json.dumps(error) if error else None,
             )
+        )
+        await self._write(lambda connection: connection.execute(statement))
 
     async def get_job(self, job_id: str) -> JobRecord | None:
-        async with self.engine.connect() as connection:
-            row = (await connection.execute(select(tables.jobs).where(tables.jobs.c.id == job_id))).first()
+        query = select(tables.jobs).where(tables.jobs.c.id == job_id)
+        row = await self._read(lambda connection: connection.execute(query).first())
         return _job(row) if row else None
 
     async def unfinished_jobs(self) -> list[JobRecord]:
         """Jobs accepted but not finished: what a restarted service must run again."""
-        async with self.engine.connect() as connection:
-            rows = (
-                await connection.execute(
-                    select(tables.jobs).where(tables.jobs.c.state.in_(["queued", "running"])).order_by("created_at")
-                )
-            ).all()
+        query = select(tables.jobs).where(tables.jobs.c.state.in_(["queued", "running"])).order_by("created_at")
+        rows = await self._read(lambda connection: connection.execute(query).all())
         return [_job(row) for row in rows]
 
     # --- deliveries ------------------------------------------------------------------------
     async def add_delivery(self, delivery_id: str, job_id: str | None, kind: str, url: str, payload: str) -> bool:
         """Keep a delivery to make; False when one with this id exists (a re-run job adds nothing twice)."""
         now = time.time()
-        async with self.engine.begin() as connection:
-            exists = (
-                await connection.execute(select(tables.deliveries.c.id).where(tables.deliveries.c.id == delivery_id))
+
+        def add(connection: Connection) -> bool:
+            exists = connection.execute(
+                select(tables.deliveries.c.id).where(tables.deliveries.c.id == delivery_id)
             ).first()
             if exists:
                 return False
-            await connection.execute(
+            connection.execute(
                 insert(tables.deliveries).values(
                     id=delivery_id,
                     job_id=job_id,
@@ -163,45 +196,43 @@ class SqlStore:
                     created_at=now,
                 )
             )
-        return True
+            return True
+
+        return await self._write(add)
 
     async def get_delivery(self, delivery_id: str) -> DeliveryRecord | None:
-        async with self.engine.connect() as connection:
-            row = (
-                await connection.execute(select(tables.deliveries).where(tables.deliveries.c.id == delivery_id))
-            ).first()
-        return await self._with_history(_delivery(row)) if row else None
+        query = select(tables.deliveries).where(tables.deliveries.c.id == delivery_id)
+        records = await self._read(lambda connection: _with_history(connection, connection.execute(query).all()))
+        return records[0] if records else None
 
     async def job_deliveries(self, job_id: str) -> list[DeliveryRecord]:
-        async with self.engine.connect() as connection:
-            rows = (
-                await connection.execute(
-                    select(tables.deliveries).where(tables.deliveries.c.job_id == job_id).order_by("created_at")
-                )
-            ).all()
-        return [await self._with_history(_delivery(row)) for row in rows]
+        query = select(tables.deliveries).where(tables.deliveries.c.job_id == job_id).order_by("created_at")
+        return await self._read(lambda connection: _with_history(connection, connection.execute(query).all()))
 
-    async def due_deliveries(self, now: float | None = None, limit: int = 100) -> list[DeliveryRecord]:
-        async with self.engine.connect() as connection:
-            rows = (
-                await connection.execute(
-                    select(tables.deliveries)
-                    .where(tables.deliveries.c.state == "pending")
-                    .where(tables.deliveries.c.next_attempt_at <= (now or time.time()))
-                    .order_by("next_attempt_at")
-                    .limit(limit)
-                )
-            ).all()
+    async def due_deliveries(
+        self, now: float | None = None, limit: int = 100, ids: Collection[str] | None = None
+    ) -> list[DeliveryRecord]:
+        """Pending deliveries due by `now`, soonest first; only those in `ids` when given."""
+        query = (
+            select(tables.deliveries)
+            .where(tables.deliveries.c.state == "pending")
+            .where(tables.deliveries.c.next_attempt_at <= (now or time.time()))
+            .order_by("next_attempt_at")
+            .limit(limit)
+        )
+        if ids is not None:
+            query = query.where(tables.deliveries.c.id.in_(ids))
+        rows = await self._read(lambda connection: connection.execute(query).all())
         return [_delivery(row) for row in rows]
 
     async def settle_delivery(self, delivery_id: str, state: str, reason: str) -> None:
         """End a delivery without an attempt (disabled endpoint, nothing it could be sent with)."""
-        async with self.engine.begin() as connection:
-            await connection.execute(
-                update(tables.deliveries)
-                .where(tables.deliveries.c.id == delivery_id)
-                .values(state=state, last_error=reason)
-            )
+        statement = (
+            update(tables.deliveries)
+            .where(tables.deliveries.c.id == delivery_id)
+            .values(state=state, last_error=reason)
+        )
+        await self._write(lambda connection: connection.execute(statement))
 
     async def record_attempt(
         self,
@@ -213,58 +244,101 @@ class SqlStore:
         error: str | None,
         duration_ms: int,
     ) -> None:
-        now = time.time()
-        async with self.engine.begin() as connection:
-            await connection.execute(
-                insert(tables.delivery_attempts).values(
-                    delivery_id=delivery_id, at=now, status_code=status_code, error=error, duration_ms=duration_ms
-                )
+        attempt = insert(tables.delivery_attempts).values(
+            delivery_id=delivery_id, at=time.time(), status_code=status_code, error=error, duration_ms=duration_ms
+        )
+        delivery = (
+            update(tables.deliveries)
+            .where(tables.deliveries.c.id == delivery_id)
+            .values(
+                state=state,
+                attempts=tables.deliveries.c.attempts + 1,
+                next_attempt_at=next_attempt_at,
+                last_error=error,
             )
-            await connection.execute(
-                update(tables.deliveries)
-                .where(tables.deliveries.c.id == delivery_id)
-                .values(
-                    state=state,
-                    attempts=tables.deliveries.c.attempts + 1,
-                    next_attempt_at=next_attempt_at,
-                    last_error=error,
-                )
-            )
+        )
+
+        def record(connection: Connection) -> None:
+            connection.execute(attempt)
+            connection.execute(delivery)
+
+        await self._write(record)
 
     async def disable_endpoint(self, url: str, reason: str) -> None:
-        async with self.engine.begin() as connection:
-            exists = (
-                await connection.execute(
-                    select(tables.disabled_endpoints.c.url).where(tables.disabled_endpoints.c.url == url)
-                )
+        def disable(connection: Connection) -> None:
+            exists = connection.execute(
+                select(tables.disabled_endpoints.c.url).where(tables.disabled_endpoints.c.url == url)
             ).first()
             if not exists:
-                await connection.execute(
-                    insert(tables.disabled_endpoints).values(url=url, at=time.time(), reason=reason)
-                )
+                connection.execute(insert(tables.disabled_endpoints).values(url=url, at=time.time(), reason=reason))
+
+        await self._write(disable)
 
     async def endpoint_disabled(self, url: str) -> bool:
-        async with self.engine.connect() as connection:
-            row = (
-                await connection.execute(
-                    select(tables.disabled_endpoints.c.url).where(tables.disabled_endpoints.c.url == url)
-                )
-            ).first()
-        return row is not None
+        query = select(tables.disabled_endpoints.c.url).where(tables.disabled_endpoints.c.url == url)
+        return await self._read(lambda connection: connection.execute(query).first() is not None)
 
-    async def _with_history(self, record: DeliveryRecord) -> DeliveryRecord:
-        async with self.engine.connect() as connection:
-            rows = (
-                await connection.execute(
-                    select(tables.delivery_attempts)
-                    .where(tables.delivery_attempts.c.delivery_id == record.id)
-                    .order_by(tables.delivery_attempts.c.id)
-                )
-            ).all()
+    # --- leases --------------------------------------------------------------------------------
+    async def hold_lease(self, name: str, holder: str, ttl_s: float, *, take_from: str | None = None) -> bool:
+        """Take or renew the lease `name` for `ttl_s` seconds; False while another holder's is live.
+
+        `take_from`: a holder known to be gone (a process of this host that no longer exists),
+        whose lease is taken at once rather than after it expires."""
+        now = time.time()
+        lease = tables.leases
+
+        def hold(connection: Connection) -> bool:
+            claimable = (lease.c.holder == holder) | (lease.c.expires_at < now)
+            if take_from is not None:
+                claimable = claimable | (lease.c.holder == take_from)
+            renewed = connection.execute(
+                update(lease).where(lease.c.name == name, claimable).values(holder=holder, expires_at=now + ttl_s)
+            )
+            if renewed.rowcount:
+                return True
+            if connection.execute(select(lease.c.name).where(lease.c.name == name)).first():
+                return False
+            connection.execute(insert(lease).values(name=name, holder=holder, expires_at=now + ttl_s))
+            return True
+
+        try:
+            return await self._write(hold)
+        except IntegrityError:  # another process inserted it between our read and our insert
+            return False
+
+    async def lease_holder(self, name: str) -> str | None:
+        """Who holds `name` (live or expired), or None."""
+        query = select(tables.leases.c.holder).where(tables.leases.c.name == name)
+        holder: str | None = await self._read(lambda connection: connection.execute(query).scalar())
+        return holder
+
+    async def release_lease(self, name: str, holder: str) -> None:
+        statement = delete(tables.leases).where(tables.leases.c.name == name, tables.leases.c.holder == holder)
+        await self._write(lambda connection: connection.execute(statement))
+
+
+def _upsert(dialect: str, values: dict[str, Any]) -> Any:
+    """INSERT ... ON CONFLICT (id) DO UPDATE where the database has it (SQLite, PostgreSQL)."""
+    if dialect not in {"sqlite", "postgresql"}:
+        return None
+    dialect_insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+    statement = dialect_insert(tables.analyses).values(**values)
+    return statement.on_conflict_do_update(index_elements=[tables.analyses.c.id], set_=values)
+
+
+def _with_history(connection: Connection, rows: Any) -> list[DeliveryRecord]:
+    """Delivery records with every attempt made, oldest first."""
+    records = [_delivery(row) for row in rows]
+    for record in records:
+        attempts = connection.execute(
+            select(tables.delivery_attempts)
+            .where(tables.delivery_attempts.c.delivery_id == record.id)
+            .order_by(tables.delivery_attempts.c.id)
+        ).all()
         record.history = [
-            {"at": r.at, "status_code": r.status_code, "error": r.error, "duration_ms": r.duration_ms} for r in rows
+            {"at": a.at, "status_code": a.status_code, "error": a.error, "duration_ms": a.duration_ms} for a in attempts
         ]
-        return record
+    return records
 
 
 def _job(row: Any) -> JobRecord:
@@ -296,24 +370,24 @@ def _delivery(row: Any) -> DeliveryRecord:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=5000")  # first: worker processes opening one file at once wait their turn
     cursor.execute("PRAGMA journal_mode=WAL")  # readers don't block the writer
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
 
 async def open_store(url: str) -> SqlStore:
     """Connect, create the tables if needed. Done once at start-up."""
-    target = async_url(url)
-    if target.startswith("sqlite"):
-        # pysqlite opens no transaction for reads, so resetting a connection on return to the
-        # pool is a no-op round trip to the driver's thread on every query: skip it.
-        engine = create_async_engine(target, pool_reset_on_return=None)
+    if url.startswith("sqlite"):
+        # SQLite has one writer at a time: one thread serves the store, so this process never waits
+        # on its own lock. pysqlite opens no transaction for reads, so resetting a connection on its
+        # return to the pool is a no-op: skip it.
+        engine = create_engine(url, pool_reset_on_return=None)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        threads = 1
     else:
-        engine = create_async_engine(target)
-    if engine.dialect.name == "sqlite":
-        sync_engine: SyncEngine = engine.sync_engine
-        event.listen(sync_engine, "connect", _sqlite_pragmas)
-    store = SqlStore(engine)
+        engine = create_engine(url, pool_pre_ping=True)
+        threads = 4
+    store = SqlStore(engine, threads)
     await store.create_tables()
     return store

@@ -63,3 +63,11 @@ disabled_endpoints = Table(
     Column("at", Float, nullable=False),
     Column("reason", Text, nullable=False),
 )
+
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String(64), primary_key=True),  # a duty only one process may do: "background"
+    Column("holder", String(256), nullable=False),  # host:pid:token of the process doing it
+    Column("expires_at", Float, nullable=False),  # renewed well before; another may take it after
+)
