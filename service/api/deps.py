@@ -1,4 +1,7 @@
-"""Dependencies the routes receive: settings, pipeline and access checks built at start-up."""
+"""Dependencies the routes receive: settings, pipeline and access checks built at start-up.
+
+All are `async def`: FastAPI runs a plain `def` dependency on a worker thread, a thread hop per
+dependency per request for what is an attribute lookup."""
 
 from __future__ import annotations
 
@@ -10,12 +13,12 @@ from service.config import Settings
 from service.pipeline import Pipeline
 
 
-def get_pipeline(request: Request) -> Pipeline:
+async def get_pipeline(request: Request) -> Pipeline:
     pipeline: Pipeline = request.app.state.pipeline
     return pipeline
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

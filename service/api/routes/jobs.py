@@ -15,7 +15,7 @@ router = APIRouter(prefix="/v1", tags=["jobs"], dependencies=[Depends(api_access
 _problem = {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}
 
 
-def get_jobs(request: Request) -> JobRunner:
+async def get_jobs(request: Request) -> JobRunner:
     jobs: JobRunner | None = getattr(request.app.state, "jobs", None)
     if jobs is None:
         raise HTTPException(404, "this service keeps no jobs (no store)")
