@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Literal, NoReturn
 
@@ -50,14 +54,48 @@ def _variable(location: tuple[int | str, ...]) -> str:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default WIREBRIEF_WORKERS, 1).", show_default=False)
+    ] = None,
 ) -> None:
     """Run the HTTP API."""
     import uvicorn
 
-    from service.api.app import create_app
-
     settings = get_settings()
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+    count = workers or settings.workers
+    if count == 1:
+        from service.api.app import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+        return
+    typer.echo(
+        f"wirebrief: {count} worker processes; the rate limit, LLM slots and rules queue apply to each", err=True
+    )
+    with _metrics_folder():  # each worker writes its metrics there; /metrics adds them up
+        uvicorn.run(
+            "service.api.app:create_app",
+            factory=True,
+            workers=count,
+            host=host,
+            port=port,
+            log_level=settings.log_level.lower(),
+        )
+
+
+@contextmanager
+def _metrics_folder() -> Iterator[None]:
+    """A fresh folder for the workers' metrics (prometheus_client's multiprocess mode), unless one is set."""
+    from service.metrics import MULTIPROCESS_DIR_VARIABLE
+
+    if os.environ.get(MULTIPROCESS_DIR_VARIABLE):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="wirebrief-metrics-") as folder:
+        os.environ[MULTIPROCESS_DIR_VARIABLE] = folder
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROCESS_DIR_VARIABLE]
 
 
 @app.command()
@@ -105,7 +143,7 @@ async def _summarize(request: BriefRequest, slack: str | None) -> Analysis:
         article = await ingest(request, settings)
         analysis = await pipeline.analyze(article, engine=request.options.engine, language=request.options.language)
         if slack and pipeline.store is not None:
-            deliveries = Deliveries(pipeline.store, settings)
+            deliveries = Deliveries(pipeline.store, settings, own_only=True)
             await deliveries.start()
             try:
                 link = f"{settings.public_base_url}/v1/briefs/{analysis.id}?format=markdown"

@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=2_000_000, gt=0, description="Largest request body accepted.")
     max_article_chars: int = Field(default=200_000, gt=0, description="Longest article text accepted.")
     log_level: str = Field(default="INFO", description="Log level of the service.")
+    workers: int = Field(
+        default=1,
+        ge=1,
+        description="Worker processes `wirebrief serve` runs (about one per core); limits and slots are per worker.",
+    )
     database_url: str = Field(
         default="sqlite:///wirebrief.db",
         description="Where results, jobs and deliveries are kept (SQLAlchemy URL; a file in the working directory).",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
-from service import __version__
+from service import __version__, metrics
 from service.api.access import Access
 from service.api.deps import single_valued_query
 from service.api.middleware import MetricsMiddleware
@@ -15,6 +16,7 @@ from service.api.problems import install_problem_handlers, problem_openapi
 from service.api.routes import briefs, health, jobs, slack
 from service.config import Settings, get_settings
 from service.delivery import Deliveries
+from service.duties import Duties
 from service.jobs import JobRunner
 from service.pipeline import Pipeline
 
@@ -27,22 +29,26 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = pipeline is None
         app.state.pipeline = running = pipeline or await Pipeline.from_settings(settings)
-        deliveries = runner = None
-        if running.store is not None:  # jobs and deliveries live in the store; pending ones resume now
+        duties = None
+        if running.store is not None:  # jobs and deliveries live in the store; one process sends them
             deliveries = Deliveries(running.store, settings)
-            await deliveries.start()
             runner = JobRunner(running, running.store, deliveries, public_base_url=settings.public_base_url)
             app.state.deliveries, app.state.jobs = deliveries, runner
-            await runner.resume()
+            duties = Duties(running.store, deliveries, runner)
+            await duties.start()
+        # spaCy and the prompts leave a million long-lived objects: moved out of the collector's sight,
+        # they stop being rescanned by every full collection (pauses of tens of milliseconds under load).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
-            if runner is not None:
-                await runner.stop()
-            if deliveries is not None:
-                await deliveries.stop()
+            if duties is not None:
+                await duties.runner.stop()
+                await duties.stop()
             if owned:
                 await running.aclose()
+            metrics.forget_this_worker()
 
     app = FastAPI(
         title="wirebrief",

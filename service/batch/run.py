@@ -49,7 +49,7 @@ async def run_batch(
     tally = Tally()  # its clock starts again when the first article does
     try:
         if webhook and pipeline.store is not None:
-            deliveries = Deliveries(pipeline.store, settings)
+            deliveries = Deliveries(pipeline.store, settings, own_only=True)
             await deliveries.start()
         runner = BatchRunner(pipeline, output, concurrency=concurrency, deliveries=deliveries, webhook_url=webhook)
         output.open()

@@ -4,7 +4,8 @@ Everything goes through the store first (`enqueue_*` persists before it returns)
 is lost on a crash or restart: a new `Deliveries` on the same database picks up what is still
 pending, under the same id. Delivery is at least once: an attempt cut off by `stop()` after the
 receiver got it is not recorded and is sent again, with the same `webhook-id`, for the receiver
-to de-duplicate. One worker per database: two would each attempt the same due delivery.
+to de-duplicate. One worker sends a database's deliveries (`service.duties` chooses which
+process); a command-line run that sends its own (`own_only`) leaves every other delivery alone.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from service.store.sql import DeliveryRecord, SqlStore
 log = logging.getLogger(__name__)
 
 FINAL_STATES = frozenset({"delivered", "failed", "disabled"})
-IDLE_POLL_S = 30.0  # re-read the table now and then: another process may have added deliveries
+IDLE_POLL_S = 1.0  # re-read the table this often: another worker process may have added deliveries
 ERROR_PAUSE_S = 1.0  # after the store fails to list due deliveries, before trying again
 WRITE_FAILURE_PAUSE_S = 30.0  # after an attempt's outcome could not be recorded
 
@@ -53,8 +54,15 @@ class Deliveries:
     """Sends what is enqueued, retries on the schedule, records every attempt."""
 
     def __init__(
-        self, store: SqlStore, settings: Settings, *, client: httpx.AsyncClient | None = None, max_concurrency: int = 8
+        self,
+        store: SqlStore,
+        settings: Settings,
+        *,
+        client: httpx.AsyncClient | None = None,
+        max_concurrency: int = 8,
+        own_only: bool = False,
     ) -> None:
+        """`own_only`: send only what this object enqueued (a CLI run beside a service on one database)."""
         self._store = store
         self._settings = settings
         self._client = client
@@ -69,6 +77,7 @@ class Deliveries:
         self._inflight: dict[str, asyncio.Task[None]] = {}
         self._settled_during_read: set[str] = set()  # their rows as just read may be stale
         self._recording: set[asyncio.Future[None]] = set()
+        self._own: set[str] | None = set() if own_only else None
 
     # --- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -141,6 +150,8 @@ class Deliveries:
         except IntegrityError:  # enqueued concurrently under the same id: the other one stands
             if await self._store.get_delivery(delivery_id) is None:
                 raise
+        if self._own is not None:
+            self._own.add(delivery_id)
         self._wake.set()
         return delivery_id
 
@@ -180,7 +191,8 @@ class Deliveries:
         self._settled_during_read.clear()
         now = time.time()
         horizon = now + IDLE_POLL_S
-        records = await self._store.due_deliveries(now=horizon, limit=self._max_concurrency + len(self._inflight))
+        limit = self._max_concurrency + len(self._inflight)
+        records = await self._store.due_deliveries(now=horizon, limit=limit, ids=self._own)
         for record in records:
             if record.id in self._inflight or record.id in self._settled_during_read:
                 continue  # in flight, or settled while we read: the next pass sees its new state

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from service import __version__
 from service.api.deps import get_pipeline, ops_access
 from service.api.problems import PROBLEM_MEDIA_TYPE, Problem
 from service.errors import EngineUnavailable
-from service.metrics import REGISTRY
+from service.metrics import exposition
 from service.pipeline import Pipeline
 
 _problem = {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}
@@ -48,4 +47,5 @@ async def readyz(pipeline: Annotated[Pipeline, Depends(get_pipeline)]) -> dict[s
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
 )
 async def metrics() -> Response:
-    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+    page, media_type = exposition()
+    return Response(page, media_type=media_type)

@@ -1,0 +1,101 @@
+"""Background duties done by exactly one process per database: sending the pending deliveries
+and running again the jobs a stopped process left unfinished.
+
+Several worker processes (`WIREBRIEF_WORKERS`), or several instances on one PostgreSQL, all
+serve requests and persist the jobs and deliveries they accept; only the holder of a lease in the
+store sends deliveries, so none is attempted twice at once. The lease is renewed every third of
+its life; when the holder stops it is released, and when the holder dies another process takes
+it once it expires, or at once when the holder was a process of this host that no longer exists
+(a restart). A job re-run after a takeover may run twice; its deliveries are not sent twice
+(their ids derive from the job).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import socket
+
+from service.delivery import Deliveries
+from service.jobs import JobRunner
+from service.store import SqlStore
+
+log = logging.getLogger(__name__)
+
+LEASE = "background-duties"
+LEASE_S = 10.0
+
+
+class Duties:
+    def __init__(self, store: SqlStore, deliveries: Deliveries, runner: JobRunner, *, lease_s: float = LEASE_S):
+        self.store = store
+        self.deliveries = deliveries
+        self.runner = runner
+        self.lease_s = lease_s
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self.holding = False
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Try for the lease now (a lone process starts its duties before it serves), then keep at it."""
+        await self._tick()
+        self._task = asyncio.create_task(self._keep(), name="wirebrief-duties")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self.holding:
+            self.holding = False
+            await self.deliveries.stop()
+            with contextlib.suppress(Exception):  # unreleased, it expires: the next holder waits a little
+                await self.store.release_lease(LEASE, self.holder)
+
+    async def _keep(self) -> None:
+        while True:
+            await asyncio.sleep(self.lease_s / 3)
+            await self._tick()
+
+    async def _tick(self) -> None:
+        try:
+            held = await self._hold()
+        except Exception:
+            log.exception("could not renew the background-duties lease; pausing deliveries")
+            held = False  # unproven: another process may take the duties once the lease expires
+        if held and not self.holding:
+            self.holding = True
+            await self.deliveries.start()
+            resumed = await self.runner.resume()
+            log.info("this process now sends deliveries; %d unfinished jobs resumed", resumed)
+        elif not held and self.holding:
+            self.holding = False
+            await self.deliveries.stop()
+            log.warning("another process holds the background duties now")
+
+    async def _hold(self) -> bool:
+        if await self.store.hold_lease(LEASE, self.holder, self.lease_s):
+            return True
+        gone = _gone_local_process(await self.store.lease_holder(LEASE))
+        return gone is not None and await self.store.hold_lease(LEASE, self.holder, self.lease_s, take_from=gone)
+
+
+def _gone_local_process(holder: str | None) -> str | None:
+    """`holder` when it names a process of this host that no longer exists."""
+    if holder is None:
+        return None
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return holder
+    except PermissionError:  # it exists, under another user
+        return None
+    return None

@@ -1,0 +1,148 @@
+"""Several processes on one database: one lease decides who sends deliveries and resumes jobs;
+`wirebrief serve --workers 2` shares one port, one store and one metrics page."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from service.delivery import Deliveries
+from service.duties import LEASE, Duties, _gone_local_process
+from service.engines.rules import RulesEngine
+from service.jobs import JobRunner
+from service.pipeline import Pipeline
+from service.store import SqlStore
+from tests.conftest import Process, Receiver, article_text, fixture_settings, received, standin_args
+from tests.test_delivery import DATA, settings, until
+from tests.test_jobs import SERVE, service_env
+
+
+async def test_the_lease_has_one_holder_at_a_time(store: SqlStore) -> None:
+    assert await store.hold_lease(LEASE, "a", ttl_s=0.5)
+    assert not await store.hold_lease(LEASE, "b", ttl_s=0.5)  # a's is live
+    assert await store.hold_lease(LEASE, "a", ttl_s=0.5)  # a renews it
+    await asyncio.sleep(0.6)
+    assert await store.hold_lease(LEASE, "b", ttl_s=30)  # a stopped renewing: b takes it
+    assert not await store.hold_lease(LEASE, "a", ttl_s=30)
+    await store.release_lease(LEASE, "a")  # not a's to release: nothing changes
+    assert await store.lease_holder(LEASE) == "b"
+    await store.release_lease(LEASE, "b")
+    assert await store.hold_lease(LEASE, "a", ttl_s=30)
+
+
+async def test_a_lease_left_by_a_process_of_this_host_that_is_gone_is_taken_at_once(store: SqlStore) -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    host = socket.gethostname()
+    dead_holder = f"{host}:{gone.stdout.strip()}:0000"
+    assert await store.hold_lease(LEASE, dead_holder, ttl_s=3600)
+
+    assert _gone_local_process(dead_holder) == dead_holder
+    assert _gone_local_process(f"{host}:{os.getpid()}:0000") is None  # alive
+    assert _gone_local_process(f"elsewhere.example:{gone.stdout.strip()}:0000") is None  # not ours to judge
+    assert await store.hold_lease(LEASE, "new", ttl_s=30, take_from=dead_holder)
+    assert await store.lease_holder(LEASE) == "new"
+
+
+@pytest.fixture
+async def duties(store: SqlStore, rules_engine: RulesEngine) -> AsyncIterator[Callable[[], Duties]]:
+    """`duties()` -> a started `Duties` as one more process on the test's store would have it."""
+    made: list[Duties] = []
+
+    async def make() -> Duties:
+        deliveries = Deliveries(store, settings())
+        runner = JobRunner(Pipeline(fixture_settings(), rules=rules_engine, store=store), store, deliveries,
+                           public_base_url="https://wirebrief.example")  # fmt: skip
+        made.append(duty := Duties(store, deliveries, runner, lease_s=0.6))
+        await duty.start()
+        return duty
+
+    yield make  # type: ignore[misc]
+    for duty in made:
+        await duty.stop()
+
+
+async def test_one_process_sends_every_delivery_and_another_takes_over_when_it_stops(
+    duties: Callable[[], asyncio.Future[Duties]], receiver: Callable[..., Receiver]
+) -> None:
+    hook, record = receiver()
+    first, second = await duties(), await duties()
+    assert (first.holding, second.holding) == (True, False)
+
+    # Accepted by the process that does not send: the holder finds it in the store and sends it, once.
+    sent_by_first = await second.deliveries.enqueue_webhook(hook.url, "brief.completed", DATA)
+    await until(lambda: len(received(record)) == 1)
+
+    await first.stop()  # its lease is released: the other process takes the duties over
+    await until(lambda: second.holding, timeout_s=5)
+    sent_by_second = await first.deliveries.enqueue_webhook(hook.url, "brief.completed", DATA)
+    await until(lambda: len(received(record)) == 2)
+    await asyncio.sleep(1.5)  # a second sender, had there been one, would have sent by now
+
+    assert [line["webhook_id"] for line in received(record)] == [sent_by_first, sent_by_second]
+
+
+async def test_a_command_line_run_sends_only_what_it_enqueued(
+    store: SqlStore, receiver: Callable[..., Receiver]
+) -> None:
+    hook, record = receiver()
+    service = Deliveries(store, settings())  # a service on the same database, not sending now
+    theirs = await service.enqueue_webhook(hook.url, "brief.completed", DATA)
+    cli = Deliveries(store, settings(), own_only=True)
+    await cli.start()
+    try:
+        mine = await cli.enqueue_webhook(hook.url, "brief.completed", DATA)
+        [result] = await cli.drain([mine], timeout_s=10)
+        await asyncio.sleep(1.5)  # a loop that sent everything would have sent theirs too by now
+    finally:
+        await cli.stop()
+
+    assert result.state == "delivered"
+    assert [line["webhook_id"] for line in received(record)] == [mine]
+    pending = await store.get_delivery(theirs)
+    assert pending is not None and pending.state == "pending"
+
+
+def metric(page: str, name: str, **labels: str) -> float:
+    selector = ",".join(f'{key}="{value}"' for key, value in sorted(labels.items()))
+    found = re.search(rf"^{name}{{{re.escape(selector)}}} (\S+)$", page, re.MULTILINE)
+    return float(found.group(1)) if found else 0.0
+
+
+async def test_two_workers_share_the_port_the_store_and_the_metrics(
+    processes: Callable[..., Process], receiver: Callable[..., Receiver], tmp_path: Path
+) -> None:
+    llm = processes(standin_args("--latency", "0.3"), "/stats")
+    hook, record = receiver()
+    service = processes([*SERVE, "--workers", "2"], "/readyz", env=service_env(llm, tmp_path / "wirebrief.db"))
+
+    def post(number: int) -> httpx.Response:  # a connection each: the kernel hands them to either worker
+        text = f"Talks, round {number}.\nOfficials said on day {number} that Chile agreed to send envoys next week."
+        return httpx.post(service.url + "/v1/briefs", json={"text": text}, timeout=30)
+
+    answers = await asyncio.gather(*(asyncio.to_thread(post, n) for n in range(16)))
+    job = httpx.post(service.url + "/v1/briefs", json={"text": article_text("idlib"), "callback_url": hook.url})
+    assert [a.status_code for a in answers] == [200] * 16 and job.status_code == 202
+    deadline = time.monotonic() + 30
+    while not received(record) and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(1.5)  # time for a duplicate, had two workers sent it
+
+    page = httpx.get(service.url + "/metrics").text
+    assert metric(page, "wirebrief_http_requests_total", method="POST", route="/v1/briefs", status="200") == 16
+    assert metric(page, "wirebrief_http_requests_total", method="POST", route="/v1/briefs", status="202") == 1
+    assert len(received(record)) == 1 and received(record)[0]["verified"]
+    status = httpx.get(service.url + job.json()["status_url"]).json()
+    assert status["state"] == "done"
+    # Every analysis is in the one store, whichever worker made it.
+    for answer in answers:
+        assert httpx.get(service.url + f"/v1/briefs/{answer.json()['id']}").status_code == 200
