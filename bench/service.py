@@ -2,11 +2,14 @@
 
 Three processes: the stand-in LLM (`tests/standin_llm.py`, its own process), the service
 (`python -m service.cli serve`, its own process, a SQLite store in a temporary folder, no rate
-limit, LLM slots unbounded in practice), and this one, the load generator (httpx.AsyncClient).
-Each phase keeps N requests in flight, every request a distinct article so the cache never hits,
-and reports what the service adds on top of the LLM: client-observed latency minus the stand-in's
-set latency. A baseline phase sends the same load straight to the stand-in, so the share of the
-figure that the stand-in and the load generator cost on their own is visible. All three share
+limit, LLM slots unbounded in practice), and this one, the load generator (aiohttp, the cheapest
+client at hand: its CPU is taken from the same two cores). Each phase keeps N requests in flight,
+every request a distinct article so the cache never hits, and reports what the service adds on
+top of the LLM: client-observed latency minus the stand-in's set latency. The N senders start
+spread over one LLM latency (a ramp, as load tools do), so the phase measures N requests in
+flight, not N arriving in the same millisecond. A baseline phase sends the same load straight to
+the stand-in, so the share of the figure that the stand-in and the load generator cost on their
+own is visible, and each phase prints the CPU each process spent per request. All three share
 this machine's cores: the figures are upper bounds on the service's own cost.
 
     .venv/bin/python bench/service.py [--latency 1.0] [--in-flight 1 64 256] [--rounds 8]
@@ -26,11 +29,12 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import aiohttp
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.standin import ROOT, free_port, standin, synthetic_article
+from bench.standin import ROOT, free_port, standin_process, synthetic_article
 
 
 def article(number: int) -> str:
@@ -38,8 +42,8 @@ def article(number: int) -> str:
 
 
 @contextmanager
-def service(llm_url: str, folder: str) -> Iterator[tuple[str, int]]:
-    """The service in its own process; yields its base URL and process id."""
+def service(llm_url: str, folder: str, workers: int) -> Iterator[tuple[str, int]]:
+    """The service in its own process(es); yields its base URL and (parent) process id."""
     port = free_port()
     env = {
         **os.environ,
@@ -49,6 +53,7 @@ def service(llm_url: str, folder: str) -> Iterator[tuple[str, int]]:
         "WIREBRIEF_RATE_LIMIT": "",
         "WIREBRIEF_MAX_LLM_IN_FLIGHT": "100000",
         "WIREBRIEF_LOG_LEVEL": "WARNING",
+        "WIREBRIEF_WORKERS": str(workers),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
@@ -74,19 +79,30 @@ def service(llm_url: str, folder: str) -> Iterator[tuple[str, int]]:
         process.wait(timeout=10)
 
 
+def tree(pid: int) -> list[int]:
+    """The process and its descendants (the workers of `serve --workers N`)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid, *(descendant for child in children for descendant in tree(int(child)))]
+
+
 def memory(pid: int) -> str:
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in {"VmRSS", "VmHWM"}:
-            fields[key] = int(value.split()[0]) // 1024
-    return f"RSS {fields['VmRSS']} MiB (peak {fields['VmHWM']} MiB)"
+    """Resident memory of the process and its workers, added up."""
+    fields = {"VmRSS": 0, "VmHWM": 0}
+    for member in tree(pid):
+        for line in Path(f"/proc/{member}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in fields:
+                fields[key] += int(value.split()[0]) // 1024
+    return f"RSS {fields['VmRSS']} MiB (peaks added {fields['VmHWM']} MiB)"
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU the process has used, all its threads (the SQLite driver's included)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU the process and its workers have used, all their threads."""
+    total = 0
+    for member in tree(pid):
+        fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -94,31 +110,33 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-Send = Callable[[int], Awaitable[httpx.Response]]
+Send = Callable[[int], Awaitable[tuple[int, bytes]]]
 
 
-async def load(send: Send, in_flight: int, rounds: int, first: int) -> tuple[list[float], float]:
-    """`in_flight` workers, each sending `rounds` requests one after another; latencies and wall time."""
+async def load(send: Send, in_flight: int, rounds: int, first: int, ramp: float) -> tuple[list[float], float]:
+    """`in_flight` senders, each sending `rounds` requests one after another, started `ramp` seconds
+    apart in all; the latencies and the wall time from the first request to the last answer."""
     latencies: list[float] = []
 
-    async def worker(index: int) -> None:
+    async def sender(index: int) -> None:
+        await asyncio.sleep(ramp * index / in_flight)
         for round_ in range(rounds):
             started = time.perf_counter()
-            response = await send(first + round_ * in_flight + index)
+            status, body = await send(first + round_ * in_flight + index)
             latencies.append(time.perf_counter() - started)
-            if response.status_code != 200:
-                raise RuntimeError(f"HTTP {response.status_code}: {response.text[:300]}")
+            if status != 200:
+                raise RuntimeError(f"HTTP {status}: {body[:300]!r}")
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker(i) for i in range(in_flight)))
+    await asyncio.gather(*(sender(i) for i in range(in_flight)))
     return latencies, time.perf_counter() - started
 
 
-def report(
-    label: str, latencies: list[float], wall: float, in_flight: int, latency: float | None, cpu: float | None = None
-) -> None:
-    """Latency the service adds over the LLM's (or, for cache hits, the whole latency), throughput,
-    and the service's CPU per request."""
+def report(label: str, latencies: list[float], wall: float, in_flight: int, latency: float | None) -> None:
+    """Latency the service adds over the LLM's (or, for cache hits, the whole latency) and throughput.
+
+    Throughput is counted over the wall time less the ramp (the senders' staggered start), against
+    the ideal of `in_flight` requests every `latency` seconds."""
     added = [(value - (latency or 0.0)) * 1000 for value in latencies]
     throughput = len(latencies) / wall
     versus = (
@@ -128,8 +146,27 @@ def report(
     print(
         f"{label:<30} n={len(latencies):<5} {name} p50 {percentile(added, 0.5):6.1f} ms  "
         f"p99 {percentile(added, 0.99):6.1f} ms  max {max(added):6.1f} ms   throughput {throughput:6.1f}/s{versus}"
-        + (f"   service CPU {1000 * cpu / len(latencies):.1f} ms/request" if cpu is not None else "")
     )
+
+
+class CpuMeter:
+    """CPU milliseconds per request of each process over one phase: where the two cores went."""
+
+    def __init__(self, processes: dict[str, int]) -> None:
+        self.processes = processes
+
+    def __enter__(self) -> CpuMeter:
+        self.before = {name: cpu_seconds(pid) for name, pid in self.processes.items()}
+        self.generator = time.process_time()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.used = {name: cpu_seconds(pid) - self.before[name] for name, pid in self.processes.items()}
+        self.used["load generator"] = time.process_time() - self.generator
+
+    def print(self, requests: int) -> None:
+        shares = "  ".join(f"{name} {1000 * used / requests:.2f}" for name, used in self.used.items())
+        print(f"{'':<30} CPU ms/request: {shares}")
 
 
 def completion_body(number: int) -> bytes:
@@ -140,50 +177,43 @@ def completion_body(number: int) -> bytes:
     return json.dumps(body).encode()
 
 
-SHARD = (
-    16  # workers per httpx.AsyncClient: one pool of hundreds of connections costs the generator more than the server
-)
+async def run(args: argparse.Namespace, llm_url: str, service_url: str, pids: dict[str, int]) -> None:
+    connector = aiohttp.TCPConnector(limit=0)  # a keep-alive connection per sender, as a client pool would
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=120)) as session:
 
+        async def post(url: str, body: bytes, content_type: str) -> tuple[int, bytes]:
+            async with session.post(url, data=body, headers={"content-type": content_type}) as response:
+                return response.status, await response.read()
 
-async def run(args: argparse.Namespace, llm_url: str, service_url: str, pid: int) -> None:
-    most = max(args.in_flight)
-    limits = httpx.Limits(max_connections=SHARD, max_keepalive_connections=SHARD)
-    clients = [httpx.AsyncClient(limits=limits, timeout=120) for _ in range(-(-most // SHARD))]
+        async def brief(number: int) -> tuple[int, bytes]:
+            return await post(f"{service_url}/v1/briefs", article(number).encode(), "text/plain")
 
-    async def brief(number: int) -> httpx.Response:
-        client = clients[number % len(clients)]
-        headers = {"content-type": "text/plain"}
-        return await client.post(f"{service_url}/v1/briefs", content=article(number), headers=headers)
+        async def direct(number: int) -> tuple[int, bytes]:
+            return await post(f"{llm_url}/chat/completions", completion_body(number), "application/json")
 
-    async def direct(number: int) -> httpx.Response:
-        client = clients[number % len(clients)]
-        headers = {"content-type": "application/json"}
-        return await client.post(f"{llm_url}/chat/completions", content=completion_body(number), headers=headers)
-
-    try:
-        await load(brief, 4, 1, 10_000_000)  # warm-up: imports, first LLM connection, language detector
-        print(f"after warm-up: {memory(pid)}")
+        await load(brief, 4, 1, 10_000_000, 0.0)  # warm-up: imports, first LLM connection, language detector
+        print(f"after warm-up: {memory(pids['service'])}")
         next_article = 0
         for in_flight in args.in_flight:
+            ramp = args.latency if in_flight > 1 else 0.0
             if not args.skip_direct:
-                latencies, wall = await load(direct, in_flight, args.rounds, 20_000_000 + next_article)
-                report(f"stand-in direct, {in_flight:>3} in flight", latencies, wall, in_flight, args.latency)
-            used = cpu_seconds(pid)
-            latencies, wall = await load(brief, in_flight, args.rounds, next_article)
-            used = cpu_seconds(pid) - used
-            report(f"service, {in_flight:>3} in flight", latencies, wall, in_flight, args.latency, used)
-            print(f"{'':<30} {memory(pid)}")
+                with CpuMeter({"stand-in": pids["stand-in"]}) as meter:
+                    latencies, wall = await load(direct, in_flight, args.rounds, 20_000_000 + next_article, ramp)
+                report(f"stand-in direct, {in_flight:>3} in flight", latencies, wall - ramp, in_flight, args.latency)
+                meter.print(len(latencies))
+            with CpuMeter(pids) as meter:
+                latencies, wall = await load(brief, in_flight, args.rounds, next_article, ramp)
+            report(f"service, {in_flight:>3} in flight", latencies, wall - ramp, in_flight, args.latency)
+            meter.print(len(latencies))
+            print(f"{'':<30} {memory(pids['service'])}")
             next_article += in_flight * args.rounds
-        for in_flight in (1, most):  # repeats: every article here was analysed above
+        for in_flight in (1, max(args.in_flight)):  # repeats: every article here was analysed above
             rounds = max(1, args.cache_requests // in_flight)
-            used = cpu_seconds(pid)
-            latencies, wall = await load(brief, in_flight, rounds, 0)
-            used = cpu_seconds(pid) - used
-            report(f"cache hits, {in_flight:>3} in flight", latencies, wall, in_flight, None, used)
-        print(f"{'':<30} {memory(pid)}")
-    finally:
-        for client in clients:
-            await client.aclose()
+            with CpuMeter(pids) as meter:
+                latencies, wall = await load(brief, in_flight, rounds, 0, 0.0)
+            report(f"cache hits, {in_flight:>3} in flight", latencies, wall, in_flight, None)
+            meter.print(len(latencies))
+        print(f"{'':<30} {memory(pids['service'])}")
 
 
 def main() -> None:
@@ -193,15 +223,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=8, help="requests each in-flight slot sends one after another")
     parser.add_argument("--cache-requests", type=int, default=512)
     parser.add_argument("--skip-direct", action="store_true", help="no baseline straight to the stand-in")
+    parser.add_argument("--workers", type=int, default=1, help="the service's worker processes")
     args = parser.parse_args()
-    print(f"{os.cpu_count()} cores shared by the load generator, the stand-in and the service")
+    print(f"{os.cpu_count()} cores shared by the load generator, the stand-in and the service ({args.workers} workers)")
     print(f"stand-in latency {args.latency} s; 'added' = client-observed latency minus it")
     with (
         tempfile.TemporaryDirectory() as folder,
-        standin("--latency", str(args.latency)) as llm_url,
-        service(llm_url, folder) as (service_url, pid),
+        standin_process("--latency", str(args.latency)) as (llm_url, standin_pid),
+        service(llm_url, folder, args.workers) as (service_url, service_pid),
     ):
-        asyncio.run(run(args, llm_url, service_url, pid))
+        asyncio.run(run(args, llm_url, service_url, {"service": service_pid, "stand-in": standin_pid}))
 
 
 if __name__ == "__main__":

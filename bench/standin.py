@@ -38,6 +38,13 @@ def free_port() -> int:
 @contextmanager
 def standin(*flags: str) -> Iterator[str]:
     """A running stand-in on loopback; yields its base URL (ending in /v1)."""
+    with standin_process(*flags) as (url, _pid):
+        yield url
+
+
+@contextmanager
+def standin_process(*flags: str) -> Iterator[tuple[str, int]]:
+    """A running stand-in on loopback; yields its base URL (ending in /v1) and its process id."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.standin_llm", "--port", str(port), *flags],
@@ -53,7 +60,7 @@ def standin(*flags: str) -> Iterator[str]:
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/v1"
+        yield f"http://127.0.0.1:{port}/v1", process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
