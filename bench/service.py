@@ -191,7 +191,7 @@ async def run(args: argparse.Namespace, llm_url: str, service_url: str, pids: di
         async def direct(number: int) -> tuple[int, bytes]:
             return await post(f"{llm_url}/chat/completions", completion_body(number), "application/json")
 
-        await load(brief, 4, 1, 10_000_000, 0.0)  # warm-up: imports, first LLM connection, language detector
+        await load(brief, 8, 2, 10_000_000, 0.0)  # warm-up, every worker: first LLM connection, first calls
         print(f"after warm-up: {memory(pids['service'])}")
         next_article = 0
         for in_flight in args.in_flight:

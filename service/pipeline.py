@@ -21,7 +21,7 @@ from service.chunking import split
 from service.config import Settings
 from service.engines.base import EngineResult
 from service.errors import DeadlineExceeded, EngineUnavailable, LlmFailed, LlmInvalidOutput, Overloaded
-from service.language import language_name
+from service.language import detector, language_name
 from service.leaks import LeakCheck
 from service.merge import commitments_digest, merge_drafts
 
@@ -81,6 +81,7 @@ class Pipeline:
 
             rules = RulesEngine()
             await asyncio.get_running_loop().run_in_executor(None, load)  # the spaCy pipeline, once
+        await asyncio.get_running_loop().run_in_executor(None, detector)  # the language models, once
         store = await open_store(settings.database_url) if with_store else None
         return cls(settings, llm=llm, rules=rules, store=store)
 
