@@ -534,3 +534,11 @@ def test_a_long_action_is_cut_at_a_word_that_ends_a_phrase() -> None:
     )
     assert cut == "the need for new measures to be put in place to ease tensions…"
     assert short_action("meet in-person very soon") == "meet in-person very soon"
+
+
+def test_an_action_reads_as_what_was_committed_to_not_the_modal(engine: RulesEngine) -> None:
+    draft = engine.draft(Article.from_text("Moscow expressed its expectation that Ankara should withdraw its troops."))
+    [demand] = draft.commitments
+    assert demand.kind == "demand"
+    assert demand.action.startswith("withdraw its troops")
+    assert "should withdraw" in demand.quote  # the evidence stays verbatim

@@ -955,6 +955,7 @@ class Detector:
 
 
 _ACTION_WORDS = 14
+_LEADING_MODALS = frozenset({"should", "must", "shall", "will", "would", "to"})
 _DANGLING = frozenset(
     [
         "a",
@@ -997,8 +998,11 @@ _DANGLING = frozenset(
 
 def short_action(text: str) -> str:
     """The action as a short verb phrase: at most 14 words, never ending on a word that needs more
-    ("... to ease tensions and"); "…" says it was cut."""
+    ("... to ease tensions and"), never starting on the modal that made it a commitment ("should
+    start to ..." is "start to ..."); "…" says it was cut."""
     words = text.split()
+    while len(words) > 1 and words[0].lower() in _LEADING_MODALS:
+        words = words[1:]
     if len(words) <= _ACTION_WORDS:
         return " ".join(words).rstrip(",;:")
     kept = words[:_ACTION_WORDS]
