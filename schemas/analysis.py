@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: usage.batch_input_tokens and usage.batch_output_tokens
 
 ActorKind = Literal["person", "organization", "state", "armed_group", "igo", "group", "other"]
 CommitmentKind = Literal["agreement", "promise", "plan", "demand", "refusal", "threat"]
@@ -94,6 +94,12 @@ class Usage(BaseModel):
     llm_calls: int = 0
     reasks: int = 0
     retries: int = 0
+    batch_input_tokens: int = Field(
+        default=0, description="Of input_tokens, those answered through the provider's Batch API (its lower price)"
+    )
+    batch_output_tokens: int = Field(
+        default=0, description="Of output_tokens, those answered through the provider's Batch API (its lower price)"
+    )
 
     def add(self, other: Usage) -> None:
         """Accumulate another usage record into this one (chunks, attempts)."""
@@ -102,6 +108,8 @@ class Usage(BaseModel):
         self.llm_calls += other.llm_calls
         self.reasks += other.reasks
         self.retries += other.retries
+        self.batch_input_tokens += other.batch_input_tokens
+        self.batch_output_tokens += other.batch_output_tokens
 
 
 class Provenance(BaseModel):

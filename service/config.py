@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     prices: dict[str, Price] = Field(
         default_factory=lambda: dict(DEFAULT_PRICES), description="JSON: model -> {input, output} USD per 1M tokens."
     )
+    batch_price_factor: float = Field(
+        default=0.5, gt=0, le=1, description="What the provider's Batch API charges, as a share of its list price."
+    )
     chunk_tokens: int = Field(
         default=6000, ge=200, description="Articles longer than this (estimated tokens) are analysed in chunks."
     )

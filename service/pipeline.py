@@ -288,8 +288,12 @@ class Pipeline:
         return merge_drafts(drafts, brief=drafts[0].brief), len(chunks)
 
     def _cost(self, usage: Usage, model: str | None) -> float | None:
-        """US dollars for these tokens at the model's price; None for a model the table lacks."""
+        """US dollars for these tokens at the model's price (tokens a provider batch answered at its
+        discount); None for a model the table lacks."""
         price = self.settings.prices.get(model) if model else None
         if price is None:
             return None
-        return round((usage.input_tokens * price.input + usage.output_tokens * price.output) / 1_000_000, 6)
+        discount = 1 - self.settings.batch_price_factor
+        billed_input = usage.input_tokens - discount * usage.batch_input_tokens
+        billed_output = usage.output_tokens - discount * usage.batch_output_tokens
+        return round((billed_input * price.input + billed_output * price.output) / 1_000_000, 6)

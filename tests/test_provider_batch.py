@@ -84,9 +84,12 @@ def analyses(out: Path) -> dict[str, Analysis]:
 
 
 def comparable(analysis: Analysis) -> dict[str, Any]:
-    """Everything but the wall time."""
+    """Everything but the wall time and what the answer cost (a batch answer is billed at its price)."""
     data = analysis.model_dump(mode="json")
-    data["provenance"].pop("latency_ms")
+    for varies in ("latency_ms", "cost_usd"):
+        data["provenance"].pop(varies)
+    for billed_as_batch in ("batch_input_tokens", "batch_output_tokens"):
+        data["provenance"]["usage"].pop(billed_as_batch)
     data.pop("input_id")
     return data
 
@@ -136,7 +139,14 @@ async def test_a_completed_batch_round_trips_like_the_live_path(
         "/v1/chat/completions"
     }
     for item, analysis in zip(items, live, strict=True):
-        assert comparable(results[item.id]) == comparable(analysis), item.id  # identical to the live answer
+        batched = results[item.id]
+        assert comparable(batched) == comparable(analysis), item.id  # identical to the live answer
+        usage = batched.provenance.usage  # every token was the batch's, billed at half the list price
+        assert (usage.batch_input_tokens, usage.batch_output_tokens) == (usage.input_tokens, usage.output_tokens)
+        assert analysis.provenance.usage.batch_input_tokens == 0
+        assert analysis.provenance.cost_usd and batched.provenance.cost_usd == pytest.approx(
+            analysis.provenance.cost_usd / 2, abs=2e-6
+        )
 
 
 async def test_the_requests_are_the_live_requests_byte_for_byte(tmp_path: Path, rules_engine: RulesEngine) -> None:

@@ -39,6 +39,8 @@ class CallStats:
     stopped_by_deadline: bool = False
     input_tokens: int = 0
     output_tokens: int = 0
+    batch_input_tokens: int = 0  # of those, answered by the provider's Batch API
+    batch_output_tokens: int = 0
     finish_reasons: list[str] = field(default_factory=list)
 
     def remaining(self) -> float:
@@ -52,9 +54,12 @@ class CallStats:
             llm_calls=self.http_attempts,
             reasks=max(self.completions - 1, 0),
             retries=self.retries,
+            batch_input_tokens=self.batch_input_tokens,
+            batch_output_tokens=self.batch_output_tokens,
         )
 
 
+BATCH_ANSWER = "wirebrief_batch_answer"  # a response extension: this answer came from a provider batch
 current_stats: contextvars.ContextVar[CallStats | None] = contextvars.ContextVar("wirebrief_call_stats", default=None)
 
 
@@ -170,8 +175,12 @@ def _count_completion(stats: CallStats, response: httpx2.Response) -> None:
         return
     usage = body.get("usage")
     if isinstance(usage, dict):
-        stats.input_tokens += int(usage.get("prompt_tokens") or 0)
-        stats.output_tokens += int(usage.get("completion_tokens") or 0)
+        input_tokens, output_tokens = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+        stats.input_tokens += input_tokens
+        stats.output_tokens += output_tokens
+        if response.extensions.get(BATCH_ANSWER):
+            stats.batch_input_tokens += input_tokens
+            stats.batch_output_tokens += output_tokens
     for choice in body.get("choices") or []:
         if isinstance(choice, dict) and choice.get("finish_reason"):
             stats.finish_reasons.append(str(choice["finish_reason"]))

@@ -11,6 +11,7 @@ import httpx2
 
 from service.engines.llm import LlmEngine
 from service.llm.replay import request_fingerprint
+from service.llm.transport import BATCH_ANSWER
 
 # The requests seen in the current task: each article is planned in a task of its own.
 _captured: contextvars.ContextVar[list[httpx2.Request] | None] = contextvars.ContextVar(
@@ -60,7 +61,13 @@ class PrefilledTransport(httpx2.AsyncBaseTransport):
             body = self.answers.get(request_fingerprint(request))
             if body is not None:
                 self.served += 1
-                return httpx2.Response(200, headers={"content-type": "application/json"}, content=body, request=request)
+                return httpx2.Response(
+                    200,
+                    headers={"content-type": "application/json"},
+                    content=body,
+                    request=request,
+                    extensions={BATCH_ANSWER: True},  # billed at the batch price
+                )
         return await self.inner.handle_async_request(request)
 
     async def aclose(self) -> None:
