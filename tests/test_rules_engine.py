@@ -527,7 +527,7 @@ def test_armed_groups_named_by_role_are_actors(engine: RulesEngine) -> None:
 
 
 def test_a_long_action_is_cut_at_a_word_that_ends_a_phrase() -> None:
-    from service.engines.rules.commitments import short_action
+    from service.engines.rules.syntax import short_action
 
     cut = short_action(
         "the need for new measures to be put in place to ease tensions and normalize the situation in Syria"

@@ -8,7 +8,6 @@ is fast, offline and explainable, and a baseline for the LLM engine.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from spacy.attrs import LEMMA, LOWER
@@ -16,9 +15,9 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 
 from schemas.analysis import CommitmentKind, Modality, Status
-from service.engines.rules import lexicon, timex
+from service.engines.rules import lexicon, syntax, timex
 from service.engines.rules.actors import ActorIndex
-from service.engines.rules.nlp import subtree_range, trim
+from service.engines.rules.nlp import trim
 
 _MODALS_FUTURE = frozenset({"will", "shall", "'ll", "wo"})
 _MODALS_REPORTED = frozenset({"would", "'d"})
@@ -29,10 +28,6 @@ _REAFFIRM = frozenset({"again", "reiterate", "repeat", "reaffirm", "renew", "res
 # "has to", "needs to", "is required to", "is obliged to": an obligation like "must" (forms, as
 # the lemmatiser leaves "needs" as it is).
 _OBLIGATION_FORMS = frozenset({"have", "has", "had", "need", "needs", "needed", "required", "obliged", "obligated"})
-# Speech verbs that report a view or a forecast rather than an announcement.
-_OPINION_VERBS = frozenset(
-    {"believe", "think", "predict", "suggest", "argue", "claim", "conclude", "fear", "estimate", "doubt"}
-)
 _BE_FORMS = frozenset({"is", "are", "was", "were", "'s", "'re"})
 _PAIR_WORDS = {
     "leader": "person",
@@ -111,7 +106,7 @@ class Detector:
         return self.found
 
     def _dispatch(self, token: Token, sent: Span) -> None:
-        if self._in_condition(token):
+        if syntax.in_condition(token):
             return  # "if the UN asks for help": a hypothesis, not a commitment
         lemma = token.lemma_.lower()
         lower = token.lower_
@@ -141,22 +136,22 @@ class Detector:
         lemma = verb.lemma_.lower()
         kind = lexicon.VERB_CUES[lemma]
         future = any(c.dep_ == "aux" and c.lower_ in _MODALS_FUTURE | _MODALS_REPORTED for c in verb.children)
-        if self._negated(verb):
+        if syntax.negated(verb):
             if not (future and kind in {"agreement", "promise", "plan"}):
                 return
             kind = "refusal"  # "will not accept", "would not meet"
-        if verb.tag_ in {"VBN"} and verb.dep_ in {"amod", "acl"} and not self._has(verb, "agent"):
+        if verb.tag_ in {"VBN"} and verb.dep_ in {"amod", "acl"} and not syntax.has(verb, "agent"):
             return
         if future and lemma == "boycott":
             kind = "threat"  # a boycott announced for the future is a threat
-        if verb.lower_ in lexicon.ADJ_CUES and self._has(verb, "auxpass") and not self._has(verb, "agent"):
+        if verb.lower_ in lexicon.ADJ_CUES and syntax.has(verb, "auxpass") and not syntax.has(verb, "agent"):
             self._adjective(verb, sent)  # "is opposed to", "is committed to"
             return
         if verb.tag_ == "VBG" and verb.dep_ in {"amod", "pcomp", "csubj"}:
             return
-        if lemma == "deny" and self._has(verb, "ccomp"):
+        if lemma == "deny" and syntax.has(verb, "ccomp"):
             return  # "denied that ..." is a denial, not a refusal
-        passive = self._has(verb, "auxpass") or self._has(verb, "nsubjpass")
+        passive = syntax.has(verb, "auxpass") or syntax.has(verb, "nsubjpass")
         xcomps = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}]
         if not xcomps:  # "sworn to fight" parsed as a purpose clause
             xcomps = [
@@ -182,7 +177,7 @@ class Detector:
         ]
         targets: list[Token] = []
         if passive:
-            subjects = self._agent(verb)
+            subjects = syntax.agent(verb)
             if lemma == "expect":  # "X is expected to ..."
                 subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
                 if not xcomps or not subjects:
@@ -219,7 +214,7 @@ class Detector:
                 dobjs = []
         if lemma == "expect":
             kind = "demand" if targets or ccomps else "plan"
-        subjects = self._subjects(verb)
+        subjects = syntax.subjects(verb)
         if not subjects:
             return
         keys = self._keys(subjects, verb)
@@ -240,12 +235,12 @@ class Detector:
             return  # "will demand", "would be ready": the cue itself handles it
         if any(c.dep_ == "aux" and c.lower_ == "have" for c in main.children):
             return  # "would have done": counterfactual
-        if lower in _MODALS_REPORTED and not self._reported(main):
+        if lower in _MODALS_REPORTED and not syntax.reported(main):
             return
-        condition = self._condition(main)
+        condition = syntax.condition(main)
         if lower in _MODALS_MAY and condition is None:
             return
-        negated = self._negated(main)
+        negated = syntax.negated(main)
         nsubjpass = [c for c in main.children if c.dep_ == "nsubjpass"]
         if nsubjpass and any(d.lower_ == "no" for d in nsubjpass[0].children):
             # "No concessions will be given to X": a refusal by whoever says it
@@ -259,22 +254,22 @@ class Detector:
                 for p in prep.children
                 if p.dep_ == "pobj"
             ]
-            action = self._slice(self._range(main, []))
+            action = self._slice(syntax.phrase_range(main, []))
             self._add(
                 main,
                 sent,
                 [speaker],
                 "refusal",
                 action,
-                self._range(main, []),
+                syntax.phrase_range(main, []),
                 targets,
                 start_at=nsubjpass[0].left_edge.i,
             )
             return
-        if nsubjpass or self._has(main, "auxpass"):  # "..., and will be implemented by X": subject shared
+        if nsubjpass or syntax.has(main, "auxpass"):  # "..., and will be implemented by X": subject shared
             self._passive_plan(aux, main, sent, negated)
             return
-        subjects = self._subjects(main)
+        subjects = syntax.subjects(main)
         if not subjects:
             return
         keys = self._keys(subjects, main)
@@ -283,7 +278,7 @@ class Detector:
             and not negated
             and subjects[0].pos_ in {"NOUN", "PROPN"}
             and main.lemma_.lower() != "be"
-            and self._reported(main)
+            and syntax.reported(main)
         ):
             # "Kmart said the stores will retain their names": an institution speaking of what it
             # runs plans it; a person quoted on what others will do is making a forecast
@@ -299,8 +294,8 @@ class Detector:
         'the Air Force said the contract would be revived': whoever announces a passive future
         (an institution, or an official in its name) plans it. A bare 'the stores will be sold'
         has no committing actor."""
-        keys = self._keys(self._agent(main), main)
-        if not keys and self._reported(main) and not self._opinion(main):
+        keys = self._keys(syntax.agent(main), main)
+        if not keys and syntax.reported(main) and not syntax.opinion(main):
             speaker = self._speaker(main)
             keys = [speaker] if speaker else []
         if keys:
@@ -316,7 +311,7 @@ class Detector:
             and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)
             and not any(a.dep_ == "auxpass" for a in c.children)  # "is to be held": no actor commits
         ]
-        if not xcomps or self._negated(be) or any(c.dep_ == "acomp" for c in be.children):
+        if not xcomps or syntax.negated(be) or any(c.dep_ == "acomp" for c in be.children):
             return
         subjects = [c for c in be.children if c.dep_ == "nsubj"]
         keys = self._keys(subjects, be) if subjects else []
@@ -330,10 +325,10 @@ class Detector:
         if token.pos_ not in {"VERB", "AUX"} or token.i + 1 >= len(self.doc) or self.doc[token.i + 1].lower_ != "to":
             return None
         if token.lower_.startswith(("requir", "oblig")) and (
-            not self._has(token, "auxpass") or self._has(token, "agent")
+            not syntax.has(token, "auxpass") or syntax.has(token, "agent")
         ):
             return None  # "X required Y to", "required by X to": the verb cue itself handles them
-        if self._negated(token):
+        if syntax.negated(token):
             return None
         subjects = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
         if not subjects or subjects[0].lower_ in {"i", "we"}:
@@ -349,17 +344,17 @@ class Detector:
         """'X said Y must/should/has to do Z': a demand by X on Y."""
         main = main if main is not None else aux.head
         speaker = self._speaker(main)
-        if speaker is None or (self._negated(main) and False):
+        if speaker is None or (syntax.negated(main) and False):
             return
-        subjects = self._subjects(main)
+        subjects = syntax.subjects(main)
         infinitive = [c for c in main.children if c.dep_ == "aux" and c.lower_ == "to"]  # "has to cut"
         self._add(
             main,
             sent,
             [speaker],
             "demand",
-            self._slice(self._range(main, subjects + infinitive)),
-            self._range(main, []),
+            self._slice(syntax.phrase_range(main, subjects + infinitive)),
+            syntax.phrase_range(main, []),
             subjects,
             start_at=min([s.left_edge.i for s in subjects] + [aux.i]),
         )
@@ -375,9 +370,9 @@ class Detector:
         if not xcomps and not (preps and lower in {"opposed", "committed"}):
             return
         head = adj.head if adj.dep_ in {"acomp", "xcomp"} else adj
-        if self._negated(adj) or self._negated(head):
+        if syntax.negated(adj) or syntax.negated(head):
             return
-        subjects = self._subjects(head)
+        subjects = syntax.subjects(head)
         keys = self._keys(subjects, head) if subjects else []
         if not keys:
             return
@@ -395,18 +390,18 @@ class Detector:
             and governor.pos_ == "VERB"
             and noun.dep_ == "dobj"
             and governor.lemma_.lower() in lexicon.LIGHT_VERBS
-            and not self._negated(governor)
+            and not syntax.negated(governor)
             and (governor.lemma_.lower() != "reach" or kind == "agreement")
         )
         for owner in owners:
             if owner.pos_ == "PRON" and light and governor is not None:
                 continue  # "reiterated its demand": the subject of the verb owns it
             keys += self._keys([owner], noun)
-        makers = [c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN" and self._has(c, "agent")]
+        makers = [c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN" and syntax.has(c, "agent")]
         for maker in makers:  # "a pledge made by Japan", "the demand issued by the rebels"
-            keys += [k for k in self._keys(self._agent(maker), noun) if k not in keys]
+            keys += [k for k in self._keys(syntax.agent(maker), noun) if k not in keys]
         if light and governor is not None:
-            for key in self._keys(self._subjects(governor), governor):
+            for key in self._keys(syntax.subjects(governor), governor):
                 if key not in keys:
                     keys.append(key)
         if not keys:
@@ -433,7 +428,7 @@ class Detector:
             if kind == "promise" and any(
                 c.ent_type_ == "MONEY" and c.dep_ in {"nummod", "compound", "quantmod"} for c in noun.children
             ):  # "a $500 million pledge made by Japan": the sum is what is promised
-                rng = self._range(noun, [*makers, *(c for c in noun.children if c.dep_ in {"det", "poss"})])
+                rng = syntax.phrase_range(noun, [*makers, *(c for c in noun.children if c.dep_ in {"det", "poss"})])
                 start = min([o.left_edge.i for o in owners] + [noun.left_edge.i])
                 end = max([rng[1]] + [m.right_edge.i for m in makers])
                 self._add(noun, sent, keys, kind, self._slice(rng), (start, end), [], start_at=start, action_head=noun)
@@ -449,7 +444,7 @@ class Detector:
         if governor is not None and not owners:
             start = min(start, governor.i)
         for comp in comps:
-            rng = self._range(
+            rng = syntax.phrase_range(
                 comp,
                 [c for c in comp.children if c.dep_ in {"nsubj", "nsubjpass", "mark"}]
                 if comp.pos_ in {"VERB", "AUX"}
@@ -493,7 +488,7 @@ class Detector:
         modality: Modality | None = None,
         start_token: Token | None = None,
     ) -> None:
-        subjects = self._subjects(cue if cue.pos_ == "VERB" or cue.pos_ == "AUX" else cue.head)
+        subjects = syntax.subjects(cue if cue.pos_ == "VERB" or cue.pos_ == "AUX" else cue.head)
         local = [s for s in subjects if s.head.i == cue.i or (s.head.i == cue.head.i and cue.dep_ in {"acomp"})]
         start = min([s.left_edge.i for s in local] + [(start_token or cue).i, cue.i])
         for head in heads:
@@ -506,8 +501,8 @@ class Detector:
             skip += inner_subjects
             if head.i == cue.i:  # modal: the verb phrase without its subject
                 skip += [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass", "aux", "neg"} and c.i < head.i]
-            skip += [c for c in head.children if c.dep_ == "advcl" and c.i > head.i and not self._is_condition(c)]
-            rng = self._range(head, skip)
+            skip += [c for c in head.children if c.dep_ == "advcl" and c.i > head.i and not syntax.is_condition(c)]
+            rng = syntax.phrase_range(head, skip)
             self._add(
                 cue,
                 sent,
@@ -550,13 +545,13 @@ class Detector:
         for i in range(first, last + 1):
             self._covered.add(i)
         counter = [k for k in self._keys(targets, cue, roles=False) if k not in keys]
-        condition = self._condition(cue) or (self._condition(condition_head) if condition_head is not None else None)
+        condition = syntax.condition(cue) or (syntax.condition(condition_head) if condition_head is not None else None)
         if condition is None:  # "would attack X and would respond within 48 hours if ... do not stop"
             head = condition_head if condition_head is not None else cue
-            condition = next((c for c in (self._condition(t) for t in head.conjuncts if t.i > head.i) if c), None)
+            condition = next((c for c in (syntax.condition(t) for t in head.conjuncts if t.i > head.i) if c), None)
         if kind in {"plan", "promise"} and (
             _COERCIVE.match(condition or "")  # "will cut aid unless ...", "if X does not stop"
-            or self._or_else(sent, last)  # "..., or else"
+            or syntax.or_else(sent, last)  # "..., or else"
             or (action_head is not None and self._coercive(action_head))  # "will impose sanctions on Y"
         ):
             kind = "threat"
@@ -576,7 +571,7 @@ class Detector:
             elif lemma in {"expect", "hope", "expectation"}:
                 modality = "expected"
             elif (
-                self._according_to(sent)
+                syntax.according_to(sent)
                 or (speaker is not None and speaker not in keys)
                 or any(t.lower_ == "reportedly" for t in sent)
             ):
@@ -619,46 +614,6 @@ class Detector:
             self._emit(cue, sent, keys, kind, heads, targets, modality=modality)
 
     # -- parse helpers --------------------------------------------------------------------
-    @staticmethod
-    def _has(token: Token, dep: str) -> bool:
-        return any(c.dep_ == dep for c in token.children)
-
-    def _negated(self, token: Token) -> bool:
-        """'did not agree', 'never promised', 'failed to agree', 'no longer'."""
-        if any(
-            c.dep_ == "neg" or (c.lower_ in {"never", "n't", "not"} and c.dep_ in {"advmod", "neg"})
-            for c in token.children
-        ):
-            return True
-        head = token.head
-        if token.dep_ == "xcomp" and head.lemma_.lower() in {"fail", "refuse", "decline", "reject", "cease"}:
-            return True
-        return token.dep_ in {"xcomp", "acomp"} and head is not token and any(c.dep_ == "neg" for c in head.children)
-
-    def _subjects(self, verb: Token) -> list[Token]:
-        """The subject of a verb, inherited through coordination, control and relative clauses."""
-        current = verb
-        for _ in range(6):
-            found = [c for c in current.children if c.dep_ in {"nsubj", "nsubjpass"}]
-            if found:
-                subject = found[0]
-                if subject.lower_ in {"which", "who", "that"} and current.dep_ == "relcl":
-                    return [current.head]
-                return [subject]
-            if current.dep_ in {"conj", "xcomp", "acomp"} and current.head is not current:
-                current = current.head
-                continue
-            if current.dep_ in {"acl", "relcl"} and current.tag_ == "VBG":  # "a declaration demanding"
-                noun = current.head
-                if noun.dep_ in {"dobj", "pobj"}:
-                    current = noun.head if noun.dep_ == "dobj" else noun.head.head
-                    continue
-            if current.dep_ == "advcl" and current.tag_ == "VBG":  # "..., urging X to"
-                current = current.head
-                continue
-            break
-        return []
-
     def _keys(self, tokens: list[Token], context: Token, *, roles: bool = True) -> list[str]:
         """Actor keys for subject/object tokens, resolving pronouns cheaply; with `roles`
         (subjects), a role noun ('the mayor', 'officials') is an actor too."""
@@ -695,32 +650,6 @@ class Detector:
             return [speaker]
         recent = self.actors.recent(token.i, person=False, window=80, subject=True)
         return [recent] if recent else []
-
-    def _agent(self, verb: Token) -> list[Token]:
-        return [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
-
-    def _reported(self, token: Token) -> bool:
-        """Is the clause reported speech ('said it would ...')?"""
-        return any(
-            current.dep_ in {"ccomp", "parataxis", "conj"} and current.head.lemma_.lower() in lexicon.REPORTING_VERBS
-            for current in _ancestors(token, 4)
-        )
-
-    @staticmethod
-    def _opinion(token: Token) -> bool:
-        """Is the nearest speech verb above the clause one of opinion or forecast ('believes
-        the gap would be made up')? Then the clause is a prediction, not an announcement."""
-        current = token
-        for _ in range(4):
-            if current.head is current:
-                return False
-            current = current.head
-            lemma = current.lemma_.lower()
-            if lemma in _OPINION_VERBS:
-                return True
-            if lemma in lexicon.SAY_VERBS:
-                return False
-        return False
 
     def _speaker(self, token: Token, exclude: Token | None = None) -> str | None:
         """Whoever the clause is attributed to: subject of a speech verb above it, or 'according to X'."""
@@ -773,7 +702,7 @@ class Detector:
                 )
                 if keys:
                     return keys[0]
-        according = self._according_to(sentence)
+        according = syntax.according_to(sentence)
         if according is not None:
             keys = self.actors.resolve(according, create=False)
             if keys:
@@ -788,38 +717,6 @@ class Detector:
                 return [key]
         return []
 
-    @staticmethod
-    def _according_to(sent: Span) -> Token | None:
-        for token in sent:
-            if token.lower_ == "according":
-                for prep in token.children:
-                    for pobj in prep.children:
-                        if pobj.dep_ == "pobj":
-                            return pobj
-        return None
-
-    def _in_condition(self, token: Token) -> bool:
-        return any(current.dep_ == "advcl" and self._is_condition(current) for current in _ancestors(token, 8))
-
-    @staticmethod
-    def _is_condition(clause: Token) -> bool:
-        return any(c.dep_ == "mark" and c.lower_ in lexicon.CONDITION_MARKS for c in clause.children) or (
-            clause.left_edge.lower_ in lexicon.CONDITION_MARKS
-        )
-
-    def _condition(self, token: Token) -> str | None:
-        """An if/unless/provided clause attached to the verb."""
-        for child in token.children:
-            if child.dep_ != "advcl":
-                continue
-            marks = [c for c in child.children if c.dep_ == "mark" and c.lower_ in lexicon.CONDITION_MARKS]
-            if marks or child.left_edge.lower_ in lexicon.CONDITION_MARKS:
-                left, right = subtree_range(child, [c for c in child.children if c.dep_ == "punct"])
-                bounds = trim(self.doc[min(left, child.left_edge.i) : right + 1])
-                if bounds:
-                    return self.doc.text[bounds[0] : bounds[1]]
-        return None
-
     def _coercive(self, head: Token) -> bool:
         """Is the action headed by `head` coercive toward another actor or a population?
 
@@ -831,7 +728,7 @@ class Detector:
         ("impose tariffs", "cut taxes")."""
         current = head
         for _ in range(3):
-            if self._negated(current):
+            if syntax.negated(current):
                 return False
             if current.pos_ in {"NOUN", "PROPN"}:  # "vowed retaliation", "promised a crackdown"
                 return current.dep_ == "dobj" and self._coercive_noun(current)
@@ -926,96 +823,8 @@ class Detector:
                 return True  # agent nouns: "smugglers", "traffickers", "extremists"
         return False
 
-    def _or_else(self, sent: Span, after: int) -> bool:
-        """'Pay now, or else ...': an explicit 'or else' right after the commitment clause."""
-        doc = self.doc
-        end = min(sent.end - 1, after + 4)
-        return any(
-            doc[i].lower_ == "or" and doc[i + 1].lower_ == "else" for i in range(max(after - 1, sent.start), end)
-        )
-
-    def _range(self, head: Token, skip: list[Token]) -> tuple[int, int]:
-        skip = skip + [
-            c
-            for c in head.children
-            if c.dep_ == "advcl"
-            and self._condition(head)
-            and any(m.lower_ in lexicon.CONDITION_MARKS for m in c.subtree)
-        ]
-        left, right = subtree_range(head, skip)
-        if right - left > 25:
-            right = left + 25
-        return left, right
-
     def _slice(self, rng: tuple[int, int]) -> str:
         bounds = trim(self.doc[rng[0] : rng[1] + 1])
         if bounds is None:
             return ""
-        return short_action(self.doc.text[bounds[0] : bounds[1]])
-
-
-_ACTION_WORDS = 14
-_LEADING_MODALS = frozenset({"should", "must", "shall", "will", "would", "to"})
-_DANGLING = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "nor",
-        "that",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "of",
-        "to",
-        "for",
-        "in",
-        "on",
-        "at",
-        "by",
-        "with",
-        "from",
-        "against",
-        "into",
-        "as",
-        "than",
-        "its",
-        "their",
-        "his",
-        "her",
-        "our",
-        "your",
-        "this",
-        "these",
-        "those",
-    ]
-)
-
-
-def short_action(text: str) -> str:
-    """The action as a short verb phrase: at most 14 words, never ending on a word that needs more
-    ("... to ease tensions and"), never starting on the modal that made it a commitment ("should
-    start to ..." is "start to ..."); "…" says it was cut."""
-    words = text.split()
-    while len(words) > 1 and words[0].lower() in _LEADING_MODALS:
-        words = words[1:]
-    if len(words) <= _ACTION_WORDS:
-        return " ".join(words).rstrip(",;:")
-    kept = words[:_ACTION_WORDS]
-    while len(kept) > 3 and (kept[-1].lower().strip(",;:") in _DANGLING or kept[-1].endswith((",", ";", ":"))):
-        kept.pop()
-    return " ".join(kept) + "…"
-
-
-def _ancestors(token: Token, steps: int) -> Iterator[Token]:
-    """The token, then its heads, at most `steps` in all, ending at the root."""
-    current = token
-    for _ in range(steps):
-        yield current
-        if current.head is current:
-            return
-        current = current.head
+        return syntax.short_action(self.doc.text[bounds[0] : bounds[1]])

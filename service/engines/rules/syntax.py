@@ -1,0 +1,205 @@
+"""Reading the dependency parse for the commitment detector: who the subject is, whether a
+clause is negated, reported, an opinion or a condition, and how far a phrase reaches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Span, Token
+
+from service.engines.rules import lexicon
+from service.engines.rules.nlp import subtree_range, trim
+
+# Speech verbs that report a view or a forecast rather than an announcement.
+OPINION_VERBS = frozenset(
+    {"believe", "think", "predict", "suggest", "argue", "claim", "conclude", "fear", "estimate", "doubt"}
+)
+
+
+def has(token: Token, dep: str) -> bool:
+    return any(c.dep_ == dep for c in token.children)
+
+
+def negated(token: Token) -> bool:
+    """'did not agree', 'never promised', 'failed to agree', 'no longer'."""
+    if any(
+        c.dep_ == "neg" or (c.lower_ in {"never", "n't", "not"} and c.dep_ in {"advmod", "neg"}) for c in token.children
+    ):
+        return True
+    head = token.head
+    if token.dep_ == "xcomp" and head.lemma_.lower() in {"fail", "refuse", "decline", "reject", "cease"}:
+        return True
+    return token.dep_ in {"xcomp", "acomp"} and head is not token and any(c.dep_ == "neg" for c in head.children)
+
+
+def subjects(verb: Token) -> list[Token]:
+    """The subject of a verb, inherited through coordination, control and relative clauses."""
+    current = verb
+    for _ in range(6):
+        found = [c for c in current.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if found:
+            subject = found[0]
+            if subject.lower_ in {"which", "who", "that"} and current.dep_ == "relcl":
+                return [current.head]
+            return [subject]
+        if current.dep_ in {"conj", "xcomp", "acomp"} and current.head is not current:
+            current = current.head
+            continue
+        if current.dep_ in {"acl", "relcl"} and current.tag_ == "VBG":  # "a declaration demanding"
+            noun = current.head
+            if noun.dep_ in {"dobj", "pobj"}:
+                current = noun.head if noun.dep_ == "dobj" else noun.head.head
+                continue
+        if current.dep_ == "advcl" and current.tag_ == "VBG":  # "..., urging X to"
+            current = current.head
+            continue
+        break
+    return []
+
+
+def agent(verb: Token) -> list[Token]:
+    return [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+
+
+def reported(token: Token) -> bool:
+    """Is the clause reported speech ('said it would ...')?"""
+    return any(
+        current.dep_ in {"ccomp", "parataxis", "conj"} and current.head.lemma_.lower() in lexicon.REPORTING_VERBS
+        for current in ancestors(token, 4)
+    )
+
+
+def opinion(token: Token) -> bool:
+    """Is the nearest speech verb above the clause one of opinion or forecast ('believes
+    the gap would be made up')? Then the clause is a prediction, not an announcement."""
+    current = token
+    for _ in range(4):
+        if current.head is current:
+            return False
+        current = current.head
+        lemma = current.lemma_.lower()
+        if lemma in OPINION_VERBS:
+            return True
+        if lemma in lexicon.SAY_VERBS:
+            return False
+    return False
+
+
+def according_to(sent: Span) -> Token | None:
+    for token in sent:
+        if token.lower_ == "according":
+            for prep in token.children:
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+    return None
+
+
+def in_condition(token: Token) -> bool:
+    return any(current.dep_ == "advcl" and is_condition(current) for current in ancestors(token, 8))
+
+
+def is_condition(clause: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ in lexicon.CONDITION_MARKS for c in clause.children) or (
+        clause.left_edge.lower_ in lexicon.CONDITION_MARKS
+    )
+
+
+def condition(token: Token) -> str | None:
+    """An if/unless/provided clause attached to the verb."""
+    for child in token.children:
+        if child.dep_ != "advcl":
+            continue
+        marks = [c for c in child.children if c.dep_ == "mark" and c.lower_ in lexicon.CONDITION_MARKS]
+        if marks or child.left_edge.lower_ in lexicon.CONDITION_MARKS:
+            left, right = subtree_range(child, [c for c in child.children if c.dep_ == "punct"])
+            bounds = trim(token.doc[min(left, child.left_edge.i) : right + 1])
+            if bounds:
+                return token.doc.text[bounds[0] : bounds[1]]
+    return None
+
+
+def or_else(sent: Span, after: int) -> bool:
+    """'Pay now, or else ...': an explicit 'or else' right after the commitment clause."""
+    doc = sent.doc
+    end = min(sent.end - 1, after + 4)
+    return any(doc[i].lower_ == "or" and doc[i + 1].lower_ == "else" for i in range(max(after - 1, sent.start), end))
+
+
+def phrase_range(head: Token, skip: list[Token]) -> tuple[int, int]:
+    skip = skip + [
+        c
+        for c in head.children
+        if c.dep_ == "advcl" and condition(head) and any(m.lower_ in lexicon.CONDITION_MARKS for m in c.subtree)
+    ]
+    left, right = subtree_range(head, skip)
+    if right - left > 25:
+        right = left + 25
+    return left, right
+
+
+_ACTION_WORDS = 14
+_LEADING_MODALS = frozenset({"should", "must", "shall", "will", "would", "to"})
+_DANGLING = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "of",
+        "to",
+        "for",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "against",
+        "into",
+        "as",
+        "than",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "this",
+        "these",
+        "those",
+    ]
+)
+
+
+def short_action(text: str) -> str:
+    """The action as a short verb phrase: at most 14 words, never ending on a word that needs more
+    ("... to ease tensions and"), never starting on the modal that made it a commitment ("should
+    start to ..." is "start to ..."); "…" says it was cut."""
+    words = text.split()
+    while len(words) > 1 and words[0].lower() in _LEADING_MODALS:
+        words = words[1:]
+    if len(words) <= _ACTION_WORDS:
+        return " ".join(words).rstrip(",;:")
+    kept = words[:_ACTION_WORDS]
+    while len(kept) > 3 and (kept[-1].lower().strip(",;:") in _DANGLING or kept[-1].endswith((",", ";", ":"))):
+        kept.pop()
+    return " ".join(kept) + "…"
+
+
+def ancestors(token: Token, steps: int) -> Iterator[Token]:
+    """The token, then its heads, at most `steps` in all, ending at the root."""
+    current = token
+    for _ in range(steps):
+        yield current
+        if current.head is current:
+            return
+        current = current.head
