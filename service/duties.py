@@ -7,7 +7,8 @@ store sends deliveries, so none is attempted twice at once. The lease is renewed
 its life; when the holder stops it is released, and when the holder dies another process takes
 it once it expires, or at once when the holder was a process of this host that no longer exists
 (a restart). A job re-run after a takeover may run twice; its deliveries are not sent twice
-(their ids derive from the job).
+(their ids derive from the job). The holder also looks, every few seconds, for jobs left
+unfinished by a worker that died while the others lived on, and runs them again.
 """
 
 from __future__ import annotations
@@ -30,10 +31,21 @@ LEASE_S = 10.0
 
 
 class Duties:
-    def __init__(self, store: SqlStore, deliveries: Deliveries, runner: JobRunner, *, lease_s: float = LEASE_S):
+    def __init__(
+        self,
+        store: SqlStore,
+        deliveries: Deliveries,
+        runner: JobRunner,
+        *,
+        stale_job_s: float,
+        lease_s: float = LEASE_S,
+    ) -> None:
+        """`stale_job_s`: how long a job may go untouched before it is taken for abandoned (longer
+        than any one job can take: fetching the page, then the article's whole deadline)."""
         self.store = store
         self.deliveries = deliveries
         self.runner = runner
+        self.stale_job_s = stale_job_s
         self.lease_s = lease_s
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.holding = False
@@ -72,7 +84,12 @@ class Duties:
             await self.deliveries.start()
             resumed = await self.runner.resume()
             log.info("this process now sends deliveries; %d unfinished jobs resumed", resumed)
-        elif not held and self.holding:
+        elif held:
+            try:
+                await self.runner.resume_stale(self.stale_job_s)
+            except Exception:
+                log.exception("could not look for abandoned jobs; looking again shortly")
+        elif self.holding:
             self.holding = False
             await self.deliveries.stop()
             log.warning("another process holds the background duties now")

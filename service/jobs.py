@@ -11,6 +11,7 @@ import asyncio
 import datetime
 import hashlib
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -78,6 +79,18 @@ class JobRunner:
         for job in unfinished:
             self._start(job)
         return len(unfinished)
+
+    async def resume_stale(self, stale_s: float) -> int:
+        """Run again the jobs nobody has touched for `stale_s` seconds: a worker process that died
+        (the others live on) leaves its jobs unfinished in the store."""
+        running = {task.get_name() for task in self._tasks}
+        resumed = 0
+        for job in await self.store.stale_jobs(before=time.time() - stale_s):
+            if job.id not in running and await self.store.claim_job(job):
+                log.warning("job %s was left unfinished by a stopped process; running it again", job.id)
+                self._start(job)
+                resumed += 1
+        return resumed
 
     async def stop(self) -> None:
         for task in list(self._tasks):

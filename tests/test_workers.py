@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from schemas.request import BriefRequest
 from service.delivery import Deliveries
 from service.duties import LEASE, Duties, _gone_local_process
 from service.engines.rules import RulesEngine
@@ -60,9 +61,9 @@ async def duties(store: SqlStore, rules_engine: RulesEngine) -> AsyncIterator[Ca
 
     async def make() -> Duties:
         deliveries = Deliveries(store, settings())
-        runner = JobRunner(Pipeline(fixture_settings(), rules=rules_engine, store=store), store, deliveries,
-                           public_base_url="https://wirebrief.example")  # fmt: skip
-        made.append(duty := Duties(store, deliveries, runner, lease_s=0.6))
+        pipeline = Pipeline(fixture_settings(engine="rules"), rules=rules_engine, store=store)
+        runner = JobRunner(pipeline, store, deliveries, public_base_url="https://wirebrief.example")
+        made.append(duty := Duties(store, deliveries, runner, stale_job_s=1.0, lease_s=0.6))
         await duty.start()
         return duty
 
@@ -89,6 +90,25 @@ async def test_one_process_sends_every_delivery_and_another_takes_over_when_it_s
     await asyncio.sleep(1.5)  # a second sender, had there been one, would have sent by now
 
     assert [line["webhook_id"] for line in received(record)] == [sent_by_first, sent_by_second]
+
+
+async def test_a_job_left_unfinished_by_a_worker_that_died_is_run_again_by_the_holder(
+    duties: Callable[[], asyncio.Future[Duties]], store: SqlStore
+) -> None:
+    holder = await duties()  # holds the duties from here on (the jobs unfinished at its start are resumed then)
+    assert holder.holding
+    request = {"brief": BriefRequest(text=article_text("idlib")).model_dump(mode="json")}
+    orphan = await store.create_job("job_orphan", request)
+    await store.update_job(orphan.id, "running")  # ...and then the worker running it died
+    await asyncio.sleep(0.4)
+    untouched = await store.get_job(orphan.id)
+    assert untouched is not None and untouched.state == "running"  # not yet: it may still be running elsewhere
+
+    deadline = time.monotonic() + 20
+    while (job := await store.get_job(orphan.id)) is not None and job.state != "done":
+        assert time.monotonic() < deadline and job.state != "failed", job
+        await asyncio.sleep(0.1)
+    assert job is not None and job.analysis_id and await store.get_analysis(job.analysis_id) is not None
 
 
 async def test_a_command_line_run_sends_only_what_it_enqueued(

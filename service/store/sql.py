@@ -172,6 +172,25 @@ class SqlStore:
         rows = await self._read(lambda connection: connection.execute(query).all())
         return [_job(row) for row in rows]
 
+    async def stale_jobs(self, before: float) -> list[JobRecord]:
+        """Unfinished jobs not touched since `before`: their process stopped without finishing them."""
+        jobs = tables.jobs
+        query = (
+            select(jobs)
+            .where(jobs.c.state.in_(["queued", "running"]), jobs.c.updated_at < before)
+            .order_by("created_at")
+        )
+        rows = await self._read(lambda connection: connection.execute(query).all())
+        return [_job(row) for row in rows]
+
+    async def claim_job(self, job: JobRecord) -> bool:
+        """Touch a stale job as read; False when another process touched it since (it runs it)."""
+        jobs = tables.jobs
+        statement = (
+            update(jobs).where(jobs.c.id == job.id, jobs.c.updated_at == job.updated_at).values(updated_at=time.time())
+        )
+        return bool(await self._write(lambda connection: connection.execute(statement).rowcount))
+
     # --- deliveries ------------------------------------------------------------------------
     async def add_delivery(self, delivery_id: str, job_id: str | None, kind: str, url: str, payload: str) -> bool:
         """Keep a delivery to make; False when one with this id exists (a re-run job adds nothing twice)."""
