@@ -117,6 +117,29 @@ def test_seed_brief_only_copies_sentences(seed: Draft, seed_text: str) -> None:
     assert "Putin" in brief.summary and "Erdoğan" in brief.summary
 
 
+# -- passive voice: the agent commits, the subject is what is committed to ---------------------
+@pytest.mark.parametrize(
+    ("text", "kind", "actor", "action"),
+    [
+        ("The proposal was rejected by Prime Minister Boris Johnson.", "refusal", "Boris Johnson", "The proposal"),
+        ("The ceasefire was agreed by Israel and Hamas on Sunday.", "agreement", "Israel", "The ceasefire"),
+        ("A new border law was promised by the government of Chile.", "promise", "Chile", "A new border law"),
+    ],
+)
+def test_a_passive_commitment_belongs_to_its_agent(
+    engine: RulesEngine, text: str, kind: str, actor: str, action: str
+) -> None:
+    result = draft(engine, text)
+    item = only(result)
+    assert (item.kind, item.action) == (kind, action)
+    assert actor in names(result, item.actors)
+    assert item.quote in text and " by " in item.quote  # the evidence names who did it
+
+
+def test_a_person_who_was_threatened_is_not_the_thing_threatened(engine: RulesEngine) -> None:
+    assert draft(engine, "Iran was threatened by the United States.").commitments == []
+
+
 # -- each kind on small sentences --------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "kind", "actor"),

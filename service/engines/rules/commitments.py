@@ -188,7 +188,10 @@ class Detector:
                 return
             targets = [c for c in verb.children if c.dep_ == "nsubjpass"]
             keys = self._keys(subjects, verb)
-            if not keys or not (xcomps or ccomps or preps):
+            if not keys:
+                return
+            if not (xcomps or ccomps or preps):
+                self._passive_object(verb, sent, keys, kind, targets)
                 return
             self._emit(verb, sent, keys, kind, self._complements(verb, xcomps, ccomps, [], preps), targets)
             return
@@ -288,6 +291,29 @@ class Detector:
             return
         kind: CommitmentKind = "refusal" if negated else "plan"
         self._emit(main, sent, keys, kind, [main], [], start_token=aux)
+
+    def _passive_object(
+        self, verb: Token, sent: Span, keys: list[str], kind: CommitmentKind, passive_subjects: list[Token]
+    ) -> None:
+        """'The proposal was rejected by Johnson', 'a truce was agreed by both sides': what was
+        rejected or agreed is the passive subject, a thing (a person there is a counterparty)."""
+        lemma = verb.lemma_.lower()
+        things = [t for t in passive_subjects if t.pos_ in {"NOUN", "PROPN"} and not self._keys([t], verb)]
+        if not things or lemma in lexicon.NEEDS_XCOMP or lemma in lexicon.NEEDS_CLAUSE:
+            return
+        thing = things[0]
+        agent_end = max(c.right_edge.i for c in verb.children if c.dep_ == "agent")
+        self._add(
+            verb,
+            sent,
+            keys,
+            kind,
+            self._slice(syntax.phrase_range(thing, [])),
+            (thing.left_edge.i, agent_end),
+            [],
+            start_at=thing.left_edge.i,
+            action_head=thing,
+        )
 
     def _passive_plan(self, aux: Token, main: Token, sent: Span, negated: bool) -> None:
         """'The policy will be implemented by the ministry': the agent plans it. Without an agent,
