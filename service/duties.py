@@ -49,6 +49,7 @@ class Duties:
         self.lease_s = lease_s
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.holding = False
+        self._resume_pending = False  # the unfinished jobs are resumed once the duties are taken
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -74,25 +75,29 @@ class Duties:
             await self._tick()
 
     async def _tick(self) -> None:
+        """Never raises: a failing store pauses the duties until it answers again."""
         try:
             held = await self._hold()
         except Exception:
             log.exception("could not renew the background-duties lease; pausing deliveries")
             held = False  # unproven: another process may take the duties once the lease expires
-        if held and not self.holding:
-            self.holding = True
-            await self.deliveries.start()
-            resumed = await self.runner.resume()
-            log.info("this process now sends deliveries; %d unfinished jobs resumed", resumed)
-        elif held:
-            try:
+        try:
+            if held and not self.holding:
+                self.holding, self._resume_pending = True, True
+                await self.deliveries.start()
+                log.info("this process now sends the deliveries and resumes unfinished jobs")
+            elif not held and self.holding:
+                self.holding = False
+                await self.deliveries.stop()
+                log.warning("another process holds the background duties now")
+            if self.holding and self._resume_pending:
+                resumed = await self.runner.resume()
+                self._resume_pending = False
+                log.info("%d unfinished jobs resumed", resumed)
+            elif self.holding:
                 await self.runner.resume_stale(self.stale_job_s)
-            except Exception:
-                log.exception("could not look for abandoned jobs; looking again shortly")
-        elif self.holding:
-            self.holding = False
-            await self.deliveries.stop()
-            log.warning("another process holds the background duties now")
+        except Exception:
+            log.exception("background duties: the store failed; trying again in %.0f s", self.lease_s / 3)
 
     async def _hold(self) -> bool:
         if await self.store.hold_lease(LEASE, self.holder, self.lease_s):

@@ -85,7 +85,7 @@ class JobRunner:
         (the others live on) leaves its jobs unfinished in the store."""
         running = {task.get_name() for task in self._tasks}
         resumed = 0
-        for job in await self.store.stale_jobs(before=time.time() - stale_s):
+        for job in await self.store.unfinished_jobs(untouched_since=time.time() - stale_s):
             if job.id not in running and await self.store.claim_job(job):
                 log.warning("job %s was left unfinished by a stopped process; running it again", job.id)
                 self._start(job)

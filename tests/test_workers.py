@@ -22,7 +22,7 @@ from service.duties import LEASE, Duties, _gone_local_process
 from service.engines.rules import RulesEngine
 from service.jobs import JobRunner
 from service.pipeline import Pipeline
-from service.store import SqlStore
+from service.store import JobRecord, SqlStore
 from tests.conftest import Process, Receiver, article_text, fixture_settings, received, standin_args
 from tests.test_delivery import DATA, settings, until
 from tests.test_jobs import SERVE, service_env
@@ -109,6 +109,30 @@ async def test_a_job_left_unfinished_by_a_worker_that_died_is_run_again_by_the_h
         assert time.monotonic() < deadline and job.state != "failed", job
         await asyncio.sleep(0.1)
     assert job is not None and job.analysis_id and await store.get_analysis(job.analysis_id) is not None
+
+
+async def test_a_store_failure_pauses_the_duties_without_ending_them(
+    duties: Callable[[], asyncio.Future[Duties]], store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request = {"brief": BriefRequest(text=article_text("idlib")).model_dump(mode="json")}
+    left = await store.create_job("job_left", request)  # unfinished when the service starts
+    real = store.unfinished_jobs
+    failures = iter([OSError("database is locked")])
+
+    async def flaky(untouched_since: float | None = None) -> list[JobRecord]:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return await real(untouched_since)
+
+    monkeypatch.setattr(store, "unfinished_jobs", flaky)
+    holder = await duties()  # taking the duties, it cannot list the unfinished jobs this once
+
+    deadline = time.monotonic() + 20
+    while (job := await store.get_job(left.id)) is not None and job.state != "done":
+        assert time.monotonic() < deadline and job.state != "failed", job
+        await asyncio.sleep(0.1)
+    assert holder.holding and holder._task is not None and not holder._task.done()
 
 
 async def test_a_command_line_run_sends_only_what_it_enqueued(

@@ -166,25 +166,19 @@ class SqlStore:
         row = await self._read(lambda connection: connection.execute(query).first())
         return _job(row) if row else None
 
-    async def unfinished_jobs(self) -> list[JobRecord]:
-        """Jobs accepted but not finished: what a restarted service must run again."""
-        query = select(tables.jobs).where(tables.jobs.c.state.in_(["queued", "running"])).order_by("created_at")
-        rows = await self._read(lambda connection: connection.execute(query).all())
-        return [_job(row) for row in rows]
-
-    async def stale_jobs(self, before: float) -> list[JobRecord]:
-        """Unfinished jobs not touched since `before`: their process stopped without finishing them."""
+    async def unfinished_jobs(self, untouched_since: float | None = None) -> list[JobRecord]:
+        """Jobs accepted but not finished: what a restarted service must run again; with
+        `untouched_since`, only those nobody has updated since then (their process stopped)."""
         jobs = tables.jobs
-        query = (
-            select(jobs)
-            .where(jobs.c.state.in_(["queued", "running"]), jobs.c.updated_at < before)
-            .order_by("created_at")
-        )
+        query = select(jobs).where(jobs.c.state.in_(["queued", "running"])).order_by("created_at")
+        if untouched_since is not None:
+            query = query.where(jobs.c.updated_at < untouched_since)
         rows = await self._read(lambda connection: connection.execute(query).all())
         return [_job(row) for row in rows]
 
     async def claim_job(self, job: JobRecord) -> bool:
-        """Touch a stale job as read; False when another process touched it since (it runs it)."""
+        """Take over an abandoned job (its `updated_at` becomes now); False when another process
+        updated it since it was read (that one runs it)."""
         jobs = tables.jobs
         statement = (
             update(jobs).where(jobs.c.id == job.id, jobs.c.updated_at == job.updated_at).values(updated_at=time.time())
