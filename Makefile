@@ -42,6 +42,7 @@ bench: $(STAMP)  ## benchmarks: print figures, never pass or fail on speed (eval
 	$(BIN)/python bench/long_articles.py
 	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/service.py
+	$(BIN)/python bench/service.py --workers 2
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
