@@ -89,6 +89,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=2_000_000, gt=0, description="Largest request body accepted.")
     max_article_chars: int = Field(default=200_000, gt=0, description="Longest article text accepted.")
     log_level: str = Field(default="INFO", description="Log level of the service.")
+    retention_days: float | None = Field(
+        default=None,
+        gt=0,
+        description="Delete stored analyses, finished jobs and settled deliveries older than this; unset: keep all.",
+    )
     workers: int = Field(
         default=1,
         ge=1,

@@ -8,7 +8,8 @@ its life; when the holder stops it is released, and when the holder dies another
 it once it expires, or at once when the holder was a process of this host that no longer exists
 (a restart). A job re-run after a takeover may run twice; its deliveries are not sent twice
 (their ids derive from the job). The holder also looks, every few seconds, for jobs left
-unfinished by a worker that died while the others lived on, and runs them again.
+unfinished by a worker that died while the others lived on, and runs them again; and, with
+WIREBRIEF_RETENTION_DAYS, deletes once an hour what is finished and older than that.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import logging
 import os
 import secrets
 import socket
+import time
 
 from service.delivery import Deliveries
 from service.jobs import JobRunner
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 
 LEASE = "background-duties"
 LEASE_S = 10.0
+PRUNE_EVERY_S = 3600.0
 
 
 class Duties:
@@ -38,15 +41,19 @@ class Duties:
         runner: JobRunner,
         *,
         stale_job_s: float,
+        retention_s: float | None = None,
         lease_s: float = LEASE_S,
     ) -> None:
         """`stale_job_s`: how long a job may go untouched before it is taken for abandoned (longer
-        than any one job can take: fetching the page, then the article's whole deadline)."""
+        than any one job can take: fetching the page, then the article's whole deadline).
+        `retention_s`: what is older than this and finished is deleted, once an hour."""
         self.store = store
         self.deliveries = deliveries
         self.runner = runner
         self.stale_job_s = stale_job_s
+        self.retention_s = retention_s
         self.lease_s = lease_s
+        self._next_prune = 0.0  # time.monotonic() value
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.holding = False
         self._resume_pending = False  # the unfinished jobs are resumed once the duties are taken
@@ -96,6 +103,11 @@ class Duties:
                 log.info("%d unfinished jobs resumed", resumed)
             elif self.holding:
                 await self.runner.resume_stale(self.stale_job_s)
+            if self.holding and self.retention_s is not None and time.monotonic() >= self._next_prune:
+                self._next_prune = time.monotonic() + PRUNE_EVERY_S
+                removed = await self.store.prune(before=time.time() - self.retention_s)
+                if any(removed.values()):
+                    log.info("retention: deleted %s", ", ".join(f"{n} {what}" for what, n in removed.items() if n))
         except Exception:
             log.exception("background duties: the store failed; trying again in %.0f s", self.lease_s / 3)
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import httpx
 
 from schemas import Analysis
+from service.engines.rules import RulesEngine
 from service.ingest import article_from_text
+from service.llm.fixtures import fixture_settings
+from service.pipeline import Pipeline
 from service.store import SqlStore
 from tests.conftest import ReplayFactory, article_text
 
@@ -62,3 +66,29 @@ async def test_a_degraded_answer_is_stored_but_not_served_as_the_llm_result(
     healthy.store = store
     fresh = await healthy.analyze(article)
     assert fresh.provenance.engine == "llm" and not fresh.provenance.degraded and fresh.id != degraded.id
+
+
+async def test_retention_deletes_what_is_old_and_finished_and_keeps_what_is_pending(
+    rules_engine: RulesEngine, store: SqlStore
+) -> None:
+    analysis = await Pipeline(fixture_settings(engine="rules"), rules=rules_engine, store=store).analyze(
+        article_from_text(article_text("idlib"), max_chars=200_000)
+    )
+    for job_id, state in [("job_done", "done"), ("job_waiting", "done"), ("job_running", "running")]:
+        await store.create_job(job_id, {"brief": {}})
+        await store.update_job(job_id, state)
+    await store.add_delivery("msg_sent", "job_done", "webhook", "https://example.com/hook", "{}")
+    await store.record_attempt(
+        "msg_sent", state="delivered", next_attempt_at=0, status_code=200, error=None, duration_ms=5
+    )
+    await store.add_delivery("msg_pending", "job_waiting", "webhook", "https://example.com/hook", "{}")
+
+    assert set((await store.prune(before=time.time() - 3600)).values()) == {0}  # nothing is that old yet
+
+    removed = await store.prune(before=time.time() + 1)
+    assert removed == {"delivery_attempts": 1, "deliveries": 1, "jobs": 1, "analyses": 1}
+    assert await store.get_analysis(analysis.id) is None
+    assert await store.get_delivery("msg_sent") is None and await store.get_job("job_done") is None
+    pending = await store.get_delivery("msg_pending")
+    assert pending is not None and pending.state == "pending"  # still to be sent, with its job
+    assert await store.get_job("job_waiting") is not None and await store.get_job("job_running") is not None

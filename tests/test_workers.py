@@ -20,6 +20,7 @@ from schemas.request import BriefRequest
 from service.delivery import Deliveries
 from service.duties import LEASE, Duties, _gone_local_process
 from service.engines.rules import RulesEngine
+from service.ingest import article_from_text
 from service.jobs import JobRunner
 from service.pipeline import Pipeline
 from service.store import JobRecord, SqlStore
@@ -59,11 +60,11 @@ async def duties(store: SqlStore, rules_engine: RulesEngine) -> AsyncIterator[Ca
     """`duties()` -> a started `Duties` as one more process on the test's store would have it."""
     made: list[Duties] = []
 
-    async def make() -> Duties:
+    async def make(retention_s: float | None = None) -> Duties:
         deliveries = Deliveries(store, settings())
         pipeline = Pipeline(fixture_settings(engine="rules"), rules=rules_engine, store=store)
         runner = JobRunner(pipeline, store, deliveries, public_base_url="https://wirebrief.example")
-        made.append(duty := Duties(store, deliveries, runner, stale_job_s=1.0, lease_s=0.6))
+        made.append(duty := Duties(store, deliveries, runner, stale_job_s=1.0, retention_s=retention_s, lease_s=0.6))
         await duty.start()
         return duty
 
@@ -133,6 +134,19 @@ async def test_a_store_failure_pauses_the_duties_without_ending_them(
         assert time.monotonic() < deadline and job.state != "failed", job
         await asyncio.sleep(0.1)
     assert holder.holding and holder._task is not None and not holder._task.done()
+
+
+async def test_the_holder_deletes_what_is_past_the_retention(
+    duties: Callable[..., asyncio.Future[Duties]], store: SqlStore, rules_engine: RulesEngine
+) -> None:
+    pipeline = Pipeline(fixture_settings(engine="rules"), rules=rules_engine, store=store)
+    old = await pipeline.analyze(article_from_text(article_text("idlib"), max_chars=200_000))
+    await asyncio.sleep(0.2)
+
+    holder = await duties(retention_s=0.1)
+
+    assert holder.holding
+    assert await store.get_analysis(old.id) is None  # taking the duties, the holder pruned at once
 
 
 async def test_a_command_line_run_sends_only_what_it_enqueued(

@@ -35,7 +35,8 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
             runner = JobRunner(running, running.store, deliveries, public_base_url=settings.public_base_url)
             app.state.deliveries, app.state.jobs = deliveries, runner
             stale_job_s = settings.fetch_timeout_s + settings.deadline_s + 30
-            duties = Duties(running.store, deliveries, runner, stale_job_s=stale_job_s)
+            retention_s = settings.retention_days * 86400 if settings.retention_days else None
+            duties = Duties(running.store, deliveries, runner, stale_job_s=stale_job_s, retention_s=retention_s)
             await duties.start()
         # spaCy and the prompts leave a million long-lived objects: moved out of the collector's sight,
         # they stop being rescanned by every full collection (pauses of tens of milliseconds under load).

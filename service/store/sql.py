@@ -291,6 +291,34 @@ class SqlStore:
         query = select(tables.disabled_endpoints.c.url).where(tables.disabled_endpoints.c.url == url)
         return await self._read(lambda connection: connection.execute(query).first() is not None)
 
+    # --- retention -----------------------------------------------------------------------------
+    async def prune(self, before: float) -> dict[str, int]:
+        """Delete what is older than `before` and finished: analyses, done or failed jobs, settled
+        deliveries with their attempts. Pending deliveries, and the jobs they belong to, stay."""
+        deliveries, attempts, jobs = tables.deliveries, tables.delivery_attempts, tables.jobs
+        settled = deliveries.c.state.in_(["delivered", "failed", "disabled"])
+        old_deliveries = select(deliveries.c.id).where(settled, deliveries.c.created_at < before)
+        referenced_jobs = select(deliveries.c.job_id).where(deliveries.c.job_id.is_not(None))
+
+        def prune(connection: Connection) -> dict[str, int]:
+            def removed(statement: Any) -> int:
+                return int(connection.execute(statement).rowcount)
+
+            return {  # in this order: attempts, then deliveries, then the jobs no delivery refers to
+                "delivery_attempts": removed(delete(attempts).where(attempts.c.delivery_id.in_(old_deliveries))),
+                "deliveries": removed(delete(deliveries).where(deliveries.c.id.in_(old_deliveries))),
+                "jobs": removed(
+                    delete(jobs).where(
+                        jobs.c.state.in_(["done", "failed"]),
+                        jobs.c.updated_at < before,
+                        jobs.c.id.not_in(referenced_jobs),
+                    )
+                ),
+                "analyses": removed(delete(tables.analyses).where(tables.analyses.c.created_at < before)),
+            }
+
+        return await self._write(prune)
+
     # --- leases --------------------------------------------------------------------------------
     async def hold_lease(self, name: str, holder: str, ttl_s: float, *, take_from: str | None = None) -> bool:
         """Take or renew the lease `name` for `ttl_s` seconds; False while another holder's is live.
