@@ -61,12 +61,15 @@ def serve(
     """Run the HTTP API."""
     import uvicorn
 
+    from service.logs import logging_config
+
     settings = get_settings()
     count = workers or settings.workers
+    log_config, log_level = logging_config(settings.log_level), settings.log_level.lower()
     if count == 1:
         from service.api.app import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=log_config, log_level=log_level)
         return
     typer.echo(
         f"wirebrief: {count} worker processes; the rate limit, LLM slots and rules queue apply to each", err=True
@@ -78,7 +81,8 @@ def serve(
             workers=count,
             host=host,
             port=port,
-            log_level=settings.log_level.lower(),
+            log_config=log_config,
+            log_level=log_level,
         )
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import httpx2
+import pytest
 
 from schemas import Analysis, Draft, DraftBrief
 from service.api.app import create_app
@@ -109,3 +111,18 @@ async def test_a_flood_for_the_rules_engine_is_refused_with_retry_after_not_queu
     refused = next(r for r in responses if r.status_code == 503)
     assert_problem(refused, 503, "overloaded")
     assert int(refused.headers["retry-after"]) >= 1
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [("req-2026-11-25:42", True), ("", False), ("a" * 129, False), ("two words", False), ("x\u00e9", False)],
+    ids=["sane", "empty", "too-long", "space", "not-ascii"],
+)
+async def test_every_answer_carries_a_request_id_the_clients_when_it_is_sane(
+    api: Callable[..., httpx.AsyncClient], sent: str, kept: bool
+) -> None:
+    response = await api().get("/v1/briefs/wb_missing", headers={"x-request-id": sent.encode("utf-8")})
+    assert response.status_code == 404  # errors carry it too
+    request_id = response.headers["x-request-id"]
+    assert (request_id == sent) is kept
+    assert re.fullmatch(r"[A-Za-z0-9._:\-]{1,128}", request_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,12 +34,20 @@ def test_service_process_against_a_real_openai_compatible_server_with_a_retry(
     llm = processes(standin_args("--fail-first", "1"), "/stats")
     service = processes(SERVE, "/healthz", env=service_env(llm, tmp_path / "wb.db"))
 
-    response = httpx.post(service.url + "/v1/briefs", json={"text": article_text("idlib")}, timeout=30)
+    response = httpx.post(
+        service.url + "/v1/briefs", json={"text": article_text("idlib")}, headers={"x-request-id": "req-7"}, timeout=30
+    )
 
     assert response.status_code == 200, response.text
     analysis = Analysis.model_validate_json(response.content)
     assert analysis.provenance.engine == "llm"
     assert analysis.provenance.usage.retries == 1 and analysis.provenance.usage.llm_calls == 2
+    # The retry is logged with the time, the level, the logger and the request it belongs to.
+    assert response.headers["x-request-id"] == "req-7"
+    assert re.search(
+        r"^\d{4}-\d\d-\d\d [\d:,]+ WARNING service\.llm\.transport \[req-7\] llm call retry 1", service.output(), re.M
+    )
+    assert '"POST /v1/briefs HTTP/1.1" 200 OK [req-7]' in service.output()
     assert_grounded(analysis)
     assert any(c.kind == "agreement" for c in analysis.commitments)
     assert httpx.get(llm.url + "/stats").json()["calls"] == 2

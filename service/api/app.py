@@ -13,6 +13,7 @@ from service.api.access import Access
 from service.api.deps import single_valued_query
 from service.api.middleware import MetricsMiddleware
 from service.api.problems import install_problem_handlers, problem_openapi
+from service.api.request_id import RequestIdMiddleware
 from service.api.routes import briefs, health, jobs, slack
 from service.config import Settings, get_settings
 from service.delivery import Deliveries
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     if pipeline is not None:
         app.state.pipeline = pipeline
     app.add_middleware(MetricsMiddleware)
+    app.add_middleware(RequestIdMiddleware)  # outermost: everything after it, errors included, has the id
     install_problem_handlers(app)
     app.openapi = problem_openapi(app)  # type: ignore[method-assign]  # FastAPI's documented way to adapt it
     for router in (briefs.router, jobs.router, slack.router, health.router):

@@ -1,0 +1,39 @@
+"""How `wirebrief serve` logs: uvicorn's own lines, and the service's with the time, the level,
+where it came from and the id of the request it belongs to (`-` outside a request)."""
+
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any
+
+from uvicorn.config import LOGGING_CONFIG
+
+from service.api.request_id import current
+
+
+class RequestIdFilter(logging.Filter):
+    """Puts the current request's id on every record, as `request_id`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current.get()
+        return True
+
+
+def logging_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging configuration, plus the service's loggers and the request id everywhere."""
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config["filters"] = {"request_id": {"()": "service.logs.RequestIdFilter"}}
+    config["formatters"]["service"] = {
+        "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+    }
+    config["formatters"]["access"]["fmt"] += " [%(request_id)s]"
+    config["handlers"]["service"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "service",
+        "filters": ["request_id"],
+        "stream": "ext://sys.stderr",
+    }
+    config["handlers"]["access"]["filters"] = ["request_id"]
+    config["loggers"]["service"] = {"handlers": ["service"], "level": level.upper(), "propagate": False}
+    return config
