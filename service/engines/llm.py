@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar, cast
 
 import httpx2
@@ -19,7 +19,9 @@ import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.v2.core.function_calls import response_schema
+from openai._types import RequestOptions
 from openai._vendor.httpx_aiohttp.transport import AiohttpTransport  # what openai.DefaultAioHttpClient uses
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
 from schemas import Draft, DraftActor, DraftBrief, Usage
@@ -70,6 +72,7 @@ class LlmEngine:
         openai_client = openai.AsyncOpenAI(
             api_key=key, base_url=settings.openai_base_url, max_retries=0, http_client=self._http
         )
+        openai_client.chat.completions.create = _direct_create(openai_client)  # type: ignore[assignment]
         self.client = instructor.from_openai(openai_client, mode=_MODES[settings.llm_mode])
         # instructor wraps a plain model in a new class on every call (and so rebuilds its JSON schema);
         # wrapping once here keeps that out of the per-request CPU.
@@ -187,6 +190,19 @@ class LlmEngine:
         if isinstance(error, openai.APIConnectionError):
             return LlmFailed(f"the LLM provider could not be reached after {stats.http_attempts} attempts")
         return LlmFailed(f"the LLM call failed: {type(error).__name__}")
+
+
+def _direct_create(client: openai.AsyncOpenAI) -> Callable[..., Awaitable[ChatCompletion]]:
+    """`chat.completions.create` for instructor, less the SDK's per-call walk of its typed parameters
+    (every message against every message type, 0.4 ms of CPU an article): our parameters are plain
+    JSON already. The request is built, sent, checked and parsed by the SDK's own client (`post`,
+    its documented way to send any request); the replayed exchanges prove the body is the same."""
+
+    async def create(*, timeout: float | openai.NotGiven = openai.NOT_GIVEN, **body: Any) -> ChatCompletion:
+        options: RequestOptions = {} if isinstance(timeout, openai.NotGiven) else {"timeout": timeout}
+        return await client.post("/chat/completions", cast_to=ChatCompletion, body=body, options=options)
+
+    return create
 
 
 def _part_context(part: tuple[int, int] | None, known_actors: Sequence[DraftActor]) -> str:
