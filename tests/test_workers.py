@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -56,7 +56,7 @@ async def test_a_lease_left_by_a_process_of_this_host_that_is_gone_is_taken_at_o
 
 
 @pytest.fixture
-async def duties(store: SqlStore, rules_engine: RulesEngine) -> AsyncIterator[Callable[[], Duties]]:
+async def duties(store: SqlStore, rules_engine: RulesEngine) -> AsyncIterator[Callable[..., Awaitable[Duties]]]:
     """`duties()` -> a started `Duties` as one more process on the test's store would have it."""
     made: list[Duties] = []
 
@@ -68,13 +68,13 @@ async def duties(store: SqlStore, rules_engine: RulesEngine) -> AsyncIterator[Ca
         await duty.start()
         return duty
 
-    yield make  # type: ignore[misc]
+    yield make
     for duty in made:
         await duty.stop()
 
 
 async def test_one_process_sends_every_delivery_and_another_takes_over_when_it_stops(
-    duties: Callable[[], asyncio.Future[Duties]], receiver: Callable[..., Receiver]
+    duties: Callable[..., Awaitable[Duties]], receiver: Callable[..., Receiver]
 ) -> None:
     hook, record = receiver()
     first, second = await duties(), await duties()
@@ -94,7 +94,7 @@ async def test_one_process_sends_every_delivery_and_another_takes_over_when_it_s
 
 
 async def test_a_job_left_unfinished_by_a_worker_that_died_is_run_again_by_the_holder(
-    duties: Callable[[], asyncio.Future[Duties]], store: SqlStore
+    duties: Callable[..., Awaitable[Duties]], store: SqlStore
 ) -> None:
     holder = await duties()  # holds the duties from here on (the jobs unfinished at its start are resumed then)
     assert holder.holding
@@ -113,7 +113,7 @@ async def test_a_job_left_unfinished_by_a_worker_that_died_is_run_again_by_the_h
 
 
 async def test_a_store_failure_pauses_the_duties_without_ending_them(
-    duties: Callable[[], asyncio.Future[Duties]], store: SqlStore, monkeypatch: pytest.MonkeyPatch
+    duties: Callable[..., Awaitable[Duties]], store: SqlStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     request = {"brief": BriefRequest(text=article_text("idlib")).model_dump(mode="json")}
     left = await store.create_job("job_left", request)  # unfinished when the service starts
@@ -137,7 +137,7 @@ async def test_a_store_failure_pauses_the_duties_without_ending_them(
 
 
 async def test_the_holder_deletes_what_is_past_the_retention(
-    duties: Callable[..., asyncio.Future[Duties]], store: SqlStore, rules_engine: RulesEngine
+    duties: Callable[..., Awaitable[Duties]], store: SqlStore, rules_engine: RulesEngine
 ) -> None:
     pipeline = Pipeline(fixture_settings(engine="rules"), rules=rules_engine, store=store)
     old = await pipeline.analyze(article_from_text(article_text("idlib"), max_chars=200_000))
