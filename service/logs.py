@@ -9,14 +9,14 @@ from typing import Any
 
 from uvicorn.config import LOGGING_CONFIG
 
-from service.api.request_id import current
+from service.api.middleware import request_id
 
 
 class RequestIdFilter(logging.Filter):
     """Puts the current request's id on every record, as `request_id`."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current.get()
+        record.request_id = request_id.get()
         return True
 
 

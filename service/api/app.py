@@ -11,9 +11,8 @@ from fastapi import Depends, FastAPI
 from service import __version__, metrics
 from service.api.access import Access
 from service.api.deps import single_valued_query
-from service.api.middleware import MetricsMiddleware
+from service.api.middleware import MetricsMiddleware, RequestIdMiddleware
 from service.api.problems import install_problem_handlers, problem_openapi
-from service.api.request_id import RequestIdMiddleware
 from service.api.routes import briefs, health, jobs, slack
 from service.config import Settings, get_settings
 from service.delivery import Deliveries

@@ -1,22 +1,61 @@
-"""Request metrics as a pure ASGI middleware: a few microseconds a request, no body buffering."""
+"""Pure ASGI middlewares (a few microseconds a request, no body buffering): a request id on every
+request, and request metrics."""
 
 from __future__ import annotations
 
+import contextvars
+import re
 import time
+import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.metrics import REQUEST_SECONDS, REQUESTS
 
+REQUEST_ID_HEADER = b"x-request-id"
+_SANE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:\-]{1,128}")
 
-class MetricsMiddleware:
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("wirebrief_request_id", default="-")
+
+
+class _HttpMiddleware:
+    """Acts on HTTP requests (`handle`); lifespan and anything else pass straight through."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "http":
+            await self.handle(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
-            return
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestIdMiddleware(_HttpMiddleware):
+    """The client's `X-Request-ID` when it sends a sane one, else a new one: echoed in the response
+    header, and in every log line written while the request runs (`service.logs`)."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        given = next((value for name, value in scope["headers"] if name == REQUEST_ID_HEADER), b"")
+        current = given.decode() if _SANE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        token = request_id.set(current)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (REQUEST_ID_HEADER, current.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id.reset(token)
+
+
+class MetricsMiddleware(_HttpMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         status = 500
 
