@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Literal, NoReturn
+from typing import Annotated, Any, Literal, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -65,28 +65,28 @@ def serve(
 
     settings = get_settings()
     count = workers or settings.workers
-    log_config, log_level = logging_config(settings.log_level), settings.log_level.lower()
+    if count > 1:
+        typer.echo(
+            f"wirebrief: {count} worker processes; the rate limit, LLM slots and rules queue apply to each", err=True
+        )
+    app: Any = "service.api.app:create_app"  # several workers each build the app from the same settings
     if count == 1:
         from service.api.app import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_config=log_config, log_level=log_level)
-        return
-    typer.echo(
-        f"wirebrief: {count} worker processes; the rate limit, LLM slots and rules queue apply to each", err=True
-    )
-    with _metrics_folder():  # each worker writes its metrics there; /metrics adds them up
+        app = create_app(settings)
+    with _metrics_folder() if count > 1 else contextlib.nullcontext():  # where the workers' metrics meet
         uvicorn.run(
-            "service.api.app:create_app",
-            factory=True,
+            app,
+            factory=count > 1,
             workers=count,
             host=host,
             port=port,
-            log_config=log_config,
-            log_level=log_level,
+            log_config=logging_config(settings.log_level),
+            log_level=settings.log_level.lower(),
         )
 
 
-@contextmanager
+@contextlib.contextmanager
 def _metrics_folder() -> Iterator[None]:
     """A fresh folder for the workers' metrics (prometheus_client's multiprocess mode), unless one is set."""
     from service.metrics import MULTIPROCESS_DIR_VARIABLE

@@ -22,6 +22,7 @@ import secrets
 import socket
 import time
 
+from service.config import Settings
 from service.delivery import Deliveries
 from service.jobs import JobRunner
 from service.store import SqlStore
@@ -58,6 +59,18 @@ class Duties:
         self.holding = False
         self._resume_pending = False  # the unfinished jobs are resumed once the duties are taken
         self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    def for_settings(cls, store: SqlStore, deliveries: Deliveries, runner: JobRunner, settings: Settings) -> Duties:
+        """A job is abandoned once untouched for longer than any job can take: fetching its page, then
+        the article's whole deadline, and a margin."""
+        return cls(
+            store,
+            deliveries,
+            runner,
+            stale_job_s=settings.fetch_timeout_s + settings.deadline_s + 30,
+            retention_s=settings.retention_days * 86400 if settings.retention_days else None,
+        )
 
     async def start(self) -> None:
         """Try for the lease now (a lone process starts its duties before it serves), then keep at it."""
@@ -101,8 +114,8 @@ class Duties:
                 resumed = await self.runner.resume()
                 self._resume_pending = False
                 log.info("%d unfinished jobs resumed", resumed)
-            elif self.holding:
-                await self.runner.resume_stale(self.stale_job_s)
+            elif self.holding and (abandoned := await self.runner.resume(untouched_for_s=self.stale_job_s)):
+                log.warning("%d jobs left unfinished by a stopped worker are running again", abandoned)
             if self.holding and self.retention_s is not None and time.monotonic() >= self._next_prune:
                 self._next_prune = time.monotonic() + PRUNE_EVERY_S
                 removed = await self.store.prune(before=time.time() - self.retention_s)

@@ -73,23 +73,18 @@ class JobRunner:
         self._start(job)
         return job
 
-    async def resume(self) -> int:
-        """Run again every job a previous process accepted but did not finish."""
-        unfinished = await self.store.unfinished_jobs()
-        for job in unfinished:
-            self._start(job)
-        return len(unfinished)
-
-    async def resume_stale(self, stale_s: float) -> int:
-        """Run again the jobs nobody has touched for `stale_s` seconds: a worker process that died
-        (the others live on) leaves its jobs unfinished in the store."""
+    async def resume(self, untouched_for_s: float | None = None) -> int:
+        """Run again the jobs accepted but not finished by a process that stopped: every one (at a
+        restart), or, with `untouched_for_s`, those nobody has updated for that long (a worker that
+        died while the others live on), each taken over first so that one process re-runs it."""
+        since = None if untouched_for_s is None else time.time() - untouched_for_s
         running = {task.get_name() for task in self._tasks}
         resumed = 0
-        for job in await self.store.unfinished_jobs(untouched_since=time.time() - stale_s):
-            if job.id not in running and await self.store.claim_job(job):
-                log.warning("job %s was left unfinished by a stopped process; running it again", job.id)
-                self._start(job)
-                resumed += 1
+        for job in await self.store.unfinished_jobs(untouched_since=since):
+            if job.id in running or (since is not None and not await self.store.claim_job(job)):
+                continue
+            self._start(job)
+            resumed += 1
         return resumed
 
     async def stop(self) -> None:

@@ -29,14 +29,12 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = pipeline is None
         app.state.pipeline = running = pipeline or await Pipeline.from_settings(settings)
-        duties = None
+        duties = runner = None
         if running.store is not None:  # jobs and deliveries live in the store; one process sends them
             deliveries = Deliveries(running.store, settings)
             runner = JobRunner(running, running.store, deliveries, public_base_url=settings.public_base_url)
             app.state.deliveries, app.state.jobs = deliveries, runner
-            stale_job_s = settings.fetch_timeout_s + settings.deadline_s + 30
-            retention_s = settings.retention_days * 86400 if settings.retention_days else None
-            duties = Duties(running.store, deliveries, runner, stale_job_s=stale_job_s, retention_s=retention_s)
+            duties = Duties.for_settings(running.store, deliveries, runner, settings)
             await duties.start()
         # spaCy and the prompts leave a million long-lived objects: moved out of the collector's sight,
         # they stop being rescanned by every full collection (pauses of tens of milliseconds under load).
@@ -45,8 +43,9 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         try:
             yield
         finally:
+            if runner is not None:
+                await runner.stop()
             if duties is not None:
-                await duties.runner.stop()
                 await duties.stop()
             if owned:
                 await running.aclose()
