@@ -6,6 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+# One line of text: no NUL or other control characters (they end strings in C libraries, split
+# log lines and CSV rows, and no title, date, language or URL needs one).
+ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
+
 
 class BriefOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -14,7 +18,10 @@ class BriefOptions(BaseModel):
         default=None, description="Which engine to run; default: the service's WIREBRIEF_ENGINE."
     )
     language: str | None = Field(
-        default=None, max_length=40, description="Language of the brief (e.g. 'en', 'French'); default: the article's."
+        default=None,
+        max_length=40,
+        pattern=ONE_LINE,
+        description="Language of the brief (e.g. 'en', 'French'); default: the article's.",
     )
 
 
@@ -28,18 +35,25 @@ class BriefRequest(BaseModel):
     url: str | None = Field(
         default=None,
         max_length=4000,
+        pattern=ONE_LINE,
         description="Where the article was published; fetched (http/https, public hosts) when no text or html is sent.",
     )
-    title: str | None = Field(default=None, max_length=1000)
-    published: str | None = Field(default=None, max_length=64, description="Publication date, ISO 8601 preferred.")
+    title: str | None = Field(default=None, max_length=1000, pattern=ONE_LINE)
+    published: str | None = Field(
+        default=None, max_length=64, pattern=ONE_LINE, description="Publication date, ISO 8601 preferred."
+    )
     options: BriefOptions = Field(default_factory=BriefOptions)
     callback_url: str | None = Field(
         default=None,
         max_length=4000,
+        pattern=ONE_LINE,
         description="Answer 202 with a job at once, and POST the result there as a signed webhook when ready.",
     )
     slack_webhook_url: str | None = Field(
-        default=None, max_length=4000, description="Also post the brief to this Slack incoming webhook."
+        default=None,
+        max_length=4000,
+        pattern=ONE_LINE,
+        description="Also post the brief to this Slack incoming webhook.",
     )
 
     @model_validator(mode="after")

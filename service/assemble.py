@@ -26,6 +26,7 @@ from schemas import (
 from service.article import Article
 from service.engines.base import EngineResult
 from service.grounding import Grounder, find_mentions
+from service.spans import OverlapIndex
 
 # PLOVER category and CAMEO root code of each commitment kind.
 _CODES: dict[CommitmentKind, Codes] = {
@@ -147,7 +148,7 @@ def _ground_actors(text: str, draft: Draft, notes: list[Warning]) -> tuple[list[
 def _ground_commitments(text: str, draft: Draft, ref_to_id: dict[str, str], notes: list[Warning]) -> list[Commitment]:
     grounder = Grounder(text)
     commitments: list[Commitment] = []
-    kept: list[tuple[set[str], str, int, int]] = []
+    kept: OverlapIndex[tuple[set[str], str]] = OverlapIndex()
     for item in draft.commitments:
         label = f"{item.kind} {item.action!r}"
         span = grounder.locate(item.quote)
@@ -170,11 +171,10 @@ def _ground_commitments(text: str, draft: Draft, ref_to_id: dict[str, str], note
             )
             continue
         if any(
-            actors == set(actor_ids) and kind == item.kind and start < span.end and span.start < end
-            for actors, kind, start, end in kept
+            actors == set(actor_ids) and kind == item.kind for actors, kind in kept.overlapping(span.start, span.end)
         ):
             continue  # the same commitment again (a re-stated quote, or the overlap of two chunks)
-        kept.append((set(actor_ids), item.kind, span.start, span.end))
+        kept.add(span.start, span.end, (set(actor_ids), item.kind))
         commitments.append(
             Commitment(
                 id=f"commitment_{len(commitments) + 1}",

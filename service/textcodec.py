@@ -11,27 +11,15 @@ import codecs
 import re
 
 import charset_normalizer
+import webencodings
+
+from service.errors import InvalidArticle
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-# Browsers read these labels as windows-1252 (WHATWG Encoding), and pages labelled latin-1 rely on it
-# for curly quotes and dashes in 0x80-0x9F.
-_WHATWG_ALIASES = {
-    "ascii": "cp1252",
-    "us-ascii": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "l1": "cp1252",
-    "iso-8859-1": "cp1252",
-    "iso8859-1": "cp1252",
-    "iso_8859-1": "cp1252",
-    "cp819": "cp1252",
-    "iso-8859-9": "cp1254",
-    "latin5": "cp1254",
-    "tis-620": "cp874",
-    "iso-8859-11": "cp874",
-}
 _META_CHARSET = re.compile(rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _PRESCAN_BYTES = 4096
+# WHATWG labels with no Python codec to decode with: "replacement" (ISO-2022-KR and kin) and x-user-defined.
+_NOT_DECODABLE = frozenset({"replacement", "x-user-defined"})
 _NEAR_TIE = 0.05  # coherence (language-fit) margin by which another encoding must beat windows-1252
 
 
@@ -69,15 +57,45 @@ def guess(body: bytes) -> str:
 
 
 def codec_for(label: str | None) -> str | None:
-    """Python's codec for a charset label, or None when the label is missing or unknown."""
+    """Python's codec for a charset label, or None when the label is missing or not a text encoding.
+
+    Labels are read as the WHATWG Encoding Standard reads them (what browsers do): "latin-1" and
+    "ascii" are windows-1252, and only the web's text encodings exist. Python's own codec names that
+    are not text encodings (`undefined`, `rot13`, `base64`, `zlib`, `punycode`, `idna`, ...) are unknown
+    labels here, not instructions to run a codec on the body; so is WHATWG's `replacement`."""
     if not label:
         return None
-    label = label.strip().strip("\"'").lower()
-    label = _WHATWG_ALIASES.get(label, label)
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
+    encoding = webencodings.lookup(label.strip().strip("\"'"))
+    if encoding is None or encoding.name in _NOT_DECODABLE:
         return None
+    return str(encoding.codec_info.name)
+
+
+def charset_parameter(content_type: str | None) -> str | None:
+    """The `charset` parameter of a Content-Type header, as sent ("utf-8" from "text/plain; charset=utf-8")."""
+    for parameter in (content_type or "").split(";")[1:]:
+        key, _, value = parameter.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
+def decode_plain(body: bytes, content_type: str | None) -> str:
+    """A `text/plain` request body in its declared charset (UTF-8 when none is declared).
+
+    Unlike a fetched page, a body a client sends us is not guessed at: an unknown charset, or bytes
+    that are not valid in it, are the client's error to fix (`InvalidArticle`)."""
+    declared = charset_parameter(content_type)
+    encoding = codec_for(declared) if declared else "utf-8"
+    if encoding is None:
+        raise InvalidArticle(
+            f"the charset {declared!r} is not a text encoding this service knows; send UTF-8 (charset=utf-8)"
+        )
+    # A byte-order mark is an editor's, not the article's: kept, it would shift every offset by one.
+    try:
+        return body.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+    except UnicodeDecodeError as error:
+        raise InvalidArticle(f"the body is not valid {encoding} text: {error.reason} at byte {error.start}") from None
 
 
 def meta_charset(body: bytes) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -13,8 +12,6 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.errors import WirebriefError
-
-log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:wirebrief:problem:"
@@ -92,7 +89,8 @@ def problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    """Map every error, expected or not, to problem+json: never a traceback."""
+    """Map every expected error to problem+json; an unexpected one is answered (with the request
+    id) by `RequestIdMiddleware`: never a traceback."""
 
     @app.exception_handler(WirebriefError)
     async def _wirebrief(request: Request, error: WirebriefError) -> JSONResponse:
@@ -117,8 +115,3 @@ def install_problem_handlers(app: FastAPI) -> None:
             instance=request.url.path,
             headers=dict(error.headers) if error.headers else None,
         )
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s", request.url.path)
-        return problem_response(500, "internal", "Internal error", "an unexpected error occurred; it has been logged")

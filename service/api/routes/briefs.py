@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from schemas import Analysis
 from schemas.jobs import JobAccepted
-from schemas.request import BriefRequest
+from schemas.request import ONE_LINE, BriefRequest
 from service.api.deps import api_access, get_pipeline, get_settings
 from service.api.negotiation import choose_format, read_body
 from service.api.problems import PROBLEM_MEDIA_TYPE, Problem
@@ -21,7 +21,7 @@ from service.ingest import article_from_html, article_from_text, ingest
 from service.netguard import check_url
 from service.pipeline import Pipeline
 from service.render import MEDIA_TYPES, render
-from service.textcodec import decode_text
+from service.textcodec import charset_parameter, decode_plain, decode_text
 
 router = APIRouter(prefix="/v1", tags=["briefs"], dependencies=[Depends(api_access)])
 
@@ -73,8 +73,10 @@ async def create_brief(
     settings: Annotated[Settings, Depends(get_settings)],
     format: Format = None,
     engine: Annotated[Literal["auto", "llm", "rules"] | None, Query(description="Engine (plain bodies)")] = None,
-    language: Annotated[str | None, Query(max_length=40, description="Brief language (plain bodies)")] = None,
-    title: Annotated[str | None, Query(max_length=1000, description="Title (plain bodies)")] = None,
+    language: Annotated[
+        str | None, Query(max_length=40, pattern=ONE_LINE, description="Brief language (plain bodies)")
+    ] = None,
+    title: Annotated[str | None, Query(max_length=1000, pattern=ONE_LINE, description="Title (plain bodies)")] = None,
     accept: Annotated[str | None, Header()] = None,
     content_type: Annotated[str | None, Header()] = None,
 ) -> Response:
@@ -138,14 +140,6 @@ async def get_brief(
     return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt])
 
 
-def _charset(content_type: str | None) -> str | None:
-    for parameter in (content_type or "").split(";")[1:]:
-        key, _, value = parameter.partition("=")
-        if key.strip().lower() == "charset" and value.strip():
-            return value.strip().strip('"')
-    return None
-
-
 def _parse(body: bytes, content_type: str | None) -> BriefRequest:
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if media == "application/json" or media.endswith("+json"):
@@ -157,16 +151,9 @@ def _parse(body: bytes, content_type: str | None) -> BriefRequest:
             )
             raise InvalidArticle(f"the JSON body is not a valid request: {details}") from None
     if media == "text/html":  # pages come in many encodings: the declared one, <meta>, or a good guess
-        charset = _charset(content_type)
-        return BriefRequest(html=decode_text(body, charset, html=True))
+        return BriefRequest(html=decode_text(body, charset_parameter(content_type), html=True))
     if media == "text/plain":
-        try:
-            charset = _charset(content_type) or "utf-8"
-            # A byte-order mark is an editor's, not the article's: kept, it would shift every offset by one.
-            charset = "utf-8-sig" if charset.lower() in {"utf-8", "utf8"} else charset
-            return BriefRequest(text=body.decode(charset))
-        except (UnicodeDecodeError, LookupError) as error:
-            raise InvalidArticle(f"the body is not valid text in its declared charset: {error}") from None
+        return BriefRequest(text=decode_plain(body, content_type))
     raise HTTPException(
         415, f"unsupported content type {content_type!r}; send application/json, text/plain or text/html"
     )

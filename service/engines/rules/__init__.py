@@ -14,6 +14,7 @@ from service.engines.rules.actors import ActorIndex, ActorRecord
 from service.engines.rules.commitments import Detector, Found
 from service.engines.rules.layout import analyse
 from service.engines.rules.nlp import load, parse
+from service.spans import OverlapIndex
 
 __all__ = ["RulesEngine", "load"]
 
@@ -89,20 +90,20 @@ def _rank(index: ActorIndex, found: list[Found]) -> list[ActorRecord]:
 def _dedupe(found: list[Found]) -> list[Found]:
     """One row per commitment: the same actors and kind over overlapping text are one."""
     kept: list[Found] = []
+    index: OverlapIndex[Found] = OverlapIndex()
     for item in found:
         duplicate = any(
             set(k.actors) == set(item.actors)
-            and k.start < item.end
-            and item.start < k.end
             and (
                 k.action.startswith(item.action)
                 or item.action.startswith(k.action)
                 or (k.cue == item.cue and k.kind != item.kind)
             )
-            for k in kept
+            for k in index.overlapping(item.start, item.end)
         )
         if not duplicate:
             kept.append(item)
+            index.add(item.start, item.end, item)
     return kept
 
 

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from schemas.analysis import CommitmentKind, Modality, Status
 from service.engines.rules import lexicon, syntax, timex
 from service.engines.rules.actors import ActorIndex
-from service.engines.rules.nlp import trim
+from service.engines.rules.nlp import text_of, trim
 
 _MODALS_FUTURE = frozenset({"will", "shall", "'ll", "wo"})
 _MODALS_REPORTED = frozenset({"would", "'d"})
@@ -77,6 +77,11 @@ class Found:
     attributed_to: str | None = None
 
 
+# A "sentence" longer than this is a list, a table or text without punctuation: its parse is not
+# reliable enough to state a commitment from, and every cue in it would walk all of it.
+MAX_SENTENCE_TOKENS = 150
+
+
 class Detector:
     """Finds commitments in one parsed document, given its actors."""
 
@@ -101,6 +106,8 @@ class Detector:
         for i, (lower, lemma) in enumerate(rows):
             if (lower in _CUE_HASHES or lemma in _CUE_HASHES) and i not in self._covered:
                 sent = self._sentence_of[i]
+                if len(sent) > MAX_SENTENCE_TOKENS:
+                    continue  # not a sentence the parse can be trusted on (and reading it costs its square)
                 if sent.start_char >= self.actors.headline_end:  # a headline restates the story
                     self._dispatch(self.doc[i], sent)
         return self.found
@@ -853,4 +860,4 @@ class Detector:
         bounds = trim(self.doc[rng[0] : rng[1] + 1])
         if bounds is None:
             return ""
-        return syntax.short_action(self.doc.text[bounds[0] : bounds[1]])
+        return syntax.short_action(text_of(self.doc)[bounds[0] : bounds[1]])

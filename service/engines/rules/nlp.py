@@ -141,6 +141,15 @@ def parse_many(texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
     yield from load().pipe(texts, batch_size=batch_size)
 
 
+def text_of(doc: Doc) -> str:
+    """The document's text. `Doc.text` joins every token on each call (a walk of the whole document
+    per commitment made it quadratic): read once, kept with the document."""
+    text: str | None = doc.user_data.get("wirebrief_text")
+    if text is None:
+        text = doc.user_data["wirebrief_text"] = doc.text
+    return text
+
+
 def trim(span: Span | list[Token]) -> tuple[int, int] | None:
     """Character range of a span without surrounding spaces, punctuation-only edges or quotes."""
     tokens = [t for t in span if not t.is_space]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from spacy.tokens import Span, Token
 
 from service.engines.rules import lexicon
-from service.engines.rules.nlp import subtree_range, trim
+from service.engines.rules.nlp import subtree_range, text_of, trim
 
 # Speech verbs that report a view or a forecast rather than an announcement.
 OPINION_VERBS = frozenset(
@@ -115,7 +115,7 @@ def condition(token: Token) -> str | None:
             left, right = subtree_range(child, [c for c in child.children if c.dep_ == "punct"])
             bounds = trim(token.doc[min(left, child.left_edge.i) : right + 1])
             if bounds:
-                return token.doc.text[bounds[0] : bounds[1]]
+                return text_of(token.doc)[bounds[0] : bounds[1]]
     return None
 
 

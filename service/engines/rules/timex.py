@@ -11,6 +11,7 @@ import re
 from spacy.tokens import Doc
 
 from service.engines.rules import lexicon
+from service.engines.rules.nlp import text_of
 
 _MONTHS = {
     m: i
@@ -62,7 +63,7 @@ def find_when(
         if _RELATIVE_DAYS.match(text.strip()):
             continue  # the day of the report, not of the commitment
         return text, ent_start
-    match = _WHEN_RE.search(doc.text, start, end)
+    match = _WHEN_RE.search(text_of(doc), start, end)
     if match:
         return match.group(0), match.start()
     return None
