@@ -50,7 +50,18 @@ def analysis_id(
 ) -> str:
     """Same article + same configuration -> same id. A degraded answer gets an id of its own,
     so it is never served from the cache in place of the result that was asked for."""
-    parts = [article.sha256, engine, model or "", prompt or "", SCHEMA_VERSION, language or ""]
+    # The title and the date are in the key because the engines read them (the headline, dates
+    # resolved against the publication date): the same text sent with another title is another analysis.
+    parts = [
+        article.sha256,
+        engine,
+        model or "",
+        prompt or "",
+        SCHEMA_VERSION,
+        language or "",
+        article.title or "",
+        article.published or "",
+    ]
     key = "\0".join([*parts, "degraded"] if degraded else parts)
     return "wb_" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 

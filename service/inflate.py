@@ -62,6 +62,8 @@ class _Layer:
             if not out:
                 break
             yield out
+        if not self._inflater.eof:
+            raise zlib.error("the stream ends before its end marker")
 
 
 class BoundedInflater:

@@ -23,6 +23,7 @@ from service.errors import WirebriefError
 from service.ingest import ingest
 from service.pipeline import Pipeline
 from service.store import JobRecord, SqlStore
+from service.tenancy import PUBLIC_TENANT
 
 if TYPE_CHECKING:
     from service.delivery.worker import Deliveries
@@ -47,6 +48,11 @@ def delivery_id(job_id: str, kind: str, url: str) -> str:
     return "msg_" + hashlib.sha256(f"{job_id}\0{kind}\0{url}".encode()).hexdigest()[:26]
 
 
+def job_tenant(job: JobRecord) -> str:
+    """Whose job this is (jobs stored before tenants existed belong to the public tenant)."""
+    return str(job.request.get("tenant", PUBLIC_TENANT))
+
+
 def problem_of(error: WirebriefError) -> dict[str, Any]:
     return {
         "type": f"urn:wirebrief:problem:{error.type}",
@@ -64,9 +70,11 @@ class JobRunner:
         self.public_base_url = public_base_url.rstrip("/")
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def submit(self, brief: BriefRequest, *, slack_reply: SlackReply | None = None) -> JobRecord:
+    async def submit(
+        self, brief: BriefRequest, *, tenant: str = PUBLIC_TENANT, slack_reply: SlackReply | None = None
+    ) -> JobRecord:
         """Persist the job, then start it; the caller answers 202 with its id."""
-        request: dict[str, Any] = {"brief": brief.model_dump(mode="json")}
+        request: dict[str, Any] = {"brief": brief.model_dump(mode="json"), "tenant": tenant}
         if slack_reply is not None:
             request["slack_reply"] = {"response_url": slack_reply.response_url, "public": slack_reply.public}
         job = await self.store.create_job(new_job_id(), request)
@@ -108,7 +116,7 @@ class JobRunner:
             brief = BriefRequest.model_validate(job.request["brief"])
             article = await ingest(brief, self.pipeline.settings)
             analysis = await self.pipeline.analyze(
-                article, engine=brief.options.engine, language=brief.options.language
+                article, engine=brief.options.engine, language=brief.options.language, tenant=job_tenant(job)
             )
         except WirebriefError as error:
             await self.store.update_job(job.id, "failed", error=problem_of(error))

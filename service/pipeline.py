@@ -24,6 +24,7 @@ from service.errors import DeadlineExceeded, EngineUnavailable, LlmFailed, LlmIn
 from service.language import detector, language_name
 from service.leaks import LeakCheck
 from service.merge import commitments_digest, merge_drafts
+from service.tenancy import PUBLIC_TENANT, with_url
 
 if TYPE_CHECKING:
     from service.engines.deferred import DeferredRules
@@ -109,20 +110,31 @@ class Pipeline:
         return analysis_id(article, "rules", RULES_MODEL, RULES_VERSION, language)
 
     async def analyze(
-        self, article: Article, *, engine: str | None = None, language: str | None = None, use_cache: bool = True
+        self,
+        article: Article,
+        *,
+        engine: str | None = None,
+        language: str | None = None,
+        use_cache: bool = True,
+        tenant: str = PUBLIC_TENANT,
     ) -> Analysis:
-        """The stored analysis when this article was analysed the same way before, else a new one."""
+        """The stored analysis when this article was analysed the same way before, else a new one;
+        either way with the url this caller gave, and kept as `tenant`'s.
+
+        The cache is shared between tenants only for what the engine read (the text, title and date
+        are in the key); the url is the caller's own and never comes from another's request."""
         choice = self.choose_engine(engine)
         if self.store is not None and use_cache:
             cached = await self.store.get_analysis(self.expected_id(article, choice, language))
             if cached is not None:
                 self.cache_hits += 1
                 metrics.CACHE_HITS.inc()
-                return cached
+                await self.store.own_analysis(tenant, cached.id, article.url)
+                return with_url(cached, article.url)
         analysis = await self._analyze(article, choice, language)
         metrics.record_analysis(analysis)
         if self.store is not None:
-            await self.store.put_analysis(analysis)
+            await self.store.put_analysis(analysis, tenant=tenant)
         return analysis
 
     async def _analyze(self, article: Article, choice: EngineName, language: str | None) -> Analysis:

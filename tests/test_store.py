@@ -86,7 +86,7 @@ async def test_retention_deletes_what_is_old_and_finished_and_keeps_what_is_pend
     assert set((await store.prune(before=time.time() - 3600)).values()) == {0}  # nothing is that old yet
 
     removed = await store.prune(before=time.time() + 1)
-    assert removed == {"delivery_attempts": 1, "deliveries": 1, "jobs": 1, "analyses": 1}
+    assert removed == {"delivery_attempts": 1, "deliveries": 1, "jobs": 1, "tenant_analyses": 1, "analyses": 1}
     assert await store.get_analysis(analysis.id) is None
     assert await store.get_delivery("msg_sent") is None and await store.get_job("job_done") is None
     pending = await store.get_delivery("msg_pending")

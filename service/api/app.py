@@ -13,7 +13,7 @@ from service.api.access import Access
 from service.api.deps import single_valued_query
 from service.api.middleware import MetricsMiddleware, RequestIdMiddleware
 from service.api.problems import install_problem_handlers, problem_openapi
-from service.api.routes import briefs, health, jobs, slack
+from service.api.routes import briefs, docs, health, jobs, slack
 from service.config import Settings, get_settings
 from service.delivery import Deliveries
 from service.duties import Duties
@@ -57,6 +57,9 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         summary="A news article in; a grounded brief, actor list and commitment table out.",
         lifespan=lifespan,
         dependencies=[Depends(single_valued_query)],
+        docs_url=None,  # served by routes.docs, behind the keys when WIREBRIEF_OPEN_OPS is false
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.settings = settings
     app.state.access = Access(settings)
@@ -66,6 +69,6 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     app.add_middleware(RequestIdMiddleware)  # outermost: everything after it, errors included, has the id
     install_problem_handlers(app)
     app.openapi = problem_openapi(app)  # type: ignore[method-assign]  # FastAPI's documented way to adapt it
-    for router in (briefs.router, jobs.router, slack.router, health.router):
+    for router in (briefs.router, jobs.router, slack.router, health.router, docs.router):
         app.include_router(router)
     return app

@@ -5,7 +5,9 @@ dependency per request for what is an attribute lookup."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 
 from service.api.access import Access
@@ -30,9 +32,13 @@ async def api_access(request: Request) -> str:
 
 
 async def ops_access(request: Request) -> None:
-    """Health and metrics are open unless WIREBRIEF_OPEN_OPS is false; then they need a key too."""
+    """Health, metrics and the API documentation are open unless WIREBRIEF_OPEN_OPS is false; then
+    they need a key too."""
     if not request.app.state.settings.open_ops:
-        request.app.state.access.identify(request)
+        await request.app.state.access.identify(request)
+
+
+Tenant = Annotated[str, Depends(api_access)]
 
 
 async def single_valued_query(request: Request) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from schemas import Analysis
 from service.store import tables
+from service.tenancy import with_url
 
 T = TypeVar("T")
 
@@ -114,7 +115,32 @@ class SqlStore:
         body = await self._read(lambda connection: connection.execute(query).scalar())
         return Analysis.model_validate_json(body) if body is not None else None
 
-    async def put_analysis(self, analysis: Analysis) -> None:
+    async def get_tenant_analysis(self, tenant: str, analysis_id: str) -> Analysis | None:
+        """The analysis as `tenant` has it (with the url it gave), or None: also when it exists but
+        another tenant made it, so that a guessed id tells nothing."""
+        owned, analyses = tables.tenant_analyses, tables.analyses
+        query = (
+            select(analyses.c.body, owned.c.url)
+            .join(owned, owned.c.analysis_id == analyses.c.id)
+            .where(owned.c.tenant == tenant, owned.c.analysis_id == analysis_id)
+        )
+        row = await self._read(lambda connection: connection.execute(query).first())
+        if row is None:
+            return None
+        return with_url(Analysis.model_validate_json(row.body), row.url)
+
+    async def own_analysis(self, tenant: str, analysis_id: str, url: str | None) -> None:
+        """Record that `tenant` has this analysis, for the url it gave (the latest one it gave)."""
+        values = {"tenant": tenant, "analysis_id": analysis_id, "url": url, "created_at": time.time()}
+        statement = _upsert(self.engine.dialect.name, tables.tenant_analyses, values, ["tenant", "analysis_id"])
+        await self._write(lambda connection: connection.execute(statement))
+
+    async def put_analysis(self, analysis: Analysis, *, tenant: str | None = None) -> None:
+        """Store (or replace) an analysis, without the url its caller gave: that is the caller's,
+        kept with `tenant`'s record of it."""
+        if tenant is not None:
+            await self.own_analysis(tenant, analysis.id, analysis.article.url)
+        analysis = with_url(analysis, None)
         values = {
             "id": analysis.id,
             "created_at": time.time(),
@@ -123,19 +149,8 @@ class SqlStore:
             "body": analysis.model_dump_json(),
         }
 
-        upsert = _upsert(self.engine.dialect.name, values)
-        if upsert is not None:  # one statement, whether the analysis is new or re-run
-            await self._write(lambda connection: connection.execute(upsert))
-            return
-
-        def put(connection: Connection) -> None:
-            updated = connection.execute(
-                update(tables.analyses).where(tables.analyses.c.id == analysis.id).values(**values)
-            )
-            if updated.rowcount == 0:
-                connection.execute(insert(tables.analyses).values(**values))
-
-        await self._write(put)
+        upsert = _upsert(self.engine.dialect.name, tables.analyses, values, ["id"])
+        await self._write(lambda connection: connection.execute(upsert))
 
     # --- jobs ------------------------------------------------------------------------------
     async def create_job(self, job_id: str, request: dict[str, Any]) -> JobRecord:
@@ -314,6 +329,9 @@ class SqlStore:
                         jobs.c.id.not_in(referenced_jobs),
                     )
                 ),
+                "tenant_analyses": removed(
+                    delete(tables.tenant_analyses).where(tables.tenant_analyses.c.created_at < before)
+                ),
                 "analyses": removed(delete(tables.analyses).where(tables.analyses.c.created_at < before)),
             }
 
@@ -358,13 +376,11 @@ class SqlStore:
         await self._write(lambda connection: connection.execute(statement))
 
 
-def _upsert(dialect: str, values: dict[str, Any]) -> Any:
-    """INSERT ... ON CONFLICT (id) DO UPDATE where the database has it (SQLite, PostgreSQL)."""
-    if dialect not in {"sqlite", "postgresql"}:
-        return None
-    dialect_insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
-    statement = dialect_insert(tables.analyses).values(**values)
-    return statement.on_conflict_do_update(index_elements=[tables.analyses.c.id], set_=values)
+def _upsert(dialect: str, table: Any, values: dict[str, Any], keys: list[str]) -> Any:
+    """One INSERT ... ON CONFLICT (keys) DO UPDATE statement (SQLite and PostgreSQL, the two stores)."""
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = dialect_insert(table).values(**values)
+    return statement.on_conflict_do_update(index_elements=[table.c[key] for key in keys], set_=values)
 
 
 def _with_history(connection: Connection, rows: Any) -> list[DeliveryRecord]:

@@ -16,6 +16,18 @@ analyses = Table(
     Column("body", Text, nullable=False),  # the Analysis as JSON
 )
 
+# Which tenant (API key) has which analysis, with what it said of the article: the cached analysis
+# itself is shared by identical requests, this row is the tenant's own.
+tenant_analyses = Table(
+    "tenant_analyses",
+    metadata,
+    Column("tenant", String(64), primary_key=True),
+    Column("analysis_id", String(64), primary_key=True),
+    Column("url", Text, nullable=True),  # the article's url as this tenant gave it
+    Column("created_at", Float, nullable=False),
+    Index("ix_tenant_analyses_created", "created_at"),
+)
+
 jobs = Table(
     "jobs",
     metadata,

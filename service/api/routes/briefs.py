@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from schemas import Analysis
 from schemas.jobs import JobAccepted
 from schemas.request import ONE_LINE, BriefRequest
-from service.api.deps import api_access, get_pipeline, get_settings
+from service.api.deps import Tenant, api_access, get_pipeline, get_settings
 from service.api.negotiation import choose_format, read_body
 from service.api.problems import PROBLEM_MEDIA_TYPE, Problem
 from service.config import Settings
@@ -69,6 +69,7 @@ Format = Annotated[
 )
 async def create_brief(
     request: Request,
+    tenant: Tenant,
     pipeline: Annotated[Pipeline, Depends(get_pipeline)],
     settings: Annotated[Settings, Depends(get_settings)],
     format: Format = None,
@@ -87,14 +88,14 @@ async def create_brief(
     brief_request.options.engine = brief_request.options.engine or engine
     brief_request.options.language = brief_request.options.language or language
     if brief_request.callback_url or brief_request.slack_webhook_url:
-        return await _accept_job(request, brief_request, settings)
+        return await _accept_job(request, brief_request, settings, tenant)
     article = await ingest(brief_request, settings)
     options = brief_request.options
-    analysis = await pipeline.analyze(article, engine=options.engine, language=options.language)
+    analysis = await pipeline.analyze(article, engine=options.engine, language=options.language, tenant=tenant)
     return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt])
 
 
-async def _accept_job(request: Request, brief_request: BriefRequest, settings: Settings) -> Response:
+async def _accept_job(request: Request, brief_request: BriefRequest, settings: Settings, tenant: str) -> Response:
     """Check what can be checked now (the article, the target URLs), persist the job, answer 202."""
     jobs = getattr(request.app.state, "jobs", None)
     if jobs is None:
@@ -110,7 +111,7 @@ async def _accept_job(request: Request, brief_request: BriefRequest, settings: S
         raise WebhookSecretMissing(
             "callbacks are signed webhooks: the service needs WIREBRIEF_WEBHOOK_SECRET to send them"
         )
-    job = await jobs.submit(brief_request)
+    job = await jobs.submit(brief_request, tenant=tenant)
     accepted = JobAccepted(id=job.id, state=job.state, status_url=f"/v1/jobs/{job.id}")
     return JSONResponse(accepted.model_dump(), status_code=202, headers={"location": accepted.status_url})
 
@@ -129,12 +130,14 @@ async def _accept_job(request: Request, brief_request: BriefRequest, settings: S
 )
 async def get_brief(
     analysis_id: str,
+    tenant: Tenant,
     pipeline: Annotated[Pipeline, Depends(get_pipeline)],
     format: Format = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     fmt = choose_format(format, accept)
-    analysis = await pipeline.store.get_analysis(analysis_id) if pipeline.store is not None else None
+    store = pipeline.store
+    analysis = await store.get_tenant_analysis(tenant, analysis_id) if store is not None else None
     if analysis is None:
         raise HTTPException(404, f"no analysis with id {analysis_id!r}")
     return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt])

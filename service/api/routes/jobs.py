@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request
 
 from schemas.jobs import DeliveryAttempt, DeliveryStatus, JobStatus
-from service.api.deps import api_access
+from service.api.deps import Tenant, api_access
 from service.api.problems import PROBLEM_MEDIA_TYPE, Problem
-from service.jobs import JobRunner
+from service.jobs import JobRunner, job_tenant
+from service.tenancy import redact_url
 
 router = APIRouter(prefix="/v1", tags=["jobs"], dependencies=[Depends(api_access)])
 _problem = {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}
@@ -23,9 +24,9 @@ async def get_jobs(request: Request) -> JobRunner:
 
 
 @router.get("/jobs/{job_id}", response_model=JobStatus, responses={401: _problem, 404: _problem, 429: _problem})
-async def get_job(job_id: str, jobs: Annotated[JobRunner, Depends(get_jobs)]) -> JobStatus:
+async def get_job(job_id: str, tenant: Tenant, jobs: Annotated[JobRunner, Depends(get_jobs)]) -> JobStatus:
     job = await jobs.store.get_job(job_id)
-    if job is None:
+    if job is None or job_tenant(job) != tenant:  # another key's job is as unknown as a job never made
         raise HTTPException(404, f"no job with id {job_id!r}")
     deliveries = await jobs.store.job_deliveries(job_id)
     return JobStatus(
@@ -40,7 +41,7 @@ async def get_job(job_id: str, jobs: Annotated[JobRunner, Depends(get_jobs)]) ->
             DeliveryStatus(
                 id=d.id,
                 kind=d.kind,
-                url=d.url,
+                url=redact_url(d.url),
                 state=d.state,
                 attempts=[DeliveryAttempt(**attempt) for attempt in d.history],
                 next_attempt_at=d.next_attempt_at if d.state == "pending" else None,

@@ -18,6 +18,7 @@ from service.config import Settings
 from service.delivery import parse_slash_command, verify_slack_request
 from service.errors import EngineUnavailable, Unauthorized
 from service.jobs import JobRunner, SlackReply
+from service.tenancy import PUBLIC_TENANT, SLACK_TENANT
 
 router = APIRouter(prefix="/v1/slack", tags=["slack"])
 _problem = {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}
@@ -53,6 +54,8 @@ async def slash_command(request: Request, settings: Annotated[Settings, Depends(
     if jobs is None:
         raise EngineUnavailable("this service keeps no jobs (no store), so it cannot answer slash commands")
     brief = BriefRequest(url=command.url) if command.url else BriefRequest(text=command.text)
-    await jobs.submit(brief, slack_reply=SlackReply(command.response_url, command.public))
+    # Briefs asked for from Slack are the Slack workspace's: with API keys, no key sees them.
+    tenant = SLACK_TENANT if request.app.state.access.keys_required else PUBLIC_TENANT
+    await jobs.submit(brief, tenant=tenant, slack_reply=SlackReply(command.response_url, command.public))
     what = "the article at " + command.url if command.url else "your text"
     return {"response_type": "ephemeral", "text": f"Working on a brief of {what}… it will appear here shortly."}
