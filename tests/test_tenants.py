@@ -60,7 +60,9 @@ async def test_a_stored_brief_is_visible_only_to_the_key_that_made_it(api: Api) 
     again = (await client.post("/v1/briefs", json={"text": TEXT}, headers=B)).json()
     assert again["id"] == made["id"] and again["article"]["url"] is None
     assert (await client.get(f"/v1/briefs/{made['id']}", headers=B)).json()["article"]["url"] is None
-    assert (await client.get(f"/v1/briefs/{made['id']}", headers=A)).json()["article"]["url"] == "https://alpha.example/a"
+    assert (await client.get(f"/v1/briefs/{made['id']}", headers=A)).json()["article"][
+        "url"
+    ] == "https://alpha.example/a"
 
 
 async def test_a_job_is_visible_only_to_its_key_and_its_urls_never_show_their_secrets(
