@@ -61,6 +61,7 @@ def serve(
     """Run the HTTP API."""
     import uvicorn
 
+    from service.api.server import GuardedHttpProtocol
     from service.logs import logging_config
 
     settings = get_settings()
@@ -82,6 +83,7 @@ def serve(
             host=host,
             port=port,
             log_config=logging_config(settings.log_level),
+            http=GuardedHttpProtocol,  # header timeout and size limit, connection cap (service.api.server)
             log_level=settings.log_level.lower(),
         )
 

@@ -88,6 +88,23 @@ class Settings(BaseSettings):
     open_ops: bool = Field(default=True, description="/healthz, /readyz and /metrics open without a key.")
     max_body_bytes: int = Field(default=2_000_000, gt=0, description="Largest request body accepted.")
     max_article_chars: int = Field(default=200_000, gt=0, description="Longest article text accepted.")
+    html_timeout_s: float = Field(
+        default=10, gt=0, description="CPU time one HTML page may take to read (in a worker process); past it: 422."
+    )
+    header_timeout_s: float = Field(
+        default=10, gt=0, description="Time a client has to send a request's headers, from its first byte; then 408."
+    )
+    body_timeout_s: float = Field(
+        default=30,
+        gt=0,
+        description="Time a client has to send a request's whole body once its headers are in; then 408.",
+    )
+    max_header_bytes: int = Field(
+        default=32_768, ge=1024, description="Largest request line and headers of one request; larger: 431."
+    )
+    max_connections: int = Field(
+        default=1000, ge=1, description="Open client connections one worker keeps; more are closed at once with a 503."
+    )
     log_level: str = Field(default="INFO", description="Log level of the service.")
     retention_days: float | None = Field(
         default=None,
@@ -109,7 +126,9 @@ class Settings(BaseSettings):
         default=None,
         description="Standard Webhooks signing secret, `whsec_` + base64; webhooks are refused without it.",
     )
-    webhook_timeout_s: float = Field(default=10, gt=0, description="Timeout of one delivery attempt.")
+    webhook_timeout_s: float = Field(
+        default=10, gt=0, description="Whole time of one delivery attempt (connect, send, the answer), not per read."
+    )
     webhook_retry_schedule_s: list[float] = Field(
         default_factory=lambda: [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0],
         description="JSON list: waits before each retry (jittered); the first attempt is immediate.",

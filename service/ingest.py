@@ -46,7 +46,7 @@ def article_from_text(
     )
 
 
-def article_from_html(
+async def article_from_html(
     html: str | bytes,
     *,
     url: str | None,
@@ -54,12 +54,14 @@ def article_from_html(
     published: str | None = None,
     charset: str | None = None,
     max_chars: int,
+    timeout_s: float,
 ) -> Article:
     """The page's main text, headed by its title as a pasted article would be; date and
-    language from the page's markup unless the client gave them."""
-    from service.html import html_to_article_fields  # trafilatura loads only when HTML arrives
+    language from the page's markup unless the client gave them. Read in a worker process, within
+    `timeout_s` (`service.html_pool`)."""
+    from service.html_pool import extract_page
 
-    page = html_to_article_fields(html, url, charset=charset)
+    page = await extract_page(html, url, charset=charset, timeout_s=timeout_s)
     headline = title or page.title
     text = page.text
     if headline and not text.lstrip().startswith(headline):
@@ -81,12 +83,13 @@ async def ingest(request: BriefRequest, settings: Settings) -> Article:
             max_chars=settings.max_article_chars,
         )
     if request.html is not None:
-        return article_from_html(
+        return await article_from_html(
             request.html,
             url=request.url,
             title=request.title,
             published=request.published,
             max_chars=settings.max_article_chars,
+            timeout_s=settings.html_timeout_s,
         )
     from service.fetch import fetch_url
     from service.textcodec import decode_text
@@ -99,13 +102,14 @@ async def ingest(request: BriefRequest, settings: Settings) -> Article:
         timeout_s=settings.fetch_timeout_s,
     )
     if fetched.content_type in _HTML_TYPES:
-        return article_from_html(
+        return await article_from_html(
             fetched.body,
             url=fetched.final_url,
             title=request.title,
             published=request.published,
             charset=fetched.charset,
             max_chars=settings.max_article_chars,
+            timeout_s=settings.html_timeout_s,
         )
     return article_from_text(
         decode_text(fetched.body, fetched.charset),

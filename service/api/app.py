@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
-from service import __version__, metrics
+from service import __version__, html_pool, metrics
 from service.api.access import Access
 from service.api.deps import single_valued_query
 from service.api.middleware import MetricsMiddleware, RequestIdMiddleware
@@ -19,6 +20,8 @@ from service.delivery import Deliveries
 from service.duties import Duties
 from service.jobs import JobRunner
 from service.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
@@ -36,6 +39,11 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
             app.state.deliveries, app.state.jobs = deliveries, runner
             duties = Duties.for_settings(running.store, deliveries, runner, settings)
             await duties.start()
+        # A worker process for HTML pages started, and a page read, now: a broken install (a missing
+        # lxml_html_clean) fails /readyz, not the first user's HTML request.
+        app.state.html_problem = await html_pool.self_check(settings.html_timeout_s)
+        if app.state.html_problem:
+            log.error("HTML pages cannot be read: %s", app.state.html_problem)
         # spaCy and the prompts leave a million long-lived objects: moved out of the collector's sight,
         # they stop being rescanned by every full collection (pauses of tens of milliseconds under load).
         gc.collect()
@@ -49,6 +57,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
                 await duties.stop()
             if owned:
                 await running.aclose()
+            html_pool.shutdown()
             metrics.forget_this_worker()
 
     app = FastAPI(

@@ -5,6 +5,7 @@ It does not decide anything (see `policy`) and does not touch the store (see `wo
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -51,9 +52,10 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 
 async def _snippet(response: httpx.Response) -> str:
-    """The start of the response body, for the error message; the rest is never read."""
+    """The start of the response body, for the error message; the rest is never read. Raw bytes:
+    a receiver's compressed error page is not inflated (a small bomb would become gigabytes)."""
     chunks = bytearray()
-    async for chunk in response.aiter_bytes():
+    async for chunk in response.aiter_raw():
         chunks.extend(chunk)
         if len(chunks) >= _SNIPPET_BYTES:
             break
@@ -79,7 +81,12 @@ async def send(
     def elapsed() -> int:
         return int((time.monotonic() - started) * 1000)
 
-    request_headers = {"content-type": "application/json", "user-agent": USER_AGENT, **headers}
+    request_headers = {
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+        "accept-encoding": "identity",
+        **headers,
+    }
     target_url: str | httpx.URL = url
     extensions: dict[str, str] = {}
     if allowed is not None:
@@ -92,15 +99,20 @@ async def send(
         if target.scheme == "https":
             extensions["sni_hostname"] = target.host
     try:
-        async with client.stream(
-            "POST",
-            target_url,
-            content=body,
-            headers=request_headers,
-            timeout=timeout_s,
-            follow_redirects=False,
-            extensions=extensions,
-        ) as response:
+        # One deadline for the whole attempt: httpx's timeout is per read, so a receiver that drips a
+        # header every few seconds would hold the attempt (and a delivery slot) for minutes.
+        async with (
+            asyncio.timeout(timeout_s),
+            client.stream(
+                "POST",
+                target_url,
+                content=body,
+                headers=request_headers,
+                timeout=timeout_s,
+                follow_redirects=False,
+                extensions=extensions,
+            ) as response,
+        ):
             code = response.status_code
             error = None
             if not 200 <= code < 300:
@@ -115,6 +127,8 @@ async def send(
             )
     except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
         return Outcome(None, f"invalid URL: {exc}", permanent=True, duration_ms=elapsed())
+    except TimeoutError:
+        return Outcome(None, f"timeout: the attempt took over {timeout_s:g}s", duration_ms=elapsed())
     except httpx.TimeoutException as exc:
         return Outcome(None, f"timeout after {timeout_s:g}s ({type(exc).__name__})", duration_ms=elapsed())
     except httpx.TransportError as exc:

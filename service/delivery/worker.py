@@ -35,10 +35,20 @@ FINAL_STATES = frozenset({"delivered", "failed", "disabled"})
 IDLE_POLL_S = 1.0  # re-read the table this often: another worker process may have added deliveries
 ERROR_PAUSE_S = 1.0  # after the store fails to list due deliveries, before trying again
 WRITE_FAILURE_PAUSE_S = 30.0  # after an attempt's outcome could not be recorded
+# Attempts in flight to one host at most: receivers that are slow to answer (each attempt held up to
+# WIREBRIEF_WEBHOOK_TIMEOUT_S) take a few slots, never all of them, so other tenants' deliveries go on.
+PER_HOST_IN_FLIGHT = 4
 
 
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _host(url: str) -> str:
+    try:
+        return httpx.URL(url).host
+    except httpx.InvalidURL:
+        return ""
 
 
 def _where(url: str) -> str:
@@ -59,7 +69,7 @@ class Deliveries:
         settings: Settings,
         *,
         client: httpx.AsyncClient | None = None,
-        max_concurrency: int = 8,
+        max_concurrency: int = 32,
         own_only: bool = False,
     ) -> None:
         """`own_only`: send only what this object enqueued (a CLI run beside a service on one database)."""
@@ -75,6 +85,7 @@ class Deliveries:
         self._progress = asyncio.Event()  # set (and replaced) whenever an attempt settles
         self._loop_task: asyncio.Task[None] | None = None
         self._inflight: dict[str, asyncio.Task[None]] = {}
+        self._inflight_hosts: dict[str, int] = {}
         self._settled_during_read: set[str] = set()  # their rows as just read may be stale
         self._recording: set[asyncio.Future[None]] = set()
         self._own: set[str] | None = set() if own_only else None
@@ -192,15 +203,26 @@ class Deliveries:
         now = time.time()
         horizon = now + IDLE_POLL_S
         limit = self._max_concurrency + len(self._inflight)
-        records = await self._store.due_deliveries(now=horizon, limit=limit, ids=self._own)
-        for record in records:
-            if record.id in self._inflight or record.id in self._settled_during_read:
-                continue  # in flight, or settled while we read: the next pass sees its new state
-            if record.next_attempt_at > now:
-                return max(record.next_attempt_at - time.time(), 0.0)
-            if len(self._inflight) >= self._max_concurrency:
-                return IDLE_POLL_S  # an attempt that ends wakes the loop
-            self._inflight[record.id] = asyncio.create_task(self._attempt(record), name=f"delivery-{record.id}")
+        passed_over: set[str] = set()  # URLs of hosts at their share: read past them to others' deliveries
+        for _round in range(3):
+            records = await self._store.due_deliveries(
+                now=horizon, limit=limit, ids=self._own, other_than_urls=passed_over
+            )
+            for record in records:
+                if record.id in self._inflight or record.id in self._settled_during_read:
+                    continue  # in flight, or settled while we read: the next pass sees its new state
+                if record.next_attempt_at > now:
+                    return max(record.next_attempt_at - time.time(), 0.0)
+                if len(self._inflight) >= self._max_concurrency:
+                    return IDLE_POLL_S  # an attempt that ends wakes the loop
+                host = _host(record.url)
+                if self._inflight_hosts.get(host, 0) >= PER_HOST_IN_FLIGHT:
+                    passed_over.add(record.url)  # that host has its share in flight; others go first
+                    continue
+                self._inflight_hosts[host] = self._inflight_hosts.get(host, 0) + 1
+                self._inflight[record.id] = asyncio.create_task(self._attempt(record), name=f"delivery-{record.id}")
+            if len(records) < limit or not passed_over:
+                break
         return IDLE_POLL_S
 
     async def _attempt(self, record: DeliveryRecord) -> None:
@@ -213,6 +235,10 @@ class Deliveries:
             await asyncio.sleep(WRITE_FAILURE_PAUSE_S)
         finally:
             self._inflight.pop(record.id, None)
+            host = _host(record.url)
+            self._inflight_hosts[host] -= 1
+            if not self._inflight_hosts[host]:
+                del self._inflight_hosts[host]
             self._settled_during_read.add(record.id)
             self._wake.set()
             self._progress.set()

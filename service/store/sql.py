@@ -238,9 +238,14 @@ class SqlStore:
         return await self._read(lambda connection: _with_history(connection, connection.execute(query).all()))
 
     async def due_deliveries(
-        self, now: float | None = None, limit: int = 100, ids: Collection[str] | None = None
+        self,
+        now: float | None = None,
+        limit: int = 100,
+        ids: Collection[str] | None = None,
+        other_than_urls: Collection[str] = (),
     ) -> list[DeliveryRecord]:
-        """Pending deliveries due by `now`, soonest first; only those in `ids` when given."""
+        """Pending deliveries due by `now`, soonest first; only those in `ids` when given, none to
+        `other_than_urls`."""
         query = (
             select(tables.deliveries)
             .where(tables.deliveries.c.state == "pending")
@@ -250,6 +255,8 @@ class SqlStore:
         )
         if ids is not None:
             query = query.where(tables.deliveries.c.id.in_(ids))
+        if other_than_urls:
+            query = query.where(tables.deliveries.c.url.not_in(other_than_urls))
         rows = await self._read(lambda connection: connection.execute(query).all())
         return [_delivery(row) for row in rows]
 

@@ -17,7 +17,7 @@ from service.api.negotiation import choose_format, read_body
 from service.api.problems import PROBLEM_MEDIA_TYPE, Problem
 from service.config import Settings
 from service.errors import EngineUnavailable, InvalidArticle, WebhookSecretMissing
-from service.ingest import article_from_html, article_from_text, ingest
+from service.ingest import ingest
 from service.netguard import check_url
 from service.pipeline import Pipeline
 from service.render import MEDIA_TYPES, render
@@ -82,7 +82,7 @@ async def create_brief(
     content_type: Annotated[str | None, Header()] = None,
 ) -> Response:
     fmt = choose_format(format, accept)
-    body = await read_body(request, settings.max_body_bytes)
+    body = await read_body(request, settings.max_body_bytes, settings.body_timeout_s)
     brief_request = _parse(body, content_type)
     brief_request.title = brief_request.title or title
     brief_request.options.engine = brief_request.options.engine or engine
@@ -100,10 +100,8 @@ async def _accept_job(request: Request, brief_request: BriefRequest, settings: S
     jobs = getattr(request.app.state, "jobs", None)
     if jobs is None:
         raise EngineUnavailable("asynchronous jobs need the store and the delivery worker, which are not running")
-    if brief_request.text is not None:
-        article_from_text(brief_request.text, max_chars=settings.max_article_chars)
-    elif brief_request.html is not None:
-        article_from_html(brief_request.html, url=brief_request.url, max_chars=settings.max_article_chars)
+    if brief_request.text is not None or brief_request.html is not None:
+        await ingest(brief_request, settings)  # an article that cannot be analysed is refused now, not later
     for target in (brief_request.callback_url, brief_request.slack_webhook_url):
         if target:
             await check_url(target, settings.allow_list)

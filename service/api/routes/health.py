@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from service import __version__
 from service.api.deps import get_pipeline, ops_access
@@ -28,15 +28,18 @@ async def healthz() -> dict[str, str]:
     summary="The engine and the store can serve",
     responses={503: _problem},
 )
-async def readyz(pipeline: Annotated[Pipeline, Depends(get_pipeline)]) -> dict[str, object]:
+async def readyz(request: Request, pipeline: Annotated[Pipeline, Depends(get_pipeline)]) -> dict[str, object]:
+    html_problem: str | None = getattr(request.app.state, "html_problem", None)  # checked at start-up
     checks = {
         "engine": pipeline.choose_engine(None),
         "rules_loaded": pipeline.rules is not None,
         "llm_configured": pipeline.llm is not None,
         "store": pipeline.store is not None and await pipeline.store.ping(),
+        "html": html_problem is None,
     }
-    if not checks["store"] or not checks["rules_loaded"]:
-        raise EngineUnavailable(f"not ready: {checks}")
+    if not checks["store"] or not checks["rules_loaded"] or html_problem:
+        reason = f"; HTML pages cannot be read ({html_problem})" if html_problem else ""
+        raise EngineUnavailable(f"not ready: {checks}{reason}")
     return {"status": "ready", **checks}
 
 

@@ -40,7 +40,7 @@ USAGE = (
     responses={401: _problem, 413: _problem, 503: _problem},
 )
 async def slash_command(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> dict[str, str]:
-    body = await read_body(request, settings.max_body_bytes)
+    body = await read_body(request, settings.max_body_bytes, settings.body_timeout_s)
     if settings.slack_signing_secret is None:
         raise Unauthorized("slash commands are refused: WIREBRIEF_SLACK_SIGNING_SECRET is not set")
     if not verify_slack_request(body, request.headers, settings.slack_signing_secret.get_secret_value()):

@@ -1,0 +1,99 @@
+"""HTML extraction in worker processes, under a time limit.
+
+trafilatura and lxml are CPU work that holds the GIL inside single C calls (1.7 s at a time on a
+1.7 MB page of sibling spans): run on a thread, it would stop the event loop from answering anyone.
+A separate process keeps the loop free, and can be killed: a page that takes longer than the limit
+is refused, and its worker replaced, so no page can take more CPU than that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
+
+from service.errors import InvalidArticle, Overloaded
+
+if TYPE_CHECKING:
+    from service.html import ExtractedPage
+
+log = logging.getLogger(__name__)
+
+WORKERS = 1  # one core for pages; the other stays with the event loop and the rules engine
+MAX_WAITING = 32  # pages in flight or waiting; past it, 503 with Retry-After
+_SELF_CHECK = "<html><body><article><p>The council agreed to rebuild the bridge by 2026.</p></article></body></html>"
+
+_pool: ProcessPoolExecutor | None = None
+_in_flight = 0
+
+
+def _extract(html: str | bytes, url: str | None, charset: str | None) -> ExtractedPage:
+    """In the worker: trafilatura is imported there, never in the service's own process."""
+    from service.html import html_to_article_fields
+
+    return html_to_article_fields(html, url, charset=charset)
+
+
+def _executor() -> ProcessPoolExecutor:
+    global _pool
+    if _pool is None:
+        # forkserver: workers start from a clean process, not a copy of one with threads and spaCy in it.
+        _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("forkserver"))
+    return _pool
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's workers now (a page past its limit is still running in one of them)."""
+    global _pool
+    if _pool is pool:
+        _pool = None
+    for process in list(getattr(pool, "_processes", {}).values()):  # no public way to stop a running task
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+async def extract_page(html: str | bytes, url: str | None, *, charset: str | None, timeout_s: float) -> ExtractedPage:
+    """`html_to_article_fields` in a worker process; `InvalidArticle` when it takes over `timeout_s`."""
+    global _in_flight
+    if _in_flight >= MAX_WAITING:
+        raise Overloaded(f"{_in_flight} pages are already being read; retry shortly", retry_after=2)
+    _in_flight += 1
+    try:
+        for attempt in range(2):
+            pool = _executor()
+            future = asyncio.wrap_future(pool.submit(_extract, html, url, charset))
+            try:
+                async with asyncio.timeout(timeout_s):
+                    return await future
+            except TimeoutError:
+                _kill(pool)
+                log.warning("an HTML page took over %g s to read; its worker was stopped", timeout_s)
+                raise InvalidArticle(
+                    f"the HTML page is too complex to read within {timeout_s:g} s; send its text instead"
+                ) from None
+            except BrokenProcessPool:  # another page's time ran out and took the worker with it: once more
+                if attempt == 1:
+                    raise
+        raise AssertionError("unreachable")
+    finally:
+        _in_flight -= 1
+
+
+async def self_check(timeout_s: float) -> str | None:
+    """Start a worker and read a small page: None when HTML can be read, else why not (for /readyz).
+    Catches what a broken install brings (a missing lxml_html_clean, trafilatura that fails to import)."""
+    try:
+        page = await extract_page(_SELF_CHECK, None, charset=None, timeout_s=max(timeout_s, 30.0))
+    except Exception as error:  # readiness reports any failure, it does not raise it
+        return f"{type(error).__name__}: {error}"
+    return None if "bridge" in page.text else "the HTML reader returned no text for a known page"
+
+
+def shutdown() -> None:
+    global _pool
+    pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
