@@ -9,7 +9,6 @@ import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -139,9 +138,7 @@ async def test_slow_receivers_do_not_starve_another_tenants_webhook(
 ) -> None:
     healthy, record = receiver()
     server, port = await _dripping_receiver("127.0.0.2")  # another host on the loopback network
-    settings = fixture_settings(
-        webhook_secret=SECRET, allowed_private_hosts="127.0.0.0/8", webhook_timeout_s=30.0
-    )
+    settings = fixture_settings(webhook_secret=SECRET, allowed_private_hosts="127.0.0.0/8", webhook_timeout_s=30.0)
     worker = Deliveries(store, settings, max_concurrency=8)
     async with server:
         for n in range(12):
@@ -157,5 +154,3 @@ async def test_slow_receivers_do_not_starve_another_tenants_webhook(
             await worker.stop()
     [delivery] = received(record)
     assert delivery["verified"] and delivery["body"]["data"] == {"tenant": "healthy"}
-
-
