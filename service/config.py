@@ -136,6 +136,10 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(
         default=None, description="Verifies Slack slash-command requests; without it they are refused."
     )
+    slack_response_hosts: str = Field(
+        default="",
+        description="Hosts besides Slack's own that a slash command's response_url may name (comma-separated).",
+    )
     public_base_url: str = Field(
         default="http://127.0.0.1:8000", description="Where users reach this service: links in Slack messages."
     )
@@ -213,6 +217,10 @@ class Settings(BaseSettings):
     def allow_list(self) -> AllowList:
         """`allowed_private_hosts`, parsed for `netguard.check_url` and `fetch.fetch_url`."""
         return parse_allow_list(self.allowed_private_hosts)
+
+    @property
+    def slack_response_host_set(self) -> frozenset[str]:
+        return frozenset(host.strip().lower() for host in self.slack_response_hosts.split(",") if host.strip())
 
 
 @lru_cache(maxsize=1)

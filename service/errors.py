@@ -85,6 +85,13 @@ class Unauthorized(WirebriefError):
     title = "A valid API key is required"
 
 
+class SlackUnverified(Unauthorized):
+    """A slash command that is not Slack's: no signature, a wrong or stale one, or no secret to check it."""
+
+    type = "slack-unverified"
+    title = "The request could not be verified as coming from Slack"
+
+
 class UrlRefused(WirebriefError):
     type = "url-refused"
     status = 422

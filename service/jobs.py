@@ -53,6 +53,13 @@ def job_tenant(job: JobRecord) -> str:
     return str(job.request.get("tenant", PUBLIC_TENANT))
 
 
+def _as_user_error(error: Exception) -> WirebriefError:
+    if isinstance(error, WirebriefError):
+        return error
+    log.error("job failed unexpectedly: %r", error, exc_info=error)
+    return WirebriefError(f"unexpected error: {type(error).__name__}")
+
+
 def problem_of(error: WirebriefError) -> dict[str, Any]:
     return {
         "type": f"urn:wirebrief:problem:{error.type}",
@@ -118,18 +125,25 @@ class JobRunner:
             analysis = await self.pipeline.analyze(
                 article, engine=brief.options.engine, language=brief.options.language, tenant=job_tenant(job)
             )
-        except WirebriefError as error:
-            await self.store.update_job(job.id, "failed", error=problem_of(error))
-            await self._deliver_failure(job, error)
-            return
         except Exception as error:  # a job must end in a state, whatever happened
-            log.exception("job %s failed unexpectedly", job.id)
-            unexpected = WirebriefError(f"unexpected error: {type(error).__name__}")
-            await self.store.update_job(job.id, "failed", error=problem_of(unexpected))
-            await self._deliver_failure(job, unexpected)
+            await self._fail(job, error)
             return
-        await self._deliver_success(job, analysis)
+        try:
+            await self._deliver_success(job, analysis)
+        except Exception as error:  # a target that can never be sent to: the job ends failed, once
+            await self.store.update_job(
+                job.id, "failed", analysis_id=analysis.id, error=problem_of(_as_user_error(error))
+            )
+            return
         await self.store.update_job(job.id, "done", analysis_id=analysis.id)
+
+    async def _fail(self, job: JobRecord, error: Exception) -> None:
+        reason = _as_user_error(error)
+        await self.store.update_job(job.id, "failed", error=problem_of(reason))
+        try:
+            await self._deliver_failure(job, reason)
+        except Exception:  # nowhere to say it: the job's state says it
+            log.warning("job %s failed and its failure could not be delivered either", job.id, exc_info=True)
 
     def result_link(self, analysis: Analysis) -> str:
         return f"{self.public_base_url}/v1/briefs/{analysis.id}"

@@ -29,6 +29,7 @@ def job_settings(**overrides: Any) -> dict[str, Any]:
         "allowed_private_hosts": "127.0.0.1",
         "webhook_retry_schedule_s": json.loads(FAST),
         "slack_signing_secret": SLACK_SECRET,
+        "slack_response_hosts": "127.0.0.1",  # the test receiver stands in for Slack
         **overrides,
     }
 
@@ -171,6 +172,7 @@ def service_env(llm: Process, database: Path) -> dict[str, str]:
         "WIREBRIEF_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
         "WIREBRIEF_WEBHOOK_RETRY_SCHEDULE_S": FAST,
         "WIREBRIEF_SLACK_SIGNING_SECRET": SLACK_SECRET,
+        "WIREBRIEF_SLACK_RESPONSE_HOSTS": "127.0.0.1",
         "WIREBRIEF_PUBLIC_BASE_URL": "https://wirebrief.example",
     }
 
@@ -251,4 +253,5 @@ async def test_a_forged_or_stale_slash_command_is_refused(replay: ReplayFactory,
     pipeline.store = store
     async with running_app(pipeline, fixture_settings(**job_settings())) as client:
         response = await client.post("/v1/slack/commands", content=body, headers=headers)
-    assert_problem(response, 401, "unauthorized")
+    assert_problem(response, 401, "slack-unverified")
+    assert response.json()["title"] == "The request could not be verified as coming from Slack"

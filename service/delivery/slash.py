@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from slack_sdk.signature import Clock, SignatureVerifier
+
+from service.tenancy import SLACK_HOSTS
+
+REPLAY_WINDOW_S = 2 * 5 * 60 + 60  # a signature passes for 5 minutes either side of its timestamp
 
 _PUBLIC = re.compile(r"^\s*public(?:\s+|$)", re.IGNORECASE)
 _SLACK_LINK = re.compile(r"^<(https?://[^|>\s]+)(?:\|[^>]*)?>$")  # Slack escapes links as <url> or <url|label>
@@ -38,6 +42,19 @@ def verify_slack_request(
     try:
         return verifier.is_valid_request(body, dict(headers.items()))
     except (ValueError, UnicodeDecodeError):  # a timestamp that is not a number, a body that is not UTF-8
+        return False
+
+
+def is_slack_response_url(url: str, also_hosts: Collection[str] = ()) -> bool:
+    """Slack answers slash commands on `https://hooks.slack.com/commands/...` (or its GovSlack twin):
+    anything else in a command's `response_url` is not where an answer should go, unless its host is
+    one the operator named (`also_hosts`: a proxy in front of Slack, a test receiver)."""
+    try:
+        parts = urlsplit(url)
+        if parts.hostname in also_hosts and parts.scheme in ("http", "https"):
+            return True
+        return parts.scheme == "https" and parts.hostname in SLACK_HOSTS and parts.port in (None, 443)
+    except ValueError:
         return False
 
 

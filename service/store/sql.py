@@ -313,6 +313,25 @@ class SqlStore:
         query = select(tables.disabled_endpoints.c.url).where(tables.disabled_endpoints.c.url == url)
         return await self._read(lambda connection: connection.execute(query).first() is not None)
 
+    # --- replays -------------------------------------------------------------------------------
+    async def first_sight(self, key: str, window_s: float) -> bool:
+        """True the first time `key` is seen within `window_s` seconds, False for a repeat (in any
+        process on this database); keys older than the window are forgotten."""
+        now = time.time()
+        seen = tables.seen_requests
+
+        def sight(connection: Connection) -> bool:
+            connection.execute(delete(seen).where(seen.c.at < now - window_s))
+            if connection.execute(select(seen.c.key).where(seen.c.key == key)).first():
+                return False
+            connection.execute(insert(seen).values(key=key, at=now))
+            return True
+
+        try:
+            return await self._write(sight)
+        except IntegrityError:  # the same key inserted by another process at the same moment
+            return False
+
     # --- retention -----------------------------------------------------------------------------
     async def prune(self, before: float) -> dict[str, int]:
         """Delete what is older than `before` and finished: analyses, done or failed jobs, settled

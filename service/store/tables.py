@@ -83,3 +83,10 @@ leases = Table(
     Column("holder", String(256), nullable=False),  # host:pid:token of the process doing it
     Column("expires_at", Float, nullable=False),  # renewed well before; another may take it after
 )
+
+seen_requests = Table(
+    "seen_requests",
+    metadata,
+    Column("key", String(128), primary_key=True),  # e.g. a Slack request signature: a replay has the same
+    Column("at", Float, nullable=False, index=True),
+)

@@ -16,7 +16,8 @@ from service.api.negotiation import read_body
 from service.api.problems import PROBLEM_MEDIA_TYPE, Problem
 from service.config import Settings
 from service.delivery import parse_slash_command, verify_slack_request
-from service.errors import EngineUnavailable, Unauthorized
+from service.delivery.slash import REPLAY_WINDOW_S, is_slack_response_url
+from service.errors import EngineUnavailable, InvalidDeliveryUrl, SlackUnverified
 from service.jobs import JobRunner, SlackReply
 from service.tenancy import PUBLIC_TENANT, SLACK_TENANT
 
@@ -37,22 +38,27 @@ USAGE = (
             "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
         }
     },
-    responses={401: _problem, 413: _problem, 503: _problem},
+    responses={401: _problem, 408: _problem, 413: _problem, 415: _problem, 422: _problem, 503: _problem},
 )
 async def slash_command(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> dict[str, str]:
     body = await read_body(request, settings.max_body_bytes, settings.body_timeout_s)
     if settings.slack_signing_secret is None:
-        raise Unauthorized("slash commands are refused: WIREBRIEF_SLACK_SIGNING_SECRET is not set")
+        raise SlackUnverified("slash commands are refused: WIREBRIEF_SLACK_SIGNING_SECRET is not set")
     if not verify_slack_request(body, request.headers, settings.slack_signing_secret.get_secret_value()):
-        raise Unauthorized("the Slack signature is missing, stale or does not match")
+        raise SlackUnverified("the Slack signature is missing, stale or does not match")
     command = parse_slash_command(body)
     if not command.text.strip():
         return {"response_type": "ephemeral", "text": USAGE}
     if not command.response_url:
         return {"response_type": "ephemeral", "text": "Slack sent no response_url to answer on."}
+    if not is_slack_response_url(command.response_url, settings.slack_response_host_set):
+        raise InvalidDeliveryUrl("the response_url is not a Slack URL (https on Slack's hooks host)")
     jobs: JobRunner | None = getattr(request.app.state, "jobs", None)
     if jobs is None:
         raise EngineUnavailable("this service keeps no jobs (no store), so it cannot answer slash commands")
+    # A signed request is valid for 5 minutes: one sent again within them (a replay) is not run again.
+    if not await jobs.store.first_sight("slack:" + request.headers.get("x-slack-signature", ""), REPLAY_WINDOW_S):
+        return {"response_type": "ephemeral", "text": "This command was already received; its brief is on its way."}
     brief = BriefRequest(url=command.url) if command.url else BriefRequest(text=command.text)
     # Briefs asked for from Slack are the Slack workspace's: with API keys, no key sees them.
     tenant = SLACK_TENANT if request.app.state.access.keys_required else PUBLIC_TENANT
