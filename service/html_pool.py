@@ -11,6 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
@@ -37,11 +40,33 @@ def _extract(html: str | bytes, url: str | None, charset: str | None) -> Extract
     return html_to_article_fields(html, url, charset=charset)
 
 
+def _watch_parent(service_pid: int) -> None:
+    """In each worker: exit when the service's process is gone (killed with -9, say), rather than
+    linger as an orphan holding memory."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(service_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # alive, under another user
+                pass
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def _executor() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         # forkserver: workers start from a clean process, not a copy of one with threads and spaCy in it.
-        _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("forkserver"))
+        _pool = ProcessPoolExecutor(
+            max_workers=WORKERS,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=_watch_parent,
+            initargs=(os.getpid(),),
+        )
     return _pool
 
 
@@ -93,7 +118,6 @@ async def self_check(timeout_s: float) -> str | None:
 
 
 def shutdown() -> None:
-    global _pool
-    pool, _pool = _pool, None
-    if pool is not None:
-        pool.shutdown(wait=False, cancel_futures=True)
+    """Stop the workers (and so the forkserver, which lives as long as one of them does)."""
+    if _pool is not None:
+        _kill(_pool)

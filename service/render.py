@@ -66,12 +66,35 @@ def commitment_rows(analysis: Analysis) -> list[dict[str, str | int]]:
     return rows
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(row: dict[str, str | int]) -> dict[str, str | int]:
+    """A CSV row a spreadsheet will not run: a text cell that begins like a formula (`=`, `+`, `-`,
+    `@`, tab, carriage return) gets a leading `'` (OWASP's advice on CSV injection). A quote from an
+    article is data, never a formula; the JSON keeps it exactly as the article has it."""
+    return {
+        key: "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+        for key, value in row.items()
+    }
+
+
 def to_csv(analysis: Analysis) -> str:
+    """The commitment table, with a UTF-8 byte-order mark: without it, spreadsheet programs read the
+    file in a legacy encoding and "Erdoğan" becomes "ErdoÄŸan"."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.DictWriter(buffer, fieldnames=COMMITMENT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(commitment_rows(analysis))
+    writer.writerows(spreadsheet_safe(row) for row in commitment_rows(analysis))
     return buffer.getvalue()
+
+
+def download_headers(analysis: Analysis, fmt: Format) -> dict[str, str]:
+    """A CSV is a file to open in a spreadsheet: give it a name."""
+    if fmt != "csv":
+        return {}
+    return {"content-disposition": f'attachment; filename="{analysis.id}-commitments.csv"'}
 
 
 def _cell(value: str) -> str:

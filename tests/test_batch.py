@@ -86,7 +86,7 @@ def test_mixed_inputs_give_one_line_per_article_a_table_and_a_report(tmp_path: P
     assert sorted(ids_in(out)).count("broken") == 1
     [broken] = [r for r in records if r.get("id") == "broken"]
     assert broken["error"]["type"] == "invalid-article"
-    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    rows = list(csv.DictReader(table.open(encoding="utf-8-sig")))
     assert rows and {"article_id", "article_title", "quote", "kind"} <= set(rows[0])
     assert any(row["article_id"] == "csv-1" and row["article_title"] == "Sofia talks" for row in rows)
     text = report.read_text(encoding="utf-8")

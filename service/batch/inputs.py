@@ -10,11 +10,12 @@ import csv
 import hashlib
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import ValidationError
 
@@ -22,6 +23,7 @@ from schemas.request import BriefRequest
 
 ARTICLE_SUFFIXES = {".txt": "text", ".md": "text", ".html": "html", ".htm": "html"}
 _FIELDS = ("text", "html", "url", "title", "published")
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of bytes that are not UTF-8
 
 
 @dataclass(frozen=True)
@@ -32,32 +34,35 @@ class BatchItem:
     error: tuple[str, str] | None = None  # (type, detail) when the input itself is unusable
 
 
-def content_id(content: str) -> str:
-    """A stable id for an article that came without one."""
-    return "sha256:" + hashlib.sha256(content.encode("utf-8")).hexdigest()[:20]
+def content_id(content: str, source: str = "") -> str:
+    """A stable id for an article that came without one: of its content and where it came from
+    (a file's path, a line's file and number), so that two inputs with the same text are two inputs,
+    each with its own line in the output."""
+    return "sha256:" + hashlib.sha256(f"{source}\0{content}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def read_inputs(paths: list[str]) -> Iterator[BatchItem]:
     for raw in paths:
         if raw == "-":
-            yield from _jsonl(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8"), "stdin")
+            yield from _jsonl(sys.stdin.buffer, "stdin")
             continue
         path = Path(raw)
         if path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES):
                 yield _article_file(file)
         elif not path.exists():
-            yield BatchItem(content_id(raw), raw, None, ("input-not-found", f"no such file or folder: {raw}"))
+            yield BatchItem(content_id("", raw), raw, None, ("input-not-found", f"no such file or folder: {raw}"))
         elif path.suffix.lower() == ".jsonl":
-            with path.open(encoding="utf-8-sig", newline="") as stream:
+            with path.open("rb") as stream:
                 yield from _jsonl(stream, raw)
         elif path.suffix.lower() == ".csv":
-            with path.open(encoding="utf-8-sig", newline="") as stream:
-                yield from _csv(stream, raw)
+            yield from _csv(path.read_bytes(), raw)
         elif path.suffix.lower() in ARTICLE_SUFFIXES:
             yield _article_file(path)
         else:
-            yield BatchItem(content_id(raw), raw, None, ("unsupported-input", f"{raw}: not .txt/.md/.html/.jsonl/.csv"))
+            yield BatchItem(
+                content_id("", raw), raw, None, ("unsupported-input", f"{raw}: not .txt/.md/.html/.jsonl/.csv")
+            )
 
 
 def _article_file(path: Path) -> BatchItem:
@@ -71,13 +76,13 @@ def _article_file(path: Path) -> BatchItem:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return BatchItem(content_id(str(path)), str(path), None, ("invalid-input", f"not UTF-8 text: {error}"))
+        return BatchItem(content_id("", str(path)), str(path), None, ("invalid-input", f"not UTF-8 text: {error}"))
     return _item(None, str(path), {"text": text})
 
 
 def _item(given_id: object, source: str, fields: dict[str, Any]) -> BatchItem:
     content = next((str(fields[k]) for k in ("text", "html", "url") if fields.get(k)), "")
-    item_id = str(given_id).strip() if given_id not in (None, "") else content_id(content or source)
+    item_id = str(given_id).strip() if given_id not in (None, "") else content_id(content, source)
     try:
         request = BriefRequest.model_validate({k: v for k, v in fields.items() if v not in (None, "")})
     except ValidationError as error:
@@ -86,23 +91,42 @@ def _item(given_id: object, source: str, fields: dict[str, Any]) -> BatchItem:
     return BatchItem(item_id, source, request)
 
 
-def _jsonl(stream: io.TextIOBase | Any, name: str) -> Iterator[BatchItem]:
-    for number, line in enumerate(stream, start=1):
+def _jsonl(stream: IO[bytes], name: str) -> Iterator[BatchItem]:
+    """Line by line from bytes, so that one line that is not UTF-8 is one error, not the end of the batch."""
+    for number, raw in enumerate(stream, start=1):
+        source = f"{name}:{number}"
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            detail = f"line {number} is not UTF-8 text ({error.reason} at byte {error.start})"
+            yield BatchItem(content_id(raw.hex(), source), source, None, ("invalid-input", detail))
+            continue
         if not line.strip():
             continue
-        source = f"{name}:{number}"
         try:
             record = json.loads(line)
         except ValueError as error:
-            yield BatchItem(content_id(line), source, None, ("invalid-input", f"not JSON: {error}"))
+            yield BatchItem(content_id(line, source), source, None, ("invalid-input", f"not JSON: {error}"))
             continue
         if not isinstance(record, dict):
-            yield BatchItem(content_id(line), source, None, ("invalid-input", "a line must be a JSON object"))
+            yield BatchItem(content_id(line, source), source, None, ("invalid-input", "a line must be a JSON object"))
             continue
         yield _item(record.get("id"), source, {k: record.get(k) for k in _FIELDS})
 
 
-def _csv(stream: io.TextIOBase | Any, name: str) -> Iterator[BatchItem]:
+def _csv(data: bytes, name: str) -> Iterator[BatchItem]:
+    """Rows of a CSV export. Bytes that are not UTF-8 are kept apart while parsing (surrogate
+    escapes) so that the row holding them is one error and every other row runs."""
     csv.field_size_limit(sys.maxsize)
-    for number, row in enumerate(csv.DictReader(stream), start=2):
-        yield _item(row.get("id"), f"{name}:{number}", {k: row.get(k) for k in _FIELDS})
+    text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    for row in reader:
+        source = f"{name}:{reader.line_num}"
+        values = {k: row.get(k) for k in _FIELDS}
+        if any(_NOT_UTF8.search(str(value)) for value in [*row.values(), row.get("id")] if value):
+            given = row.get("id")
+            item_id = given if given and not _NOT_UTF8.search(given) else content_id(str(values), source)
+            detail = f"row ending on line {reader.line_num} is not UTF-8 text"
+            yield BatchItem(item_id.encode("utf-8", "replace").decode(), source, None, ("invalid-input", detail))
+            continue
+        yield _item(row.get("id"), source, values)

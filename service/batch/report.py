@@ -9,7 +9,7 @@ from typing import Any
 
 from schemas import Analysis
 from service.batch.progress import Tally
-from service.render import COMMITMENT_COLUMNS, commitment_rows
+from service.render import COMMITMENT_COLUMNS, commitment_rows, spreadsheet_safe
 
 TABLE_COLUMNS = ["article_id", "article_title", *COMMITMENT_COLUMNS]
 
@@ -21,12 +21,14 @@ def results(records: list[dict[str, Any]]) -> list[Analysis]:
 def write_table(path: Path, analyses: list[Analysis]) -> int:
     """Every commitment of every article, one row each; returns the number of rows."""
     rows = 0
-    with path.open("w", encoding="utf-8", newline="") as stream:
+    # utf-8-sig: the byte-order mark spreadsheets need to read UTF-8 (see `render.to_csv`).
+    with path.open("w", encoding="utf-8-sig", newline="") as stream:
         writer = csv.DictWriter(stream, fieldnames=TABLE_COLUMNS)
         writer.writeheader()
         for analysis in analyses:
             for row in commitment_rows(analysis):
-                writer.writerow({"article_id": analysis.input_id, "article_title": analysis.article.title or "", **row})
+                cells = {"article_id": analysis.input_id or "", "article_title": analysis.article.title or "", **row}
+                writer.writerow(spreadsheet_safe(cells))
                 rows += 1
     return rows
 

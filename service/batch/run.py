@@ -52,6 +52,7 @@ async def run_batch(
             deliveries = Deliveries(pipeline.store, settings, own_only=True)
             await deliveries.start()
         runner = BatchRunner(pipeline, output, concurrency=concurrency, deliveries=deliveries, webhook_url=webhook)
+        await runner.deliver_done(read_records(output_path))
         output.open()
         tally.started = time.monotonic()
         try:

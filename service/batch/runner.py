@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from service.batch.inputs import BatchItem
-from service.batch.output import Output
+from service.batch.output import Output, line_id
 from service.batch.pacing import AdaptiveLimit
 from service.batch.progress import Reporter, Tally
 from service.delivery import BRIEF_COMPLETED, Deliveries
@@ -85,12 +87,31 @@ class BatchRunner:
             tally.input_tokens += usage.input_tokens
             tally.output_tokens += usage.output_tokens
             tally.cost_usd += analysis.provenance.cost_usd or 0.0
-            if self.deliveries is not None and self.webhook_url:
-                data = {"input_id": item.id, "analysis": analysis.model_dump(mode="json")}
-                self.delivery_ids.append(await self.deliveries.enqueue_webhook(self.webhook_url, BRIEF_COMPLETED, data))
+            await self._deliver(item.id, analysis.model_dump(mode="json"))
         finally:
             await self.limit.release(succeeded)
             reporter.update()
+
+    async def deliver_done(self, records: list[dict[str, Any]]) -> None:
+        """The webhooks of articles an earlier run finished: already delivered ones are not sent
+        again (same id), the rest are (a run killed between writing a line and enqueueing its
+        webhook, or before the receiver took it)."""
+        for record in records:
+            if "error" not in record and (item_id := line_id(record)) is not None:
+                await self._deliver(item_id, record)
+        if self.deliveries is not None:  # running the command again is asking to try again now
+            await self.deliveries.retry_now(self.delivery_ids)
+
+    async def _deliver(self, item_id: str, analysis: dict[str, Any]) -> None:
+        if self.deliveries is None or not self.webhook_url:
+            return
+        # One id per output file, input and target: a resumed run enqueues nothing twice.
+        key = f"{self.output.path.resolve()}\0{item_id}\0{self.webhook_url}"
+        message_id = "msg_" + hashlib.sha256(key.encode()).hexdigest()[:26]
+        data = {"input_id": item_id, "analysis": analysis}
+        self.delivery_ids.append(
+            await self.deliveries.enqueue_webhook(self.webhook_url, BRIEF_COMPLETED, data, delivery_id=message_id)
+        )
 
     def _fail(self, item: BatchItem, kind: str, detail: str, tally: Tally) -> None:
         self.output.write({"id": item.id, "error": {"type": kind, "detail": detail}, "source": item.source})

@@ -153,6 +153,9 @@ class Deliveries:
         sender.check_url(url)
         delivery_id = delivery_id or new_message_id()
         if await self._store.get_delivery(delivery_id) is not None:
+            if self._own is not None:  # a resumed command-line run sends what is still pending of its own
+                self._own.add(delivery_id)
+                self._wake.set()
             return delivery_id
         # The body is fixed here: every attempt sends these exact bytes.
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
@@ -165,6 +168,12 @@ class Deliveries:
             self._own.add(delivery_id)
         self._wake.set()
         return delivery_id
+
+    async def retry_now(self, ids: list[str]) -> None:
+        """Those of these deliveries still pending are attempted now, not at their scheduled retry."""
+        if ids:
+            await self._store.make_due(ids)
+            self._wake.set()
 
     # --- waiting (CLI) ---------------------------------------------------------------------
     async def drain(self, ids: list[str], timeout_s: float) -> list[DeliveryRecord]:

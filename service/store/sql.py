@@ -260,6 +260,15 @@ class SqlStore:
         rows = await self._read(lambda connection: connection.execute(query).all())
         return [_delivery(row) for row in rows]
 
+    async def make_due(self, delivery_ids: Collection[str]) -> None:
+        """Pending deliveries among these are due now (a person asked to try again)."""
+        statement = (
+            update(tables.deliveries)
+            .where(tables.deliveries.c.id.in_(list(delivery_ids)), tables.deliveries.c.state == "pending")
+            .values(next_attempt_at=time.time())
+        )
+        await self._write(lambda connection: connection.execute(statement))
+
     async def settle_delivery(self, delivery_id: str, state: str, reason: str) -> None:
         """End a delivery without an attempt (disabled endpoint, nothing it could be sent with)."""
         statement = (

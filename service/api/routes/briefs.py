@@ -20,7 +20,7 @@ from service.errors import EngineUnavailable, InvalidArticle, WebhookSecretMissi
 from service.ingest import ingest
 from service.netguard import check_url
 from service.pipeline import Pipeline
-from service.render import MEDIA_TYPES, render
+from service.render import MEDIA_TYPES, download_headers, render
 from service.textcodec import charset_parameter, decode_plain, decode_text
 
 router = APIRouter(prefix="/v1", tags=["briefs"], dependencies=[Depends(api_access)])
@@ -92,7 +92,7 @@ async def create_brief(
     article = await ingest(brief_request, settings)
     options = brief_request.options
     analysis = await pipeline.analyze(article, engine=options.engine, language=options.language, tenant=tenant)
-    return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt])
+    return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt], headers=download_headers(analysis, fmt))
 
 
 async def _accept_job(request: Request, brief_request: BriefRequest, settings: Settings, tenant: str) -> Response:
@@ -138,7 +138,7 @@ async def get_brief(
     analysis = await store.get_tenant_analysis(tenant, analysis_id) if store is not None else None
     if analysis is None:
         raise HTTPException(404, f"no analysis with id {analysis_id!r}")
-    return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt])
+    return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt], headers=download_headers(analysis, fmt))
 
 
 def _parse(body: bytes, content_type: str | None) -> BriefRequest:
