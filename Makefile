@@ -43,6 +43,7 @@ bench: $(STAMP)  ## benchmarks: print figures, never pass or fail on speed (eval
 	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/service.py
 	$(BIN)/python bench/service.py --workers 2
+	$(BIN)/python bench/hostile.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -42,7 +42,9 @@ def article(number: int) -> str:
 
 
 @contextmanager
-def service(llm_url: str, folder: str, workers: int) -> Iterator[tuple[str, int]]:
+def service(
+    llm_url: str, folder: str, workers: int, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[str, int]]:
     """The service in its own process(es); yields its base URL and (parent) process id."""
     port = free_port()
     env = {
@@ -54,6 +56,7 @@ def service(llm_url: str, folder: str, workers: int) -> Iterator[tuple[str, int]
         "WIREBRIEF_MAX_LLM_IN_FLIGHT": "100000",
         "WIREBRIEF_LOG_LEVEL": "WARNING",
         "WIREBRIEF_WORKERS": str(workers),
+        **(extra_env or {}),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],

@@ -9,6 +9,7 @@ is refused, and its worker replaced, so no page can take more CPU than that.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -40,9 +41,12 @@ def _extract(html: str | bytes, url: str | None, charset: str | None) -> Extract
     return html_to_article_fields(html, url, charset=charset)
 
 
-def _watch_parent(service_pid: int) -> None:
-    """In each worker: exit when the service's process is gone (killed with -9, say), rather than
-    linger as an orphan holding memory."""
+def _start_worker(service_pid: int) -> None:
+    """In each worker: yield the CPU to the service (a page being read must not slow the event loop
+    that answers everyone else), and exit when the service's process is gone (killed with -9, say)
+    rather than linger as an orphan holding memory."""
+    with contextlib.suppress(OSError):
+        os.nice(10)
 
     def watch() -> None:
         while True:
@@ -64,7 +68,7 @@ def _executor() -> ProcessPoolExecutor:
         _pool = ProcessPoolExecutor(
             max_workers=WORKERS,
             mp_context=multiprocessing.get_context("forkserver"),
-            initializer=_watch_parent,
+            initializer=_start_worker,
             initargs=(os.getpid(),),
         )
     return _pool
