@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 EngineName = Literal["llm", "rules"]
 RULES_MODEL = "spacy/en_core_web_sm-3.8.0"
-RULES_VERSION = "rules@4"  # bump when the rules change what they find: cached results then miss
+RULES_VERSION = "rules@5"  # bump when the rules change what they find: cached results then miss
 
 
 class Pipeline:

@@ -14,12 +14,15 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from service.errors import FetchFailed, PageTooLarge
 from service.fetch import fetch_url
 from service.inflate import BoundedInflater, content_codings
 from service.netguard import parse_allow_list
 from service.pipeline import Pipeline
+from service.spans import OverlapIndex
 from service.textcodec import codec_for, decode_text
 from tests.pageserver import Handler, PageServer
 
@@ -191,3 +194,18 @@ def test_plain_text_without_punctuation_is_split_in_linear_time(rules_engine: An
     assert result.headline == "La réforme au Sénat"
     summary = "Le conseil a voté la loi hier soir. Le maire a promis un nouveau pont !"
     assert brief.plain(f"Le conseil a voté\n{summary}\nsans point", None).summary == summary
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 500), st.integers(1, 80)), max_size=60), st.integers(0, 500), st.integers(1, 80)
+)
+def test_the_overlap_index_finds_exactly_the_overlapping_ranges(
+    ranges: list[tuple[int, int]], start: int, length: int
+) -> None:
+    """The duplicate checks' index (which made them linear) against the comparison with every range."""
+    index: OverlapIndex[int] = OverlapIndex()
+    for number, (first, size) in enumerate(ranges):
+        index.add(first, first + size, number)
+    expected = {n for n, (first, size) in enumerate(ranges) if first < start + length and start < first + size}
+    assert set(index.overlapping(start, start + length)) == expected

@@ -77,6 +77,10 @@ class Found:
     attributed_to: str | None = None
 
 
+# Objects of a denial that are claims about a commitment, not the thing refused ("denied plans to").
+_CLAIMS = frozenset(
+    {"plan", "report", "claim", "allegation", "rumor", "rumour", "suggestion", "speculation", "intention", "accusation"}
+)
 # A "sentence" longer than this is a list, a table or text without punctuation: its parse is not
 # reliable enough to state a commitment from, and every cue in it would walk all of it.
 MAX_SENTENCE_TOKENS = 150
@@ -156,8 +160,18 @@ class Detector:
             return
         if verb.tag_ == "VBG" and verb.dep_ in {"amod", "pcomp", "csubj"}:
             return
-        if lemma == "deny" and syntax.has(verb, "ccomp"):
-            return  # "denied that ..." is a denial, not a refusal
+        if lemma in syntax.DENIALS and (
+            syntax.has(verb, "ccomp") or any(c.dep_ == "dobj" and c.lemma_.lower() in _CLAIMS for c in verb.children)
+        ):
+            return  # "denied that ...", "dismissed reports of ...", "denied plans to": a denial, not a refusal
+        if lemma == "rule" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children):
+            return  # "ruled that ...": a ruling; "ruled out X" is the refusal
+        if kind == "refusal" and any(
+            c.dep_ == "xcomp" and lexicon.VERB_CUES.get(c.lemma_.lower()) == "refusal" for c in verb.children
+        ):
+            return  # "refused to rule out", "declined to reject": refusing a refusal commits to nothing
+        if lemma == "warn" and not self._own_warning(verb):
+            return  # "warned against cutting", "warned that X could ...": an opinion, not a threat
         passive = syntax.has(verb, "auxpass") or syntax.has(verb, "nsubjpass")
         xcomps = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}]
         if not xcomps:  # "sworn to fight" parsed as a purpose clause
@@ -234,6 +248,27 @@ class Detector:
         self._emit(
             verb, sent, keys, kind, self._complements(verb, xcomps, ccomps, dobjs, preps), targets, modality=modality
         )
+
+    def _own_warning(self, verb: Token) -> bool:
+        """'warned it would retaliate', 'warned Turkey to stop', 'warned that police will no longer
+        tolerate': a threat or demand by the speaker or an actor of the story. 'Warned of', 'warned
+        against', 'warned that the sanctions could backfire', 'that the economy will shrink': a view."""
+        if any(c.dep_ == "xcomp" for c in verb.children) or any(
+            c.dep_ == "xcomp" for d in verb.children if d.dep_ == "dobj" for c in d.children
+        ):
+            return True
+        speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+            subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+            modals = {c.lower_ for c in clause.children if c.dep_ == "aux"}
+            own = subject is not None and (
+                subject.lower_ in {"it", "we", "they", "i"}
+                or (speaker is not None and subject.lower_ == speaker.lower_)
+                or bool(self._keys([subject], clause))
+            )
+            if own and modals & {"will", "would", "'ll", "shall"} and clause.lemma_.lower() != "be":
+                return True
+        return False
 
     def _modal(self, aux: Token, sent: Span) -> None:
         """'X will/would/may do Y': a plan (a refusal when negated) if X is an actor."""
@@ -568,6 +603,9 @@ class Detector:
         when_range: tuple[int, int] | None = None,
     ) -> None:
         doc = self.doc
+        heads = [cue] if action_head is None else [cue, action_head]
+        if any(syntax.negated_above(t) or syntax.denied_above(t, cue) or syntax.hypothetical(t) for t in heads):
+            return  # negated, denied or hypothetical: truth before recall, a missed row beats a reversed one
         first = min(rng[0], start_at if start_at is not None else rng[0])
         last = rng[1]
         first = max(first, sent.start)

@@ -59,6 +59,7 @@ VERB_CUES: Final[dict[str, CommitmentKind]] = {
     "boycott": "refusal",
     "renege": "refusal",
     "rebuff": "refusal",
+    "rule": "refusal",  # only as "rule out" (the detector checks the particle)
     "threaten": "threat",
     "warn": "threat",
 }

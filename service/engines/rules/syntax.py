@@ -20,16 +20,58 @@ def has(token: Token, dep: str) -> bool:
     return any(c.dep_ == dep for c in token.children)
 
 
+_NEGATIVE_ADVERBS = frozenset({"never", "n't", "not", "nowhere", "hardly", "scarcely", "barely"})
+_NEGATIVE_DETERMINERS = frozenset({"no", "neither"})
+# Heads under which a commitment is denied, not made: "denied plans to", "dismissed reports that".
+DENIALS = frozenset({"deny", "dismiss", "refute", "disavow", "doubt", "disprove"})
+# How a clause hangs under the one that can negate or deny it ("did not say it would", "is not pre-committing").
+_EMBEDDING = frozenset({"xcomp", "advcl", "acomp", "ccomp"})
+_EMBEDDING_OR_OBJECT = _EMBEDDING | {"dobj", "pobj", "prep", "acl", "relcl", "nsubj", "attr"}
+
+
 def negated(token: Token) -> bool:
-    """'did not agree', 'never promised', 'failed to agree', 'no longer'."""
+    """'did not agree', 'never promised', 'failed to agree', 'no longer', and a fronted negative:
+    'At no point did the government promise', 'Under no circumstances will it sign'."""
+    if any(c.dep_ == "neg" or (c.lower_ in _NEGATIVE_ADVERBS and c.dep_ in {"advmod", "neg"}) for c in token.children):
+        return True
     if any(
-        c.dep_ == "neg" or (c.lower_ in {"never", "n't", "not"} and c.dep_ in {"advmod", "neg"}) for c in token.children
+        c.dep_ == "prep" and c.i < token.i and any(_has_negative_determiner(p) for p in c.children if p.dep_ == "pobj")
+        for c in token.children
     ):
         return True
     head = token.head
     if token.dep_ == "xcomp" and head.lemma_.lower() in {"fail", "refuse", "decline", "reject", "cease"}:
         return True
     return token.dep_ in {"xcomp", "acomp"} and head is not token and any(c.dep_ == "neg" for c in head.children)
+
+
+def _has_negative_determiner(noun: Token) -> bool:
+    return any(d.dep_ == "det" and d.lower_ in _NEGATIVE_DETERMINERS for d in noun.children)
+
+
+def negated_above(token: Token) -> bool:
+    """A clause that holds this one is negated: 'We are not pre-committing to', 'did not say it would'."""
+    current = token
+    for _ in range(8):
+        if current.dep_ not in _EMBEDDING or current.head is current:
+            return False
+        current = current.head
+        if negated(current):
+            return True
+    return False
+
+
+def denied_above(token: Token, cue: Token) -> bool:
+    """This token sits under a denial other than the cue itself: 'denied plans to close', 'dismissed
+    reports that X would' (while 'denied land to', 'dismissed an appeal to' are the cue's own refusals)."""
+    current = token
+    for _ in range(8):
+        if current.dep_ not in _EMBEDDING_OR_OBJECT or current.head is current:
+            return False
+        current = current.head
+        if current.lemma_.lower() in DENIALS and current.i != cue.i:
+            return True
+    return False
 
 
 def subjects(verb: Token) -> list[Token]:
@@ -117,6 +159,19 @@ def condition(token: Token) -> str | None:
             if bounds:
                 return text_of(token.doc)[bounds[0] : bounds[1]]
     return None
+
+
+def hypothetical(verb: Token) -> bool:
+    """A conditional that commits to nothing: 'could/might X if Y', and 'would help if asked' (an
+    if-clause without a subject of its own: an offer on terms nobody has set). 'Will X if Y' is a
+    conditional commitment and stays one."""
+    clauses = [c for c in verb.children if c.dep_ == "advcl" and is_condition(c)]
+    if not clauses:
+        return False
+    modals = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+    if modals & {"could", "might", "may"}:
+        return True
+    return "would" in modals and any(not (has(c, "nsubj") or has(c, "nsubjpass")) for c in clauses)
 
 
 def or_else(sent: Span, after: int) -> bool:
