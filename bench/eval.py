@@ -66,6 +66,7 @@ class CommitmentOut:
     kind: str
     start: int = -1
     end: int = -1
+    further: list[tuple[int, int]] = field(default_factory=list)  # other statements of the same undertaking
 
 
 @dataclass
@@ -114,11 +115,13 @@ def score(text: str, gold: dict[str, Any], out: Output) -> Scores:
             s.actors_found += 1
             s.extra_matches += len(matches) - 1
 
-    produced = [(c, _locate(text, c.quote, c.start, c.end)) for c in out.commitments]
+    # A row that states one undertaking with several quotes (evidence and further evidence) covers
+    # every gold row any of its quotes overlaps; it is still one produced row for precision.
+    produced = [(c, [_locate(text, c.quote, c.start, c.end), *c.further]) for c in out.commitments]
     gold_items = [(g, _locate(text, g["evidence"], -1, -1)) for g in gold.get("commitments", [])]
 
-    def overlap(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
-        return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
+    def overlap(a: tuple[int, int] | None, spans: list[tuple[int, int] | None]) -> bool:
+        return a is not None and any(b is not None and a[0] < b[1] and b[0] < a[1] for b in spans)
 
     s.gold_commitments = len(gold_items)
     for g, gspan in gold_items:
@@ -127,7 +130,7 @@ def score(text: str, gold: dict[str, Any], out: Output) -> Scores:
         s.recalled_exact += any(c.kind == g["kind"] for c in hits)
     s.produced = len(produced)
     for item, cspan in produced:
-        gold_hits = [g for g, gspan in gold_items if overlap(gspan, cspan)]
+        gold_hits = [g for g, gspan in gold_items if overlap(gspan, cspan)]  # cspan: the row's quotes
         s.precise += any(item.kind in COMPATIBLE.get(g["kind"], set()) for g in gold_hits)
         s.precise_exact += any(item.kind == g["kind"] for g in gold_hits)
 
@@ -147,7 +150,14 @@ def from_analysis(analysis: Analysis) -> Output:
     return Output(
         actors=[ActorOut(a.name, list(a.aliases)) for a in analysis.actors],
         commitments=[
-            CommitmentOut(c.evidence.quote, c.kind, c.evidence.start, c.evidence.end) for c in analysis.commitments
+            CommitmentOut(
+                c.evidence.quote,
+                c.kind,
+                c.evidence.start,
+                c.evidence.end,
+                [(e.start, e.end) for e in c.further_evidence],
+            )
+            for c in analysis.commitments
         ],
         brief_text="\n".join([analysis.brief.headline, analysis.brief.summary, *analysis.brief.key_points]),
     )
@@ -245,9 +255,9 @@ async def evaluate(pipeline: Pipeline, engine: EngineName, verbose: bool) -> Non
         )
     print(
         "\nactR: gold actors found (a produced name/alias equals a gold alias, case-insensitive); frag: extra\n"
-        "produced actors per gold actor found; comR/comP: commitment recall/precision (evidence overlaps,\n"
-        "plan/promise/agreement inter-compatible); exR/exP: same with exact kinds; facts: key facts covered\n"
-        "by headline+summary+key points; ms: ingest + Pipeline.analyze, wall time."
+        "produced actors per gold actor found; comR/comP: commitment recall/precision (evidence or further\n"
+        "evidence overlaps, plan/promise/agreement inter-compatible); exR/exP: same with exact kinds; facts:\n"
+        "key facts covered by headline+summary+key points; ms: ingest + Pipeline.analyze, wall time."
     )
 
 

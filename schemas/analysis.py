@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-SCHEMA_VERSION = "1.1"  # 1.1: usage.batch_input_tokens and usage.batch_output_tokens
+SCHEMA_VERSION = "1.2"  # 1.1: usage.batch_input_tokens and usage.batch_output_tokens; 1.2: further_evidence
 
 ActorKind = Literal["person", "organization", "state", "armed_group", "igo", "group", "other"]
 CommitmentKind = Literal["agreement", "promise", "plan", "demand", "refusal", "threat"]
@@ -84,6 +84,9 @@ class Commitment(BaseModel):
     modality: Modality = "firm"
     status: Status = "unknown"
     evidence: Evidence
+    further_evidence: list[Evidence] = Field(
+        default_factory=list, description="other statements of the same undertaking in the article, in text order"
+    )
     attributed_to: str | None = None
     codes: Codes | None = None
 

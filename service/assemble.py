@@ -27,6 +27,7 @@ from service.article import Article
 from service.engines.base import EngineResult
 from service.grounding import Grounder, find_mentions
 from service.spans import OverlapIndex
+from service.undertakings import merge_undertakings
 
 # PLOVER category and CAMEO root code of each commitment kind.
 _CODES: dict[CommitmentKind, Codes] = {
@@ -92,7 +93,7 @@ def assemble(
 ) -> Analysis:
     notes = [*(warnings or []), *result.warnings]
     actors, ref_to_id = _ground_actors(article.text, result.draft, notes)
-    commitments = _ground_commitments(article.text, result.draft, ref_to_id, notes)
+    commitments = merge_undertakings(_ground_commitments(article.text, result.draft, ref_to_id, notes))
     brief = Brief(
         headline=result.draft.brief.headline.strip() or (article.title or ""),
         summary=result.draft.brief.summary.strip(),

@@ -7,7 +7,7 @@ import io
 from html import escape
 from typing import Literal
 
-from schemas import Analysis
+from schemas import Analysis, Commitment
 
 Format = Literal["json", "markdown", "csv", "html"]
 
@@ -97,6 +97,11 @@ def download_headers(analysis: Analysis, fmt: Format) -> dict[str, str]:
     return {"content-disposition": f'attachment; filename="{analysis.id}-commitments.csv"'}
 
 
+def _more(item: Commitment) -> str:
+    count = len(item.further_evidence)
+    return f" (and {count} more statement{'s' if count > 1 else ''} of it)" if count else ""
+
+
 def _cell(value: str) -> str:
     return value.replace("|", "\\|").replace("\n", " ").strip()
 
@@ -128,7 +133,7 @@ def to_markdown(analysis: Analysis) -> str:
                 when = f"{when} (if {item.condition})".strip()
             lines.append(
                 f"| {_cell(who)} | {item.kind} | {_cell(item.action)} | {_cell(toward)} | {_cell(when)} "
-                f"| “{_cell(item.evidence.quote)}” |"
+                f"| “{_cell(item.evidence.quote)}”{_more(item)} |"
             )
     else:
         lines.append("_No commitments found._")

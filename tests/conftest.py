@@ -43,7 +43,8 @@ def assert_grounded(analysis: Analysis) -> None:
         for mention in actor.mentions:
             assert text[mention.start : mention.end] == mention.text, (actor.name, mention)
     for item in analysis.commitments:
-        assert text[item.evidence.start : item.evidence.end] == item.evidence.quote, item
+        for evidence in [item.evidence, *item.further_evidence]:
+            assert text[evidence.start : evidence.end] == evidence.quote, item
 
 
 @pytest.fixture(scope="session")
