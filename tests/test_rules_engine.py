@@ -108,8 +108,13 @@ def test_seed_brief_only_copies_sentences(seed: Draft, seed_text: str) -> None:
     brief = seed.brief
     assert brief.headline == "Erdoğan, Putin agree to meet soon after deadly Idlib attack"
     assert 3 <= len(brief.key_points) <= 5
+    summary_sentences = set(re.split(r"(?<=[.!?”])\s+(?=[A-Z“])", brief.summary))
     for point in brief.key_points:
-        assert point in seed_text
+        # copied from the article, less a trailing ", X said" (the full stop is the point's own)
+        assert point.removesuffix(".") in seed_text
+        assert point[:1].isupper() or point[:1] == "“"  # a sentence, not a clause cut from one
+        assert not point.startswith(("It also", "He added", "However,"))
+        assert point not in summary_sentences  # never the summary again
     sentences = re.split(r"(?<=[.!?”])\s+(?=[A-Z“])", brief.summary)
     assert 2 <= len(sentences) <= 5
     for sentence in sentences:

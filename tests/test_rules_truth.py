@@ -62,3 +62,15 @@ def test_a_statement_that_commits_to_nothing_yields_no_commitment(rules_engine: 
 def test_a_genuine_commitment_in_similar_words_is_still_found(rules_engine: RulesEngine, text: str, kind: str) -> None:
     draft = rules_engine.draft(article_from_text(text, max_chars=10_000))
     assert [c.kind for c in draft.commitments] == [kind], [(c.kind, c.quote) for c in draft.commitments]
+
+
+def test_key_points_read_as_sentences() -> None:
+    from service.engines.rules.brief import key_point
+
+    assert key_point("It also stressed that Putin and Erdoğan agreed to meet.") == "Putin and Erdoğan agreed to meet."
+    assert key_point("However, The Hague voted to close the plant.") == "The Hague voted to close the plant."
+    assert key_point("However, the council voted to close the plant.") is None  # "the council ..." is no sentence start
+    assert key_point("Talks will resume in March, the foreign ministry said.") == "Talks will resume in March."
+    assert key_point("Aid will arrive on Friday, according to officials.") == "Aid will arrive on Friday."
+    assert key_point("the two presidents have agreed on the need for new measures") is None
+    assert key_point("The mayor said the bridge would reopen.") == "The mayor said the bridge would reopen."

@@ -111,26 +111,50 @@ def build(
     chosen.sort(key=lambda c: c.order)
     summary = " ".join(text[c.start : c.end] for c in chosen)
 
-    points: list[str] = []
+    # Key points: whole sentences that read on their own, not already in the summary; those that
+    # carry the story's commitments and numbers first.
     used = {(c.start, c.end) for c in chosen}
-    for start, end in sorted(commitment_spans):
-        clause = text[start:end]
-        inside_summary = any(s <= start and end <= e for s, e in used)
-        if len(points) < 2 and len(clause.split()) >= 5 and not inside_summary and clause not in points:
-            points.append(clause)
-    rest = sorted((c for c in candidates if (c.start, c.end) not in used), key=lambda c: -_score(c, covered, major))
+    points: list[str] = []
+    rest = sorted(
+        (c for c in candidates if (c.start, c.end) not in used),
+        key=lambda c: -(_score(c, covered, major) + 0.7 * min(c.commitments, 2) + 0.5 * _has_number(text, c)),
+    )
     for cand in rest:
         if len(points) >= 5:
             break
-        sentence = text[cand.start : cand.end]
-        if cand.words >= 6 and not any(p in sentence or sentence in p for p in points):
-            points.append(sentence)
-    if len(points) < 3:  # a short article: points may repeat summary sentences
-        for c in chosen:
-            sentence = text[c.start : c.end]
-            if sentence not in points:
-                points.append(sentence)
+        point = key_point(text[cand.start : cand.end])
+        if point and len(point.split()) >= 6 and not any(p in point or point in p for p in points):
+            points.append(point)
     return DraftBrief(headline=headline, summary=summary, key_points=points[:5])
+
+
+# "It also stressed that X", "He added that X": X is the point.
+_LEADING_REPORT = re.compile(
+    r"^(?:It|He|She|They|We|The \w+)\s+(?:also\s+)?"
+    r"(?:stressed|said|added|noted|stated|emphasi[sz]ed|underlined|announced|recalled|warned)\s+that\s+"
+)
+_LEADING_CONNECTIVE = re.compile(
+    r"^(?:Also|However|Meanwhile|Moreover|Furthermore|In addition|Additionally|But|And|Still|Separately),\s+"
+)
+# "..., Lavrov cited.", "..., the ministry said.", "..., according to officials.": the point without who said it.
+_TRAILING_ATTRIBUTION = re.compile(
+    r",\s+(?:(?:the\s+)?(?:[\w.’'-]+\s+){0,5}(?:said|says|cited|added|noted|stated|reported|explained|told\s+\w+)"
+    r"|according\s+to\s+[^,.]{1,80})\.$"
+)
+
+
+def key_point(sentence: str) -> str | None:
+    """A sentence fit to stand alone as a key point: without a leading 'It also stressed that' or
+    'However,' and a trailing ', X said.'; None when what is left does not read as a sentence."""
+    point = _LEADING_CONNECTIVE.sub("", _LEADING_REPORT.sub("", sentence.strip()), count=1)
+    point = _TRAILING_ATTRIBUTION.sub(".", point)
+    if (not point[:1].isupper() and point[:1] not in '“"') or not _complete(point):
+        return None
+    return point
+
+
+def _has_number(text: str, c: Sentence) -> bool:
+    return any(ch.isdigit() for ch in text[c.start : c.end])
 
 
 def _score(c: Sentence, covered: set[str], major: set[str]) -> float:
