@@ -23,6 +23,13 @@ class BriefOptions(BaseModel):
         pattern=ONE_LINE,
         description="Language of the brief (e.g. 'en', 'French'); default: the article's.",
     )
+    article_language: str | None = Field(
+        default=None,
+        max_length=20,
+        pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+        description="The article's own language, an ISO 639-1 code ('en'), when the client knows it; default: "
+        "detected. Distinct from `language`, the language the brief is written in.",
+    )
 
 
 class BriefRequest(BaseModel):

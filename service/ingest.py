@@ -53,6 +53,7 @@ async def article_from_html(
     title: str | None = None,
     published: str | None = None,
     charset: str | None = None,
+    language: str | None = None,
     max_chars: int,
     timeout_s: float,
 ) -> Article:
@@ -66,20 +67,23 @@ async def article_from_html(
     text = page.text
     if headline and not text.lstrip().startswith(headline):
         text = f"{headline}\n{text}"
-    language = page.language.split("-")[0].split("_")[0].lower() if page.language else None
+    language = language or (page.language.split("-")[0].split("_")[0].lower() if page.language else None)
     return article_from_text(
         text, title=headline, url=url, published=published or page.published, language=language, max_chars=max_chars
     )
 
 
 async def ingest(request: BriefRequest, settings: Settings) -> Article:
-    """Text as given, HTML through its main text, a URL fetched under the SSRF guard."""
+    """Text as given, HTML through its main text, a URL fetched under the SSRF guard; in the
+    language the client states (`options.article_language`), else the one detected."""
+    stated = request.options.article_language.split("-")[0].lower() if request.options.article_language else None
     if request.text is not None:
         return article_from_text(
             request.text,
             title=request.title,
             url=request.url,
             published=request.published,
+            language=stated,
             max_chars=settings.max_article_chars,
         )
     if request.html is not None:
@@ -88,6 +92,7 @@ async def ingest(request: BriefRequest, settings: Settings) -> Article:
             url=request.url,
             title=request.title,
             published=request.published,
+            language=stated,
             max_chars=settings.max_article_chars,
             timeout_s=settings.html_timeout_s,
         )
@@ -108,6 +113,7 @@ async def ingest(request: BriefRequest, settings: Settings) -> Article:
             title=request.title,
             published=request.published,
             charset=fetched.charset,
+            language=stated,
             max_chars=settings.max_article_chars,
             timeout_s=settings.html_timeout_s,
         )
@@ -116,5 +122,6 @@ async def ingest(request: BriefRequest, settings: Settings) -> Article:
         title=request.title,
         url=fetched.final_url,
         published=request.published,
+        language=stated,
         max_chars=settings.max_article_chars,
     )

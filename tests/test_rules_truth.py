@@ -7,6 +7,8 @@ phrasings differ from the ones the rules were written against."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from service.engines.rules import RulesEngine
@@ -74,3 +76,32 @@ def test_key_points_read_as_sentences() -> None:
     assert key_point("Aid will arrive on Friday, according to officials.") == "Aid will arrive on Friday."
     assert key_point("the two presidents have agreed on the need for new measures") is None
     assert key_point("The mayor said the bridge would reopen.") == "The mayor said the bridge would reopen."
+
+
+@pytest.mark.parametrize(
+    "text", ["Lula promised to visit Lisbon.", "Macron vowed to veto the deal.", "Putin agreed to meet Erdogan soon."]
+)
+def test_a_few_words_of_english_are_read_as_english(rules_engine: RulesEngine, text: str) -> None:
+    article = article_from_text(text, max_chars=10_000)
+    assert article.language == "en"
+    assert rules_engine.draft(article).commitments
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Le président a promis de visiter Lisbonne demain.", "fr"), ("Scholz will Kiew besuchen.", "de")],
+)
+def test_a_few_words_of_another_language_are_still_told_apart(text: str, language: str) -> None:
+    assert article_from_text(text, max_chars=10_000).language == language
+
+
+async def test_the_caller_can_state_the_articles_language_apart_from_the_briefs(api: Any) -> None:
+    response = await api().post(
+        "/v1/briefs",
+        json={"text": "Ambassador Kuvaldin promised to visit Bogor.", "options": {"article_language": "en"}},
+    )
+    assert response.status_code == 200, response.text
+    analysis = response.json()
+    assert analysis["article"]["language"] == "en"
+    assert not [w for w in analysis["warnings"] if w["code"] == "language_not_supported"]
+    assert analysis["commitments"]
