@@ -109,9 +109,9 @@ def _cell(value: str) -> str:
 def to_markdown(analysis: Analysis) -> str:
     names = {actor.id: actor.name for actor in analysis.actors}
     prov = analysis.provenance
-    facts = [f"engine: {prov.engine}" + (f" ({prov.model})" if prov.model else "")]
+    facts = [f"id {analysis.id}", f"engine: {prov.engine}" + (f" ({prov.model})" if prov.model else "")]
     if analysis.article.published:
-        facts.insert(0, f"published {analysis.article.published}")
+        facts.insert(1, f"published {analysis.article.published}")
     if prov.degraded:
         facts.append("degraded")
     lines = [f"# {analysis.brief.headline}", "", f"_{' · '.join(facts)}_", "", analysis.brief.summary, ""]

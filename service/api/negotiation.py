@@ -8,12 +8,12 @@ from fastapi import HTTPException, Request
 
 from service.render import Format
 
-_ACCEPT_FORMATS: list[tuple[str, Format]] = [
-    ("application/json", "json"),
-    ("text/markdown", "markdown"),
-    ("text/csv", "csv"),
-    ("text/html", "html"),
-]
+_ACCEPT_TYPES: dict[Format, str] = {
+    "json": "application/json",
+    "markdown": "text/markdown",
+    "csv": "text/csv",
+    "html": "text/html",
+}
 
 
 async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
@@ -42,17 +42,66 @@ async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
     return b"".join(chunks)
 
 
-def choose_format(query_format: str | None, accept: str | None) -> Format:
-    """`?format=` wins; else the first acceptable type of the Accept header; else JSON."""
-    if query_format:
-        return query_format  # type: ignore[return-value]  # validated by the route's Literal
-    if not accept:
-        return "json"
+_QUERY_FORMATS: dict[str, Format] = {
+    "json": "json",
+    "markdown": "markdown",
+    "md": "markdown",
+    "csv": "csv",
+    "html": "html",
+}
+_PREFERENCE: list[Format] = ["json", "markdown", "html", "csv"]  # on a tie (e.g. `*/*`, `text/*`)
+
+
+def _ranges(accept: str) -> list[tuple[str, str, float]]:
+    """(type, subtype, q) of each media range of an Accept header (RFC 9110 §12.5.1)."""
+    ranges = []
     for part in accept.split(","):
-        media = part.split(";", 1)[0].strip().lower()
-        for prefix, fmt in _ACCEPT_FORMATS:
-            if media == prefix:
-                return fmt
-        if media in {"*/*", "application/*", "text/*"}:
-            return "markdown" if media == "text/*" else "json"
-    raise HTTPException(406, f"cannot produce {accept!r}; use application/json, text/markdown, text/csv or text/html")
+        media, *parameters = part.split(";")
+        kind, _, subtype = media.strip().lower().partition("/")
+        if not kind or not subtype:
+            continue
+        q = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(max(float(value.strip()), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        ranges.append((kind, subtype, q))
+    return ranges
+
+
+def _quality(media_type: str, ranges: list[tuple[str, str, float]]) -> float:
+    """The q of the most specific range that matches `media_type` (0 when none does)."""
+    kind, _, subtype = media_type.partition("/")
+    best: tuple[int, float] = (-1, 0.0)
+    for range_kind, range_subtype, q in ranges:
+        if range_kind == kind and range_subtype == subtype:
+            specificity = 2
+        elif range_kind == kind and range_subtype == "*":
+            specificity = 1
+        elif range_kind == "*" and range_subtype == "*":
+            specificity = 0
+        else:
+            continue
+        if specificity > best[0]:
+            best = (specificity, q)
+    return best[1]
+
+
+def choose_format(query_format: str | None, accept: str | None) -> Format:
+    """`?format=` wins (any case, `md` for markdown); else the format the Accept header rates highest
+    by its q-values, the most specific range deciding (`text/markdown;q=0` refuses Markdown); else JSON."""
+    if query_format:
+        return _QUERY_FORMATS[query_format.lower()]  # the route's pattern admits only these
+    if not accept or not accept.strip():
+        return "json"
+    ranges = _ranges(accept)
+    rated = [(fmt, _quality(_ACCEPT_TYPES[fmt], ranges)) for fmt in _PREFERENCE]
+    best = max(rated, key=lambda pair: pair[1])  # max keeps the first of equals: the preference order
+    if best[1] <= 0:
+        raise HTTPException(
+            406, f"cannot produce {accept!r}; use application/json, text/markdown, text/csv or text/html"
+        )
+    return best[0]

@@ -21,6 +21,7 @@ from service.ingest import ingest
 from service.netguard import check_url
 from service.pipeline import Pipeline
 from service.render import MEDIA_TYPES, download_headers, render
+from service.render import Format as ResponseFormat
 from service.textcodec import charset_parameter, decode_plain, decode_text
 
 router = APIRouter(prefix="/v1", tags=["briefs"], dependencies=[Depends(api_access)])
@@ -37,8 +38,12 @@ _REQUEST_BODY: dict[str, Any] = {
     }
 }
 Format = Annotated[
-    Literal["json", "markdown", "csv", "html"] | None,
-    Query(description="Response format; html is a page with the evidence highlighted in the article"),
+    str | None,
+    Query(
+        pattern=r"^(?i:json|markdown|md|csv|html)$",
+        description="Response format (any case; md = markdown); html is a page with the evidence highlighted "
+        "in the article. Without it, the Accept header decides (q-values honoured).",
+    ),
 ]
 
 
@@ -92,7 +97,7 @@ async def create_brief(
     article = await ingest(brief_request, settings)
     options = brief_request.options
     analysis = await pipeline.analyze(article, engine=options.engine, language=options.language, tenant=tenant)
-    return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt], headers=download_headers(analysis, fmt))
+    return _rendered(analysis, fmt, stored=pipeline.store is not None)
 
 
 async def _accept_job(request: Request, brief_request: BriefRequest, settings: Settings, tenant: str) -> Response:
@@ -112,6 +117,15 @@ async def _accept_job(request: Request, brief_request: BriefRequest, settings: S
     job = await jobs.submit(brief_request, tenant=tenant)
     accepted = JobAccepted(id=job.id, state=job.state, status_url=f"/v1/jobs/{job.id}")
     return JSONResponse(accepted.model_dump(), status_code=202, headers={"location": accepted.status_url})
+
+
+def _rendered(analysis: Analysis, fmt: ResponseFormat, *, stored: bool = True) -> Response:
+    """The analysis in the chosen format, with where it is kept (`Location`, `Content-Location`) and,
+    since the format depends on Accept, `Vary: Accept` for caches."""
+    headers = {**download_headers(analysis, fmt), "vary": "Accept"}
+    if stored:
+        headers["location"] = headers["content-location"] = f"/v1/briefs/{analysis.id}"
+    return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
 @router.get(
@@ -138,7 +152,7 @@ async def get_brief(
     analysis = await store.get_tenant_analysis(tenant, analysis_id) if store is not None else None
     if analysis is None:
         raise HTTPException(404, f"no analysis with id {analysis_id!r}")
-    return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt], headers=download_headers(analysis, fmt))
+    return _rendered(analysis, fmt)
 
 
 def _parse(body: bytes, content_type: str | None) -> BriefRequest:

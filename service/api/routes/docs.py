@@ -6,12 +6,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from service.api.deps import ops_access
 
 router = APIRouter(dependencies=[Depends(ops_access)], include_in_schema=False)
 OPENAPI_URL = "/openapi.json"
+
+
+@router.get("/")
+async def home() -> RedirectResponse:
+    """Someone who opens the service's address in a browser finds the documentation."""
+    return RedirectResponse("/docs", status_code=307)
 
 
 @router.get(OPENAPI_URL)
