@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from service.errors import UrlRefused
+from service.errors import FetchFailed, UrlRefused
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -159,7 +159,8 @@ async def _resolve(host: str, port: int) -> tuple[IPAddress, ...]:
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as error:
-        raise UrlRefused(f"the host {host} could not be resolved ({error})") from None
+        # Not a refusal: the name does not resolve (now). A fetch fails; a delivery tries again later.
+        raise FetchFailed(f"the host {host} could not be resolved ({error})") from None
     addresses: dict[IPAddress, None] = {}
     for _family, _type, _proto, _name, sockaddr in infos:
         addresses[ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])] = None

@@ -80,8 +80,34 @@ async def test_empty_or_blank_text_is_422(api: ApiFactory, text: str) -> None:
     [b'{"text": 42}', b'{"title": "no text"}', b"[1, 2]", b"{not json", b'{"text": "a", "options": {"engine": "gpt"}}'],
 )
 async def test_malformed_json_is_422(api: ApiFactory, body: bytes) -> None:
+    """The request's shape is wrong: `invalid-request`, with `errors[]` naming where, as for a bad
+    query parameter (`?engine=gpt`); the messages read as sentences."""
     response = await api().post("/v1/briefs", content=body, headers={"content-type": "application/json"})
-    assert_problem(response, 422, "invalid-article")
+    problem = assert_problem(response, 422, "invalid-request")
+    errors = problem["errors"]
+    assert isinstance(errors, list) and errors and all(e["loc"][0] == "body" for e in errors)
+    assert "Value error" not in response.text
+
+
+async def test_a_bad_engine_is_the_same_problem_in_the_body_and_in_the_query(api: ApiFactory) -> None:
+    client = api()
+    in_body = await client.post("/v1/briefs", json={"text": "The council agreed.", "options": {"engine": "gpt"}})
+    in_query = await client.post(
+        "/v1/briefs?engine=gpt", content=b"The council agreed.", headers={"content-type": "text/plain"}
+    )
+    for response in (in_body, in_query):
+        assert_problem(response, 422, "invalid-request")
+        assert any("engine" in e["loc"] for e in response.json()["errors"])
+
+
+async def test_an_empty_request_says_what_to_send_as_a_sentence(api: ApiFactory) -> None:
+    response = await api().post("/v1/briefs", json={})
+    assert_problem(response, 422, "invalid-request")
+    assert "send the article as `text` or `html`, or a `url` to fetch" in response.json()["detail"]
+    assert "Value error" not in response.text
+    untyped = await api().post("/v1/briefs", content=b"The council agreed.")
+    assert_problem(untyped, 415, "unsupported-media-type")
+    assert "no Content-Type" in untyped.json()["detail"] and "None" not in untyped.json()["detail"]
 
 
 async def test_invalid_utf8_is_422(api: ApiFactory) -> None:

@@ -36,7 +36,7 @@ def _noise(size: int, seed: int = 7) -> bytes:
         ("text/plain", 422, "invalid-article"),
         ("text/plain; charset=latin-1", 422, "invalid-article"),  # decodes, but carries NULs
         ("text/html", 422, "invalid-article"),
-        ("application/json", 422, "invalid-article"),
+        ("application/json", 422, "invalid-request"),  # not JSON: the request's shape is wrong
     ],
 )
 async def test_binary_data_is_refused_with_a_4xx(api: ApiFactory, content_type: str, status: int, slug: str) -> None:
@@ -83,7 +83,8 @@ async def test_text_that_is_not_valid_unicode_is_422(api: ApiFactory, content_ty
 )
 async def test_json_of_the_wrong_shape_is_422(api: ApiFactory, body: bytes) -> None:
     response = await api().post("/v1/briefs", content=body, headers={"content-type": "application/json"})
-    assert_problem(response, 422, "invalid-article")
+    assert_problem(response, 422, "invalid-request")  # the request's shape, not the article, is wrong
+    assert response.json()["errors"]
 
 
 @pytest.mark.parametrize("query", ["format=pdf", "engine=gpt", "title=" + "x" * 1001, "language=" + "x" * 41])

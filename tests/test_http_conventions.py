@@ -59,3 +59,27 @@ async def test_a_stored_answer_says_where_it_lives_and_markdown_names_its_id(api
 async def test_the_root_leads_to_the_documentation(api: Api) -> None:
     response = await api().get("/")
     assert response.status_code in (302, 307) and response.headers["location"] == "/docs"
+
+
+async def test_every_reference_of_the_openapi_document_resolves(api: Api) -> None:
+    spec = (await api().get("/openapi.json")).json()
+    references: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$ref":
+                    references.add(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    assert references
+    for reference in references:
+        target: object = spec
+        for part in reference.removeprefix("#/").split("/"):
+            assert isinstance(target, dict) and part in target, f"{reference} does not resolve"
+            target = target[part]

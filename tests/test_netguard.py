@@ -7,6 +7,7 @@ import ipaddress
 import pytest
 
 from service.config import Settings
+from service.errors import FetchFailed
 from service.netguard import AllowList, UrlRefused, check_url, non_public_reason, parse_allow_list
 
 NOTHING = AllowList()
@@ -86,9 +87,10 @@ async def test_malformed_and_hostless_urls_are_refused() -> None:
         await check_url("http://[::1/", NOTHING)
 
 
-async def test_an_unresolvable_host_is_refused() -> None:
-    with pytest.raises(UrlRefused, match=r"the host no-such-host\.invalid could not be resolved"):
+async def test_an_unresolvable_host_is_a_failed_fetch_not_a_refusal() -> None:
+    with pytest.raises(FetchFailed, match=r"the host no-such-host\.invalid could not be resolved") as caught:
         await check_url("http://no-such-host.invalid/", NOTHING)
+    assert caught.value.type == "fetch-failed"
 
 
 async def test_public_addresses_pass_with_scheme_host_port_and_the_address_to_connect_to() -> None:

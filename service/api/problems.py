@@ -80,13 +80,28 @@ def problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
                         response["content"] = dict(problem)
                         if status == "422":
                             response["description"] = "The request is not valid"
-        components = schema.get("components", {}).get("schemas", {})
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.setdefault("Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}"))
+        _lift_definitions(schema["paths"], components)
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
         return schema
 
     return openapi
+
+
+def _lift_definitions(node: Any, components: dict[str, Any]) -> None:
+    """Schemas written by hand into an operation (the request body of `POST /v1/briefs`) carry their
+    nested models under `$defs`, while their `$ref`s point at `#/components/schemas/...`: move them
+    there, so that every reference resolves (client generators and schemathesis fail otherwise)."""
+    if isinstance(node, dict):
+        for name, definition in node.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        for value in node.values():
+            _lift_definitions(value, components)
+    elif isinstance(node, list):
+        for value in node:
+            _lift_definitions(value, components)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

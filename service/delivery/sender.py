@@ -15,7 +15,7 @@ import httpx
 
 from service import __version__, netguard
 from service.delivery.policy import Outcome
-from service.errors import InvalidDeliveryUrl
+from service.errors import FetchFailed, InvalidDeliveryUrl
 from service.netguard import AllowList, UrlRefused
 
 USER_AGENT = f"wirebrief/{__version__} (+webhooks)"
@@ -94,6 +94,8 @@ async def send(
             target = await netguard.check_url(url, allowed)
         except UrlRefused as refused:
             return Outcome(None, f"refused: {refused.detail}", permanent=True, duration_ms=elapsed())
+        except FetchFailed as unresolved:  # DNS: retried on the schedule, it may resolve again
+            return Outcome(None, unresolved.detail, duration_ms=elapsed())
         target_url = httpx.URL(target.url).copy_with(host=str(target.ip))
         request_headers["host"] = target.host_header
         if target.scheme == "https":

@@ -3,9 +3,11 @@ when the result is to be delivered to a callback or Slack; `GET /v1/briefs/{id}`
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -105,15 +107,15 @@ async def _accept_job(request: Request, brief_request: BriefRequest, settings: S
     jobs = getattr(request.app.state, "jobs", None)
     if jobs is None:
         raise EngineUnavailable("asynchronous jobs need the store and the delivery worker, which are not running")
+    if brief_request.callback_url and settings.webhook_secret is None:  # before any look-up: nothing to wait for
+        raise WebhookSecretMissing(
+            "callbacks are signed webhooks: the service needs WIREBRIEF_WEBHOOK_SECRET to send them"
+        )
     if brief_request.text is not None or brief_request.html is not None:
         await ingest(brief_request, settings)  # an article that cannot be analysed is refused now, not later
     for target in (brief_request.callback_url, brief_request.slack_webhook_url):
         if target:
             await check_url(target, settings.allow_list)
-    if brief_request.callback_url and settings.webhook_secret is None:
-        raise WebhookSecretMissing(
-            "callbacks are signed webhooks: the service needs WIREBRIEF_WEBHOOK_SECRET to send them"
-        )
     job = await jobs.submit(brief_request, tenant=tenant)
     accepted = JobAccepted(id=job.id, state=job.state, status_url=f"/v1/jobs/{job.id}")
     return JSONResponse(accepted.model_dump(), status_code=202, headers={"location": accepted.status_url})
@@ -161,14 +163,35 @@ def _parse(body: bytes, content_type: str | None) -> BriefRequest:
         try:
             return BriefRequest.model_validate_json(body)
         except ValidationError as error:
-            details = "; ".join(
-                f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in error.errors(include_url=False)
-            )
-            raise InvalidArticle(f"the JSON body is not a valid request: {details}") from None
+            problems = error.errors(include_url=False)
+            unreadable = [e for e in problems if e["type"] == "json_invalid" and _NOT_UNICODE.search(e["msg"])]
+            if unreadable:  # the article's text is not valid Unicode: the article's problem
+                raise InvalidArticle(f"the text is not valid Unicode ({unreadable[0]['msg']})") from None
+            # The shape of the request is wrong: invalid-request with errors[], as for a bad query parameter.
+            raise RequestValidationError(
+                [
+                    {
+                        "loc": ("body", *e["loc"]),
+                        "msg": _sentence(e["msg"]) if e["type"] != "json_invalid" else "the body is not valid JSON",
+                        "type": e["type"],
+                    }
+                    for e in problems
+                ]
+            ) from None
     if media == "text/html":  # pages come in many encodings: the declared one, <meta>, or a good guess
         return BriefRequest(html=decode_text(body, charset_parameter(content_type), html=True))
     if media == "text/plain":
         return BriefRequest(text=decode_plain(body, content_type))
+    if not media:
+        raise HTTPException(415, "the request has no Content-Type; send application/json, text/plain or text/html")
     raise HTTPException(
-        415, f"unsupported content type {content_type!r}; send application/json, text/plain or text/html"
+        415, f"the content type {media!r} is not one this service reads; send application/json, text/plain or text/html"
     )
+
+
+_NOT_UNICODE = re.compile(r"unicode|surrogate|hex escape|utf-8", re.IGNORECASE)
+
+
+def _sentence(message: str) -> str:
+    """pydantic's message without its "Value error, " prefix: what the client reads is a sentence."""
+    return message.removeprefix("Value error, ")
