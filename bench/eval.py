@@ -266,6 +266,18 @@ def main() -> None:
     parser.add_argument("--engine", default="rules", choices=["rules", "llm"])
     parser.add_argument("--verbose", action="store_true", help="print missed key facts and warnings")
     args = parser.parse_args()
+    shared = shared_dir()
+    found = cases(shared)
+    if not found:
+        # A clone without the development data: say so, rather than print a table of 0/0.
+        print(
+            f"bench/eval.py: no gold data at {shared} (the seed's gold and the corpus live in ../shared, "
+            "beside the repository, or WIREBRIEF_SHARED): nothing to evaluate",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    corpus = len(found) - (found[0][0] == "seed")
+    print(f"data: {shared} (the seed{' and ' + str(corpus) + ' corpus articles' if corpus else ' only'})")
     asyncio.run(run(cast(EngineName, args.engine), args.verbose))
 
 
