@@ -109,8 +109,9 @@ def summarize(
     source: Annotated[str, typer.Argument(help="A text or HTML file, an http(s) URL, or - for standard input.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the Analysis as JSON.")] = False,
     output_format: Annotated[
-        Literal["markdown", "json", "csv", "html"], typer.Option("--format", help="markdown, json, csv or html.")
-    ] = "markdown",
+        Literal["markdown", "json", "csv", "html"] | None,
+        typer.Option("--format", help="markdown (the default), json, csv or html."),
+    ] = None,
     engine: Annotated[Literal["auto", "llm", "rules"] | None, typer.Option(help="Engine to run.")] = None,
     language: Annotated[str | None, typer.Option(help="Language of the brief.")] = None,
     title: Annotated[str | None, typer.Option(help="Title of the article.")] = None,
@@ -120,6 +121,10 @@ def summarize(
     from schemas.request import BriefOptions, BriefRequest
     from service.render import render
 
+    if as_json and output_format not in (None, "json"):
+        fail(f"--json and --format {output_format} ask for two formats: give one")
+    if source != "-" and Path(source).is_dir():
+        fail(f"{source} is a folder; to summarise every article in it: wirebrief batch {source} -o results.jsonl")
     if source.startswith(("http://", "https://")):
         request = BriefRequest(url=source, title=title)
     elif source.lower().endswith((".html", ".htm")):
@@ -131,7 +136,7 @@ def summarize(
         analysis = asyncio.run(_summarize(request, slack))
     except WirebriefError as error:
         fail(error.detail)
-    typer.echo(render(analysis, "json" if as_json else output_format))
+    typer.echo(render(analysis, "json" if as_json else output_format or "markdown"))
 
 
 async def _summarize(request: BriefRequest, slack: str | None) -> Analysis:
@@ -205,6 +210,9 @@ def batch(
     """
     from service.batch.run import run_batch
 
+    missing = [name for name in inputs if name != "-" and not Path(name).exists()]
+    if missing:  # a mistyped path is the command's error, found before anything runs
+        fail(f"no such file or folder: {', '.join(missing)}")
     options = None
     if provider_batch:
         from service.batch.provider import ProviderBatchOptions, provider_batch_problem

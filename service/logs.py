@@ -27,7 +27,19 @@ def logging_config(level: str) -> dict[str, Any]:
     config["formatters"]["service"] = {
         "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
     }
-    config["formatters"]["access"]["fmt"] += " [%(request_id)s]"
+    # uvicorn's own lines in the same shape as the service's: time, level, logger, then the message.
+    config["formatters"]["default"] = {
+        "()": "uvicorn.logging.DefaultFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        "use_colors": False,
+    }
+    config["formatters"]["access"] = {
+        "()": "uvicorn.logging.AccessFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(client_addr)s - "
+        '"%(request_line)s" %(status_code)s [%(request_id)s]',
+        "use_colors": False,
+    }
+    config["handlers"]["default"]["filters"] = ["request_id"]
     config["handlers"]["service"] = {
         "class": "logging.StreamHandler",
         "formatter": "service",

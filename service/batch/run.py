@@ -68,12 +68,14 @@ async def run_batch(
         if deliveries is not None:
             await deliveries.drain(runner.delivery_ids, timeout_s=settings.webhook_timeout_s * 3 + 30)
     finally:
-        if deliveries is not None:
-            await deliveries.stop()
-        await pipeline.aclose()
-    records = read_records(output_path)
-    if table is not None:
-        write_table(table, results(records))
-    if report is not None:
-        write_report(report, records, tally, time.monotonic() - started)
+        try:
+            if deliveries is not None:
+                await deliveries.stop()
+            await pipeline.aclose()
+        finally:  # interrupted or not: the table and report of what is done
+            records = read_records(output_path)
+            if table is not None:
+                write_table(table, results(records))
+            if report is not None:
+                write_report(report, records, tally, time.monotonic() - started)
     return tally
