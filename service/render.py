@@ -97,6 +97,14 @@ def download_headers(analysis: Analysis, fmt: Format) -> dict[str, str]:
     return {"content-disposition": f'attachment; filename="{analysis.id}-commitments.csv"'}
 
 
+_CONDITION_MARKS = ("if ", "unless ", "provided ", "as long as ", "once ", "until ", "when ", "so long as ")
+
+
+def _as_condition(condition: str) -> str:
+    """'if X' from a condition given as 'X' or already as 'if X' / 'unless X' (never 'if if X')."""
+    return condition if condition.lower().startswith(_CONDITION_MARKS) else f"if {condition}"
+
+
 def _more(item: Commitment) -> str:
     count = len(item.further_evidence)
     return f" (and {count} more statement{'s' if count > 1 else ''} of it)" if count else ""
@@ -130,7 +138,7 @@ def to_markdown(analysis: Analysis) -> str:
             toward = ", ".join(names.get(a, a) for a in item.counterparties)
             when = item.when.text if item.when else ""
             if item.condition:
-                when = f"{when} (if {item.condition})".strip()
+                when = f"{when} ({_as_condition(item.condition)})".strip()
             lines.append(
                 f"| {_cell(who)} | {item.kind} | {_cell(item.action)} | {_cell(toward)} | {_cell(when)} "
                 f"| “{_cell(item.evidence.quote)}”{_more(item)} |"

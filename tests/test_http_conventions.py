@@ -83,3 +83,10 @@ async def test_every_reference_of_the_openapi_document_resolves(api: Api) -> Non
         for part in reference.removeprefix("#/").split("/"):
             assert isinstance(target, dict) and part in target, f"{reference} does not resolve"
             target = target[part]
+
+
+async def test_a_condition_is_shown_once_as_a_condition(api: Api) -> None:
+    text = "The union threatened to strike on July 1 if the association did not return to the table."
+    markdown = (await api().post("/v1/briefs?format=md", json={"text": text})).text
+    assert "if if" not in markdown and "(if unless" not in markdown
+    assert "(if the association" in markdown or "(unless" in markdown
