@@ -164,13 +164,14 @@ def test_a_line_torn_by_a_crash_is_dropped_on_resume(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == '{"input_id": "a", "id": "wb_1"}\n'
 
 
-def test_a_missing_input_is_one_line_and_a_clear_error(tmp_path: Path) -> None:
+def test_a_missing_input_is_a_clear_error_before_anything_runs(tmp_path: Path) -> None:
+    """A mistyped path is the command's error (issue 13), not an article's: one line, exit 1, no output."""
     run = batch(
         str(tmp_path / "nothing.jsonl"), "-o", str(tmp_path / "out.jsonl"), env=batch_env(tmp_path), cwd=tmp_path
     )
-    assert run.returncode == 3
-    [record] = read_records(tmp_path / "out.jsonl")
-    assert record["error"]["type"] == "input-not-found" and "Traceback" not in run.stderr
+    assert run.returncode == 1
+    assert "no such file or folder" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 def test_each_result_can_be_delivered_as_a_signed_webhook(receiver: Callable[..., Receiver], tmp_path: Path) -> None:

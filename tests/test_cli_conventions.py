@@ -1,5 +1,5 @@
 """The command line as a newcomer meets it (issue 13): a folder given to summarize, two formats
-asked at once, a mistyped batch input, an interrupted batch's table and report, uvicorn's lines."""
+asked at once, an interrupted batch's table and report (a mistyped batch input: test_batch)."""
 
 from __future__ import annotations
 
@@ -30,16 +30,6 @@ def test_conflicting_format_flags_are_an_error(tmp_path: Path) -> None:
     run = wirebrief("summarize", str(article), "--json", "--format", "csv", cwd=tmp_path)
     assert run.returncode != 0 and "two formats" in run.stderr
     assert wirebrief("summarize", str(article), "--json", "--format", "json", cwd=tmp_path).returncode == 0
-
-
-def test_a_mistyped_batch_input_is_an_error_before_anything_runs(tmp_path: Path) -> None:
-    real = tmp_path / "in.jsonl"
-    real.write_text(json.dumps({"id": "a", "text": "The council agreed to meet."}) + "\n", encoding="utf-8")
-    out = tmp_path / "out.jsonl"
-    run = wirebrief("batch", str(real), str(tmp_path / "typo.jsonl"), "-o", str(out), "-q", cwd=tmp_path)
-    assert run.returncode != 0 and run.returncode != 3
-    assert "no such file or folder" in run.stderr and "typo.jsonl" in run.stderr
-    assert not out.exists()
 
 
 def test_an_interrupted_batch_writes_its_table_and_report_for_what_is_done(tmp_path: Path) -> None:
