@@ -66,6 +66,10 @@ def test_the_readme_curl_without_any_llm_answers_with_the_rules_engine(
     )
 
     assert response.status_code == 200, response.text
+    # uvicorn's own lines have the service's shape: time, level, logger, request id (none at start-up)
+    assert re.search(
+        r"^\d{4}-\d\d-\d\d [\d:,]+ INFO uvicorn.error \[-\] Application startup complete", service.output(), re.M
+    )
     analysis = Analysis.model_validate_json(response.content)
     assert analysis.provenance.engine == "rules" and not analysis.provenance.degraded
     assert_grounded(analysis)
