@@ -29,6 +29,7 @@ NOTHING = [
     "Canada dismissed reports that it would withdraw its ambassador.",
     "The club denied claims that it had agreed to sell the striker.",
     "The minister refused to rule out new sanctions.",
+    "The finance minister rejected reports that the government would devalue the currency.",
     # hypothetical
     "The company could raise prices next year.",
     "The United Nations would help if asked, the spokesman said.",
@@ -50,6 +51,7 @@ FOUND = [
     ("Germany pledged to send more tanks to Ukraine by March.", "promise"),
     ("The mayor promised to reopen the stadium if the council approves the budget.", "promise"),
     ("Canada refused to withdraw its ambassador.", "refusal"),
+    ("The parliament rejected the plan to privatise the railways.", "refusal"),  # a plan rejected is refused
     ("The International Longshore and Warehouse Union threatened to strike.", "threat"),
 ]
 

@@ -77,10 +77,10 @@ class Found:
     attributed_to: str | None = None
 
 
-# Objects of a denial that are claims about a commitment, not the thing refused ("denied plans to").
-_CLAIMS = frozenset(
-    {"plan", "report", "claim", "allegation", "rumor", "rumour", "suggestion", "speculation", "intention", "accusation"}
-)
+# Statements about the world: rejecting one ("rejected reports that") refuses nothing.
+_STATEMENTS = frozenset({"report", "claim", "allegation", "rumor", "rumour", "speculation", "accusation"})
+# What a denial denies the existence of ("denied plans to"), where rejecting a plan would be a refusal.
+_CLAIMS = _STATEMENTS | {"plan", "suggestion", "intention"}
 # A "sentence" longer than this is a list, a table or text without punctuation: its parse is not
 # reliable enough to state a commitment from, and every cue in it would walk all of it.
 MAX_SENTENCE_TOKENS = 150
@@ -160,10 +160,11 @@ class Detector:
             return
         if verb.tag_ == "VBG" and verb.dep_ in {"amod", "pcomp", "csubj"}:
             return
-        if lemma in syntax.DENIALS and (
-            syntax.has(verb, "ccomp") or any(c.dep_ == "dobj" and c.lemma_.lower() in _CLAIMS for c in verb.children)
+        objects = {c.lemma_.lower() for c in verb.children if c.dep_ == "dobj"}
+        if (lemma in syntax.DENIALS and (syntax.has(verb, "ccomp") or objects & _CLAIMS)) or (
+            kind == "refusal" and objects & _STATEMENTS
         ):
-            return  # "denied that ...", "dismissed reports of ...", "denied plans to": a denial, not a refusal
+            return  # "denied that ...", "rejected reports that ...", "denied plans to": a denial, not a refusal
         if lemma == "rule" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children):
             return  # "ruled that ...": a ruling; "ruled out X" is the refusal
         if kind == "refusal" and any(
