@@ -111,14 +111,19 @@ async def extract_page(html: str | bytes, url: str | None, *, charset: str | Non
         _in_flight -= 1
 
 
-async def self_check(timeout_s: float) -> str | None:
-    """Start a worker and read a small page: None when HTML can be read, else why not (for /readyz).
-    Catches what a broken install brings (a missing lxml_html_clean, trafilatura that fails to import)."""
+async def self_check() -> str | None:
+    """Read a small page: None when HTML can be read, else why not (for /readyz). Catches what a
+    broken install brings (a missing lxml_html_clean, trafilatura failing to import). Run on a
+    thread, in this process: starting a worker for it would cost every start-up a process."""
+
+    def check() -> str | None:
+        page = _extract(_SELF_CHECK, None, None)
+        return None if "bridge" in page.text else "the HTML reader returned no text for a known page"
+
     try:
-        page = await extract_page(_SELF_CHECK, None, charset=None, timeout_s=max(timeout_s, 30.0))
+        return await asyncio.get_running_loop().run_in_executor(None, check)
     except Exception as error:  # readiness reports any failure, it does not raise it
         return f"{type(error).__name__}: {error}"
-    return None if "bridge" in page.text else "the HTML reader returned no text for a known page"
 
 
 def shutdown() -> None:

@@ -39,9 +39,9 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
             app.state.deliveries, app.state.jobs = deliveries, runner
             duties = Duties.for_settings(running.store, deliveries, runner, settings)
             await duties.start()
-        # A worker process for HTML pages started, and a page read, now: a broken install (a missing
-        # lxml_html_clean) fails /readyz, not the first user's HTML request.
-        app.state.html_problem = await html_pool.self_check(settings.html_timeout_s)
+        # A page read now: a broken install (a missing lxml_html_clean) fails /readyz, not the first
+        # user's HTML request.
+        app.state.html_problem = await html_pool.self_check()
         if app.state.html_problem:
             log.error("HTML pages cannot be read: %s", app.state.html_problem)
         # spaCy and the prompts leave a million long-lived objects: moved out of the collector's sight,

@@ -131,15 +131,17 @@ class SqlStore:
 
     async def own_analysis(self, tenant: str, analysis_id: str, url: str | None) -> None:
         """Record that `tenant` has this analysis, for the url it gave (the latest one it gave)."""
-        values = {"tenant": tenant, "analysis_id": analysis_id, "url": url, "created_at": time.time()}
-        statement = _upsert(self.engine.dialect.name, tables.tenant_analyses, values, ["tenant", "analysis_id"])
+        statement = self._ownership(tenant, analysis_id, url)
         await self._write(lambda connection: connection.execute(statement))
+
+    def _ownership(self, tenant: str, analysis_id: str, url: str | None) -> Any:
+        values = {"tenant": tenant, "analysis_id": analysis_id, "url": url, "created_at": time.time()}
+        return _upsert(self.engine.dialect.name, tables.tenant_analyses, values, ["tenant", "analysis_id"])
 
     async def put_analysis(self, analysis: Analysis, *, tenant: str | None = None) -> None:
         """Store (or replace) an analysis, without the url its caller gave: that is the caller's,
         kept with `tenant`'s record of it."""
-        if tenant is not None:
-            await self.own_analysis(tenant, analysis.id, analysis.article.url)
+        ownership = self._ownership(tenant, analysis.id, analysis.article.url) if tenant is not None else None
         analysis = with_url(analysis, None)
         values = {
             "id": analysis.id,
@@ -148,9 +150,14 @@ class SqlStore:
             "engine": analysis.provenance.engine,
             "body": analysis.model_dump_json(),
         }
-
         upsert = _upsert(self.engine.dialect.name, tables.analyses, values, ["id"])
-        await self._write(lambda connection: connection.execute(upsert))
+
+        def put(connection: Connection) -> None:  # one transaction, one hop off the event loop
+            connection.execute(upsert)
+            if ownership is not None:
+                connection.execute(ownership)
+
+        await self._write(put)
 
     # --- jobs ------------------------------------------------------------------------------
     async def create_job(self, job_id: str, request: dict[str, Any]) -> JobRecord:
