@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
 from fastapi import Depends, FastAPI
 
@@ -22,6 +24,19 @@ from service.jobs import JobRunner
 from service.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
+STARTUP_CHECK_S = 60.0
+SHUTDOWN_STEP_S = 15.0
+T = TypeVar("T")
+
+
+async def _bounded(step: Coroutine[Any, Any, T], seconds: float, what: str) -> T | str:
+    """`step`, or after `seconds` a message saying it did not finish (logged)."""
+    try:
+        async with asyncio.timeout(seconds):
+            return await step
+    except TimeoutError:
+        log.error("%s did not finish within %g s; going on without it", what, seconds)
+        return f"{what} did not finish within {seconds:g} s"
 
 
 def create_app(settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
@@ -41,7 +56,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
             await duties.start()
         # A page read now: a broken install (a missing lxml_html_clean) fails /readyz, not the first
         # user's HTML request.
-        app.state.html_problem = await html_pool.self_check()
+        app.state.html_problem = await _bounded(html_pool.self_check(), STARTUP_CHECK_S, "the HTML self-check")
         if app.state.html_problem:
             log.error("HTML pages cannot be read: %s", app.state.html_problem)
         # spaCy and the prompts leave a million long-lived objects: moved out of the collector's sight,
@@ -51,10 +66,11 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         try:
             yield
         finally:
+            # Every step of a shutdown is bounded: a stop that hangs must not keep the process alive.
             if runner is not None:
-                await runner.stop()
+                await _bounded(runner.stop(), SHUTDOWN_STEP_S, "stopping the jobs")
             if duties is not None:
-                await duties.stop()
+                await _bounded(duties.stop(), SHUTDOWN_STEP_S, "stopping the deliveries")
             if owned:
                 await running.aclose()
             html_pool.shutdown()
