@@ -35,7 +35,13 @@ async def _bounded(step: Coroutine[Any, Any, T], seconds: float, what: str) -> T
         async with asyncio.timeout(seconds):
             return await step
     except TimeoutError:
-        log.error("%s did not finish within %g s; going on without it", what, seconds)
+        waiting = [
+            f"{task.get_name()} at {frame.f_code.co_filename}:{frame.f_lineno}"
+            for task in asyncio.all_tasks()
+            if not task.done()
+            for frame in task.get_stack(limit=1)
+        ]
+        log.error("%s did not finish within %g s; going on without it (tasks: %s)", what, seconds, "; ".join(waiting))
         return f"{what} did not finish within {seconds:g} s"
 
 
