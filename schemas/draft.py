@@ -4,7 +4,7 @@ It stays inside OpenAI's strict structured-output subset: every field required, 
 instead of optional, no defaults, an object at the root. Actors are referred to by `ref`
 ("a1", "a2", ...) so one call keeps its references consistent.
 
-When the article text is passed as validation context (`context={"article_text": ...}`),
+When a quote locator is passed as validation context (`context={"locate_quote": quote -> span | None}`),
 the validator rejects quotes that cannot be found in the article, so instructor re-asks the
 model with the reason. Grounding to offsets happens afterwards, in `service.grounding`.
 """
@@ -64,10 +64,11 @@ class Draft(_Strict):
     @model_validator(mode="after")
     def _check_references_and_quotes(self, info: ValidationInfo) -> Draft:
         """Reject unknown actor refs and quotes absent from the article, so the model is re-asked."""
-        text = (info.context or {}).get("article_text") if info is not None else None
-        if text is None:  # built by code, or parsed leniently after the last re-ask
+        # The caller hands in how to find a quote in its article (the service's grounder): the contract
+        # layer checks with it and imports nothing from the service.
+        locate = (info.context or {}).get("locate_quote") if info is not None else None
+        if locate is None:  # built by code, or parsed leniently after the last re-ask
             return self
-        from service.grounding import locate_quote  # local import: schemas stay importable alone
 
         refs = {actor.ref for actor in self.actors}
         problems: list[str] = []
@@ -75,7 +76,7 @@ class Draft(_Strict):
             unknown = [r for r in [*item.actors, *item.counterparties, item.attributed_to] if r and r not in refs]
             if unknown:
                 problems.append(f"commitment {number} refers to unknown actor refs {unknown}; use refs from `actors`")
-            if locate_quote(text, item.quote) is None:
+            if locate(item.quote) is None:
                 problems.append(
                     f"commitment {number}: the quote {item.quote!r} is not in the article; "
                     "copy the exact words of the article or leave the commitment out"

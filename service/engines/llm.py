@@ -8,6 +8,7 @@ those commitments with a warning; an answer that is not a `Draft` at all is an e
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -29,6 +30,7 @@ from service.article import Article
 from service.config import Settings
 from service.engines.base import EngineResult
 from service.errors import DeadlineExceeded, LlmFailed, LlmInvalidOutput, LlmTruncated, WirebriefError
+from service.grounding import locate_quote
 from service.llm import instructor_tuning
 from service.llm.transport import CallStats, ResilientTransport, current_stats
 from service.prompts import Prompt, load_prompt
@@ -110,7 +112,8 @@ class LlmEngine:
     ) -> EngineResult:
         """One structured call. `deadline` is a `time.monotonic()` value (default: settings)."""
         messages = self.messages(article, language, part=part, known_actors=known_actors)
-        draft, usage = await self._structured(Draft, messages, {"article_text": article.text}, deadline)
+        locate = functools.partial(locate_quote, article.text)  # the Draft validator checks quotes with it
+        draft, usage = await self._structured(Draft, messages, {"locate_quote": locate}, deadline)
         return EngineResult(draft=draft, engine=self.name, model=self.model, prompt=self.prompt.identity, usage=usage)
 
     async def merge_brief(
