@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck unit fixtures record bench clean
+.PHONY: run test quick lint typecheck unit fixtures record bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,8 @@ run: $(STAMP)  ## start the service on :8000 (the LLM if OPENAI_API_KEY/OPENAI_B
 test: lint typecheck unit  ## everything CI runs
 
 lint: $(STAMP)
-	$(BIN)/ruff check service schemas tests bench
-	$(BIN)/ruff format --check service schemas tests bench
+	$(BIN)/ruff check service schemas devtools tests bench
+	$(BIN)/ruff format --check service schemas devtools tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -29,11 +29,14 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest
 
+quick: $(STAMP)  ## the tests that take no real processes or seconds (a minute, for the edit-test loop)
+	$(BIN)/python -m pytest -m "not slow"
+
 fixtures: $(STAMP)  ## re-author the hand-written LLM exchanges (no key needed)
-	$(BIN)/wirebrief fixtures build
+	$(BIN)/python -m devtools.cassettes build
 
 record: $(STAMP)  ## re-record the LLM exchanges from a real model (needs OPENAI_API_KEY)
-	$(BIN)/wirebrief fixtures record
+	$(BIN)/python -m devtools.cassettes record
 
 bench: $(STAMP)  ## benchmarks: print figures, never pass or fail on speed (eval and plover read ../shared)
 	$(BIN)/python bench/eval.py

@@ -26,7 +26,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -35,7 +35,7 @@ from schemas.request import BriefRequest
 from service.config import Settings
 from service.errors import WirebriefError
 from service.ingest import ingest
-from service.pipeline import EngineName, Pipeline
+from service.pipeline import Pipeline
 
 COMPATIBLE: dict[str, set[str]] = {
     "agreement": {"agreement", "promise", "plan"},
@@ -163,7 +163,7 @@ def from_analysis(analysis: Analysis) -> Output:
     )
 
 
-def settings_for(engine: EngineName) -> Settings:
+def settings_for(engine: str) -> Settings:
     """The service's settings from the environment, with the engine this run measures."""
     settings = Settings(engine=engine)
     if engine == "llm" and not settings.llm_configured:
@@ -192,7 +192,7 @@ def _ratio(a: int, b: int) -> str:
     return f"{a / b:.2f}" if b else "  - "
 
 
-async def run(engine: EngineName, verbose: bool) -> None:
+async def run(engine: str, verbose: bool) -> None:
     settings = settings_for(engine)
     pipeline = await Pipeline.from_settings(settings, with_store=False)
     try:
@@ -201,13 +201,14 @@ async def run(engine: EngineName, verbose: bool) -> None:
         await pipeline.aclose()
 
 
-async def evaluate(pipeline: Pipeline, engine: EngineName, verbose: bool) -> None:
+async def evaluate(pipeline: Pipeline, engine: str, verbose: bool) -> None:
     total = Scores()
     degraded = failed = input_tokens = output_tokens = 0
     cost = 0.0
     columns = ("actR", "frag", "comR", "comP", "exR", "exP")
     header = f"{'article':<8}" + "".join(f"{c:>6}" for c in columns) + f"{'facts':>7}{'n/gold':>8}{'ms':>7}"
-    print(f"engine: {engine}" + (f" ({pipeline.llm.model})" if engine == "llm" and pipeline.llm else ""))
+    model = pipeline.choose_engine(engine).identity[0] if engine == "llm" else None
+    print(f"engine: {engine}" + (f" ({model})" if model else ""))
     print(header)
     for name, article_path, gold_path in cases(shared_dir()):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
@@ -278,7 +279,7 @@ def main() -> None:
         raise SystemExit(2)
     corpus = len(found) - (found[0][0] == "seed")
     print(f"data: {shared} (the seed{' and ' + str(corpus) + ' corpus articles' if corpus else ' only'})")
-    asyncio.run(run(cast(EngineName, args.engine), args.verbose))
+    asyncio.run(run(args.engine, args.verbose))
 
 
 if __name__ == "__main__":

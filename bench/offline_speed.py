@@ -2,7 +2,7 @@
 
 Builds a few hundred ~500-word articles from the development corpus texts (sliced and
 repeated, read in place from the shared folder; `WIREBRIEF_SHARED` overrides), warms the
-model once, then times `RulesEngine().draft` one article at a time on one core.
+model once, then times `RulesReader().draft` one article at a time on one core.
 
 It calls the rules engine directly, not the product path: it measures the engine's own speed
 (spaCy parse plus rules), without ingest, grounding or assembly. `bench/eval.py` times the
@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from service.article import Article
-from service.engines.rules import RulesEngine, load
+from service.engines.rules.reader import RulesReader, load
 
 
 def shared_dir() -> Path:
@@ -72,7 +72,7 @@ def main() -> None:
     started = time.perf_counter()
     load()
     load_s = time.perf_counter() - started
-    engine = RulesEngine()
+    engine = RulesReader()
     engine.draft(Article.from_text(texts[0]))  # warm-up
     words = 0
     commitments = 0

@@ -1,6 +1,6 @@
 """PLOVER benchmark for the commitment detector (prints figures; never passes or fails).
 
-Runs `RulesEngine().draft(Article.from_text(sentence))` over the PLOVER gold standard records
+Runs `RulesReader().draft(Article.from_text(sentence))` over the PLOVER gold standard records
 and prints, per category, how often a commitment of the expected kind was found with the
 committing actor matched (AGREE/DEMAND/REJECT/THREATEN), and for the action categories how
 often a commitment was wrongly found. Reads the data in place from the shared folder
@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from schemas.draft import Draft
 from service.article import Article
-from service.engines.rules import RulesEngine
+from service.engines.rules.reader import RulesReader
 
 EXPECTED: dict[str, set[str]] = {
     "AGREE": {"agreement", "promise", "plan"},
@@ -80,7 +80,7 @@ def main() -> None:
     args = parser.parse_args()
     path = shared_dir() / "benchmarks" / "plover" / "PLOVER_GSR_CAMEO.json"
     records: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
-    engine = RulesEngine()
+    engine = RulesReader()
     stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     started = time.perf_counter()
     for record in records:

@@ -10,7 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-SCHEMA_VERSION = "1.2"  # 1.1: usage.batch_input_tokens and usage.batch_output_tokens; 1.2: further_evidence
+SCHEMA_VERSION = "1.3"  # 1.1: usage.batch_*_tokens; 1.2: further_evidence; 1.3: engine is a name, not an enum
+# An engine's name: "llm" and "rules" today; a service may register more (its /readyz lists them).
+ENGINE_NAME = r"^[a-z][a-z0-9_-]{0,31}$"
 
 ActorKind = Literal["person", "organization", "state", "armed_group", "igo", "group", "other"]
 CommitmentKind = Literal["agreement", "promise", "plan", "demand", "refusal", "threat"]
@@ -116,7 +118,7 @@ class Usage(BaseModel):
 
 
 class Provenance(BaseModel):
-    engine: Literal["llm", "rules"]
+    engine: str = Field(pattern=ENGINE_NAME, examples=["llm", "rules"], description="The engine that answered.")
     model: str | None = None
     prompt: str | None = Field(default=None, description="name@version#hash of the prompt used")
     schema_version: str = SCHEMA_VERSION

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from schemas.analysis import ENGINE_NAME
 
 # One line of text: no NUL or other control characters (they end strings in C libraries, split
 # log lines and CSV rows, and no title, date, language or URL needs one).
@@ -14,8 +14,12 @@ ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
 class BriefOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    engine: Literal["auto", "llm", "rules"] | None = Field(
-        default=None, description="Which engine to run; default: the service's WIREBRIEF_ENGINE."
+    engine: str | None = Field(
+        default=None,
+        pattern=ENGINE_NAME,
+        examples=["auto", "llm", "rules"],
+        description="Which engine to run: auto, llm, rules (or another the service registers; its /readyz "
+        "lists them); default: the service's WIREBRIEF_ENGINE.",
     )
     language: str | None = Field(
         default=None,

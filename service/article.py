@@ -1,10 +1,13 @@
-"""The `Article`: the exact text every offset refers to, with its metadata."""
+"""The `Article`: the exact text every offset refers to, with its metadata; and `EngineResult`,
+what an engine made of one (both handed from floor to floor, so they live on the lowest one)."""
 
 from __future__ import annotations
 
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
+
+from schemas import Draft, Usage, Warning
 
 
 @dataclass(frozen=True)
@@ -40,3 +43,16 @@ class Article:
     def part(self, text: str) -> Article:
         """A chunk of this article, analysed on its own, with the article's metadata."""
         return Article(text, self.title, self.url, self.published, self.language, "")
+
+
+@dataclass
+class EngineResult:
+    """What an engine returns: a draft (not yet grounded) plus what it cost to make."""
+
+    draft: Draft
+    engine: str
+    model: str | None = None
+    prompt: str | None = None
+    usage: Usage = field(default_factory=Usage)
+    warnings: list[Warning] = field(default_factory=list)
+    chunks: int = 1

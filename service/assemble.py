@@ -23,8 +23,7 @@ from schemas import (
     Warning,
     When,
 )
-from service.article import Article
-from service.engines.base import EngineResult
+from service.article import Article, EngineResult
 from service.grounding import Grounder, find_mentions
 from service.spans import OverlapIndex
 from service.undertakings import merge_undertakings
@@ -100,7 +99,7 @@ def assemble(
         key_points=[point.strip() for point in result.draft.brief.key_points if point.strip()],
     )
     provenance = Provenance(
-        engine="llm" if result.engine == "llm" else "rules",
+        engine=result.engine,
         model=result.model,
         prompt=result.prompt,
         schema_version=SCHEMA_VERSION,

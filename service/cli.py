@@ -17,11 +17,19 @@ from pydantic import ValidationError
 from schemas import Analysis
 from schemas.request import BriefRequest
 from service.config import Settings, get_settings
+from service.engines.registry import ENGINES
 from service.errors import WirebriefError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="A news article in; a grounded brief out.")
-fixtures_app = typer.Typer(no_args_is_help=True, help="Build or re-record the LLM exchanges used by the tests.")
-app.add_typer(fixtures_app, name="fixtures")
+
+
+ENGINE_HELP = "Engine to run: " + ", ".join(["auto", *ENGINES]) + "."
+
+
+def _known_engine(name: str | None) -> str | None:
+    if name is not None and name not in ("auto", *ENGINES):
+        raise typer.BadParameter(f"there is no engine called {name!r}; the engines are auto, {', '.join(ENGINES)}")
+    return name
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -112,7 +120,7 @@ def summarize(
         Literal["markdown", "json", "csv", "html"] | None,
         typer.Option("--format", help="markdown (the default), json, csv or html."),
     ] = None,
-    engine: Annotated[Literal["auto", "llm", "rules"] | None, typer.Option(help="Engine to run.")] = None,
+    engine: Annotated[str | None, typer.Option(help=ENGINE_HELP, callback=_known_engine)] = None,
     language: Annotated[str | None, typer.Option(help="Language of the brief.")] = None,
     title: Annotated[str | None, typer.Option(help="Title of the article.")] = None,
     slack: Annotated[str | None, typer.Option(help="Also post the brief to this Slack incoming webhook.")] = None,
@@ -193,7 +201,7 @@ def batch(
     table: Annotated[Path | None, typer.Option(help="Write every commitment to this CSV.")] = None,
     report: Annotated[Path | None, typer.Option(help="Write a Markdown report here.")] = None,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Run again the articles that failed.")] = False,
-    engine: Annotated[Literal["auto", "llm", "rules"] | None, typer.Option(help="Engine for every article.")] = None,
+    engine: Annotated[str | None, typer.Option(help=ENGINE_HELP, callback=_known_engine)] = None,
     webhook: Annotated[str | None, typer.Option(help="Also deliver each result as a signed webhook here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
     provider_batch: Annotated[
@@ -243,26 +251,6 @@ def batch(
     typer.echo(summary.line(), err=True)
     if summary.failed:
         raise typer.Exit(3)
-
-
-@fixtures_app.command("build")
-def fixtures_build() -> None:
-    """Re-author the hand-written exchanges from fixtures/manifest.json (no key needed)."""
-    from service.llm.fixtures import build_all
-
-    for path in asyncio.run(build_all(record=False)):
-        typer.echo(f"wrote {path}")
-
-
-@fixtures_app.command("record")
-def fixtures_record() -> None:
-    """Record the plain exchanges from the configured model (needs OPENAI_API_KEY)."""
-    from service.llm.fixtures import build_all
-
-    if not get_settings().llm_configured:
-        fail("recording needs a model: set OPENAI_API_KEY (and OPENAI_BASE_URL for other providers)")
-    for path in asyncio.run(build_all(record=True)):
-        typer.echo(f"wrote {path}")
 
 
 if __name__ == "__main__":

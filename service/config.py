@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from schemas.analysis import ENGINE_NAME
 from service.netguard import AllowList, parse_allow_list
 
 
@@ -34,8 +35,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="WIREBRIEF_", extra="ignore")
 
-    engine: Literal["auto", "llm", "rules"] = Field(
-        default="auto", description="auto: the LLM when one is configured, else rules."
+    engine: str = Field(
+        default="auto", pattern=ENGINE_NAME, description="auto: the LLM when one is configured, else rules."
     )
     model: str = Field(default="gpt-4.1-mini", description="Model name sent to the OpenAI-compatible API.")
     openai_api_key: SecretStr | None = Field(

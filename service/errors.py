@@ -3,7 +3,7 @@ the API renders them as RFC 9457 problem+json, the CLI as one line."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from schemas import Usage
@@ -21,6 +21,31 @@ class WirebriefError(Exception):
         self.detail = detail
         self.retry_after = retry_after  # seconds, sent as Retry-After
         self.usage: Usage | None = None  # what failed LLM attempts spent, reported even on failure
+
+
+class InvalidRequest(WirebriefError):
+    """The request's shape is wrong: one entry per problem in `errors` (where, and what)."""
+
+    type = "invalid-request"
+    status = 422
+    title = "The request is not valid"
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors) or "invalid request")
+        self.errors = errors
+
+
+class UnknownEngine(InvalidRequest):
+    """An engine name the service does not know (`where`: the request field that named it)."""
+
+    def __init__(self, message: str, where: tuple[str, ...] = ("options", "engine")) -> None:
+        super().__init__([{"loc": list(where), "msg": message, "type": "unknown_engine"}])
+
+
+class UnsupportedMediaType(WirebriefError):
+    type = "unsupported-media-type"
+    status = 415
+    title = "Unsupported media type"
 
 
 class InvalidArticle(WirebriefError):

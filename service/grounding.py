@@ -142,11 +142,6 @@ def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def locate_quote(text: str, quote: str) -> Span | None:
-    """Where `quote` stands in `text`, or None: the check the LLM's answer must pass."""
-    return Grounder(text).locate(quote)
-
-
 def find_mentions(text: str, surface_forms: Sequence[Iterable[str]]) -> list[list[Mention]]:
     """Every occurrence of every actor's surface forms, as whole words, longest form first.
 

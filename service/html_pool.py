@@ -28,9 +28,13 @@ log = logging.getLogger(__name__)
 
 WORKERS = 1  # one core for pages; the other stays with the event loop and the rules engine
 MAX_WAITING = 32  # pages in flight or waiting; past it, 503 with Retry-After
+# A new worker first starts and imports trafilatura (a second or more on a busy machine): the page
+# that waits for that is given this much more, once, so the limit is the page's, not the start's.
+WORKER_START_S = 5.0
 _SELF_CHECK = "<html><body><article><p>The council agreed to rebuild the bridge by 2026.</p></article></body></html>"
 
 _pool: ProcessPoolExecutor | None = None
+_pool_started = False  # has the current pool's worker finished a page (so it is up)?
 _in_flight = 0
 
 
@@ -47,6 +51,7 @@ def _start_worker(service_pid: int) -> None:
     rather than linger as an orphan holding memory."""
     with contextlib.suppress(OSError):
         os.nice(10)
+    import service.html  # noqa: F401  # trafilatura and lxml, loaded as the worker starts
 
     def watch() -> None:
         while True:
@@ -62,8 +67,9 @@ def _start_worker(service_pid: int) -> None:
 
 
 def _executor() -> ProcessPoolExecutor:
-    global _pool
+    global _pool, _pool_started
     if _pool is None:
+        _pool_started = False
         # forkserver: workers start from a clean process, not a copy of one with threads and spaCy in it.
         _pool = ProcessPoolExecutor(
             max_workers=WORKERS,
@@ -86,17 +92,21 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 async def extract_page(html: str | bytes, url: str | None, *, charset: str | None, timeout_s: float) -> ExtractedPage:
     """`html_to_article_fields` in a worker process; `InvalidArticle` when it takes over `timeout_s`."""
-    global _in_flight
+    global _in_flight, _pool_started
     if _in_flight >= MAX_WAITING:
         raise Overloaded(f"{_in_flight} pages are already being read; retry shortly", retry_after=2)
     _in_flight += 1
     try:
         for attempt in range(2):
             pool = _executor()
+            allowance = 0.0 if _pool_started else WORKER_START_S
             future = asyncio.wrap_future(pool.submit(_extract, html, url, charset))
             try:
-                async with asyncio.timeout(timeout_s):
-                    return await future
+                async with asyncio.timeout(timeout_s + allowance):
+                    page = await future
+                if pool is _pool:
+                    _pool_started = True
+                return page
             except TimeoutError:
                 _kill(pool)
                 log.warning("an HTML page took over %g s to read; its worker was stopped", timeout_s)

@@ -1,16 +1,60 @@
-"""Ingest: turn what a user sent (text, HTML or a URL) into an `Article` whose text every
-offset will index."""
+"""Ingest: turn what a user sent (a body of JSON, text or HTML, or a URL) into an `Article` whose
+text every offset will index."""
 
 from __future__ import annotations
+
+import re
+
+from pydantic import ValidationError
 
 from schemas.request import BriefRequest
 from service.article import Article
 from service.config import Settings
-from service.errors import ArticleTooLarge, InvalidArticle
+from service.errors import ArticleTooLarge, InvalidArticle, InvalidRequest, UnsupportedMediaType
 from service.language import detect_language
+from service.textcodec import charset_parameter, decode_plain, decode_text
+
+_READABLE = "send application/json, text/plain or text/html"
+_NOT_UNICODE = re.compile(r"unicode|surrogate|hex escape|utf-8", re.IGNORECASE)
 
 _MAX_TITLE_CHARS = 200
 _HTML_TYPES = {"text/html", "application/xhtml+xml", "application/xml"}
+
+
+def request_from_body(body: bytes, content_type: str | None) -> BriefRequest:
+    """The request a body carries: JSON as a `BriefRequest`, a text or HTML body as its article."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media == "application/json" or media.endswith("+json"):
+        try:
+            return BriefRequest.model_validate_json(body)
+        except ValidationError as error:
+            problems = error.errors(include_url=False)
+            unreadable = [e for e in problems if e["type"] == "json_invalid" and _NOT_UNICODE.search(e["msg"])]
+            if unreadable:  # the article's text is not valid Unicode: the article's problem
+                raise InvalidArticle(f"the text is not valid Unicode ({unreadable[0]['msg']})") from None
+            # The shape of the request is wrong: invalid-request with errors[], as for a bad query parameter.
+            raise InvalidRequest(
+                [
+                    {
+                        "loc": ["body", *e["loc"]],
+                        "msg": _sentence(e["msg"]) if e["type"] != "json_invalid" else "the body is not valid JSON",
+                        "type": e["type"],
+                    }
+                    for e in problems
+                ]
+            ) from None
+    if media == "text/html":  # pages come in many encodings: the declared one, <meta>, or a good guess
+        return BriefRequest(html=decode_text(body, charset_parameter(content_type), html=True))
+    if media == "text/plain":
+        return BriefRequest(text=decode_plain(body, content_type))
+    if not media:
+        raise UnsupportedMediaType(f"the request has no Content-Type; {_READABLE}")
+    raise UnsupportedMediaType(f"the content type {media!r} is not one this service reads; {_READABLE}")
+
+
+def _sentence(message: str) -> str:
+    """pydantic's message without its "Value error, " prefix: what the client reads is a sentence."""
+    return message.removeprefix("Value error, ")
 
 
 def guess_title(text: str) -> str | None:

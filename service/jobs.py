@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from schemas import Analysis
-from schemas.request import BriefRequest
+from schemas.request import BriefOptions, BriefRequest
+from service.article import Article
 from service.delivery import BRIEF_COMPLETED, BRIEF_FAILED
 from service.errors import WirebriefError
 from service.ingest import ingest
@@ -69,6 +70,16 @@ def problem_of(error: WirebriefError) -> dict[str, Any]:
     }
 
 
+def _article_record(article: Article) -> dict[str, str | None]:
+    return {
+        "text": article.text,
+        "title": article.title,
+        "url": article.url,
+        "published": article.published,
+        "language": article.language,
+    }
+
+
 class JobRunner:
     def __init__(self, pipeline: Pipeline, store: SqlStore, deliveries: Deliveries, *, public_base_url: str) -> None:
         self.pipeline = pipeline
@@ -78,10 +89,22 @@ class JobRunner:
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def submit(
-        self, brief: BriefRequest, *, tenant: str = PUBLIC_TENANT, slack_reply: SlackReply | None = None
+        self,
+        brief: BriefRequest,
+        *,
+        tenant: str = PUBLIC_TENANT,
+        slack_reply: SlackReply | None = None,
+        article: Article | None = None,
     ) -> JobRecord:
-        """Persist the job, then start it; the caller answers 202 with its id."""
-        request: dict[str, Any] = {"brief": brief.model_dump(mode="json"), "tenant": tenant}
+        """Persist the job, then start it; the caller answers 202 with its id. An `article` the caller
+        has ingested already (to refuse a bad one at once) is kept instead of the text it came from,
+        so the job does not ingest it a second time."""
+        request: dict[str, Any] = {"tenant": tenant}
+        if article is None:
+            request["brief"] = brief.model_dump(mode="json")
+        else:
+            request["brief"] = brief.model_dump(mode="json", exclude={"text", "html"})
+            request["article"] = _article_record(article)
         if slack_reply is not None:
             request["slack_reply"] = {"response_url": slack_reply.response_url, "public": slack_reply.public}
         job = await self.store.create_job(new_job_id(), request)
@@ -120,10 +143,10 @@ class JobRunner:
     async def _run(self, job: JobRecord) -> None:
         await self.store.update_job(job.id, "running")
         try:
-            brief = BriefRequest.model_validate(job.request["brief"])
-            article = await ingest(brief, self.pipeline.settings)
+            options = BriefOptions.model_validate(job.request["brief"].get("options", {}))
+            article = await self._article(job)
             analysis = await self.pipeline.analyze(
-                article, engine=brief.options.engine, language=brief.options.language, tenant=job_tenant(job)
+                article, engine=options.engine, language=options.language, tenant=job_tenant(job)
             )
         except Exception as error:  # a job must end in a state, whatever happened
             await self._fail(job, error)
@@ -136,6 +159,19 @@ class JobRunner:
             )
             return
         await self.store.update_job(job.id, "done", analysis_id=analysis.id)
+
+    async def _article(self, job: JobRecord) -> Article:
+        """The article kept with the job, or, for a URL (fetched only now), the one ingest makes."""
+        kept = job.request.get("article")
+        if kept is not None:
+            return Article.from_text(
+                kept["text"],
+                title=kept["title"],
+                url=kept["url"],
+                published=kept["published"],
+                language=kept["language"],
+            )
+        return await ingest(BriefRequest.model_validate(job.request["brief"]), self.pipeline.settings)
 
     async def _fail(self, job: JobRecord, error: Exception) -> None:
         reason = _as_user_error(error)

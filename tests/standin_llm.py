@@ -111,9 +111,9 @@ class Standin:
         self.known = _known_answers()
         self.rules: Any = None
         if answer == "rules":
-            from service.engines.rules import RulesEngine
+            from service.engines.rules.reader import RulesReader
 
-            self.rules = RulesEngine()
+            self.rules = RulesReader()
 
     def answer_for(self, text: str) -> Any:
         known = self.known.get(text)

@@ -12,15 +12,15 @@ import httpx
 import httpx2
 import pytest
 
+from devtools.cassettes import fixture_settings
 from schemas import Analysis, Draft, DraftBrief
 from service.api.app import create_app
-from service.engines.llm import LlmEngine
-from service.llm.fixtures import fixture_settings
+from service.engines.llm.engine import LlmEngine
+from service.engines.rules.engine import RulesEngine
 from service.pipeline import Pipeline
 from service.store import SqlStore
-from tests.conftest import article_text
 from tests.standin_llm import Standin, build_app
-from tests.test_api import assert_problem
+from tests.support import article_text, assert_problem
 
 ApiFactory = Callable[..., httpx.AsyncClient]
 ARTICLE = {"text": "The ministers agreed to meet again in March. The union threatened to strike."}
@@ -61,7 +61,7 @@ async def test_a_burst_from_one_key_is_limited_while_other_keys_are_served(api: 
 async def test_when_every_llm_slot_is_busy_the_service_answers_503_with_retry_after(store: SqlStore) -> None:
     settings = fixture_settings(max_llm_in_flight=1, llm_slot_wait_s=0.2)
     engine = LlmEngine(settings, transport=httpx2.ASGITransport(app=build_app(Standin(latency=1.0))))
-    app = create_app(settings, pipeline=Pipeline(settings, llm=engine, store=store))
+    app = create_app(settings, pipeline=Pipeline(settings, [engine], store=store))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://wirebrief.test") as client:
         first, second = await asyncio.gather(
             client.post("/v1/briefs", json={"text": article_text("idlib")}),
@@ -94,15 +94,13 @@ async def test_readiness_reports_the_engine_and_the_store(api: ApiFactory) -> No
 
 
 async def test_a_flood_for_the_rules_engine_is_refused_with_retry_after_not_queued(store: SqlStore) -> None:
-    class SlowRules:
-        name = "rules"
-
+    class SlowReader:
         def draft(self, article: Any) -> Any:
             time.sleep(0.3)  # in the rules thread, as spaCy would be
             return Draft(actors=[], commitments=[], brief=DraftBrief(headline="h", summary="s.", key_points=[]))
 
     settings = fixture_settings(engine="rules", openai_api_key=None, openai_base_url=None, max_rules_queue=2)
-    app = create_app(settings, pipeline=Pipeline(settings, rules=SlowRules(), store=store))  # type: ignore[arg-type]
+    app = create_app(settings, pipeline=Pipeline(settings, [RulesEngine(settings, reader=SlowReader())], store=store))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://wirebrief.test") as client:
         responses = await asyncio.gather(
             *(client.post("/v1/briefs", json={"text": f"Article number {n}."}) for n in range(3))

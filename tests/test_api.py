@@ -11,19 +11,9 @@ import httpx
 import pytest
 
 from schemas import Analysis
-from tests.conftest import article_text, assert_grounded
+from tests.support import article_text, assert_grounded, assert_problem
 
-PROBLEM = "application/problem+json"
 ApiFactory = Callable[..., httpx.AsyncClient]
-
-
-def assert_problem(response: httpx.Response, status: int, slug: str) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    body: dict[str, object] = response.json()
-    assert body["type"] == f"urn:wirebrief:problem:{slug}"
-    assert body["status"] == status and body["title"] and body["detail"]
-    return body
 
 
 async def test_json_article_returns_a_grounded_analysis(api: ApiFactory) -> None:

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from schemas import Analysis
-from tests.test_api import PROBLEM, assert_problem
+from tests.support import PROBLEM, assert_problem
 
 ApiFactory = Callable[..., httpx.AsyncClient]
 ARTICLE = b"The ministers agreed to meet again in March. The union threatened to strike."
@@ -135,6 +135,7 @@ async def test_a_body_longer_than_its_declared_length_is_still_cut_at_the_limit(
     assert_problem(await client.send(request), 413, "body-too-large")
 
 
+@pytest.mark.slow
 async def test_a_burst_of_10000_requests_from_one_key_is_limited_while_other_keys_are_served(api: ApiFactory) -> None:
     """10,000 requests from one key, 500 at a time, with a request from another key in every
     batch: the flood gets exactly its allowance then 429s with Retry-After; the other key gets

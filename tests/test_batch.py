@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
-import os
 import signal
 import subprocess
 import sys
@@ -13,55 +11,26 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 from service.batch.output import Output, read_records
-from tests.conftest import FIXTURES, ROOT, SECRET, Process, Receiver, article_text, received, standin_args
+from tests.support import (
+    FIXTURES,
+    ROOT,
+    SECRET,
+    Process,
+    Receiver,
+    article_text,
+    batch,
+    batch_env,
+    ids_in,
+    received,
+    sentences,
+    standin_args,
+    write_jsonl,
+)
 
-WORDS = ["Russia", "Turkey", "Hungary", "Brazil", "Kenya", "Japan", "Canada", "Egypt"]
-
-
-def sentences(count: int) -> list[dict[str, str]]:
-    """Distinct small articles, each with a commitment the engines can find."""
-    return [
-        {
-            "id": f"art-{n:03d}",
-            "text": f"{WORDS[n % 8]} agreed on Monday to send {n + 2} envoys to the talks. "
-            f"{WORDS[(n + 3) % 8]} refused to sign the treaty number {n}.",
-        }
-        for n in range(count)
-    ]
-
-
-def write_jsonl(path: Path, rows: list[dict[str, str]]) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    return path
-
-
-def batch_env(tmp_path: Path, llm: Process | None = None, **extra: str) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "WIREBRIEF_DATABASE_URL": f"sqlite:///{tmp_path / 'wirebrief.db'}",
-        "OPENAI_API_KEY": "",
-        "OPENAI_BASE_URL": llm.url + "/v1" if llm else "",
-        "WIREBRIEF_RETRY_BASE_S": "0.05",
-        **extra,
-    }
-    return env
-
-
-def batch(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "service.cli", "batch", *args, "--quiet"],
-        env={**env, "PYTHONPATH": str(ROOT)},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def ids_in(output: Path) -> list[str]:
-    return [r.get("input_id") or r.get("id") for r in read_records(output)]
+pytestmark = pytest.mark.slow  # the batch command, run as a process
 
 
 def test_mixed_inputs_give_one_line_per_article_a_table_and_a_report(tmp_path: Path) -> None:

@@ -13,11 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 from schemas import Analysis
 from service.render import to_csv
-from tests.conftest import ROOT, SECRET, Process, free_port, received
-from tests.test_batch import batch, batch_env, ids_in, sentences, write_jsonl
+from tests.support import ROOT, SECRET, Process, batch, batch_env, free_port, ids_in, received, sentences, write_jsonl
+
+pytestmark = pytest.mark.slow  # the batch command, run as a process
 
 Api = Callable[..., httpx.AsyncClient]
 

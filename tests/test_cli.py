@@ -3,33 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import FIXTURES, ROOT, Receiver, received
+import pytest
 
+from tests.support import FIXTURES, Receiver, received, wirebrief
 
-def wirebrief(*args: str, cwd: Path, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "OPENAI_API_KEY": "",
-        "OPENAI_BASE_URL": "",
-        "WIREBRIEF_DATABASE_URL": f"sqlite:///{cwd / 'wirebrief.db'}",
-        **env,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "service.cli", *args],
-        cwd=cwd,
-        env=environment,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+pytestmark = pytest.mark.slow  # the wirebrief command, run as a process
 
 
 def test_summarize_prints_a_markdown_brief(tmp_path: Path) -> None:

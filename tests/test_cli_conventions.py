@@ -11,8 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import ROOT
-from tests.test_cli import wirebrief
+import pytest
+
+from tests.support import ROOT, wirebrief
+
+pytestmark = pytest.mark.slow  # the wirebrief command, run as a process
 
 COUNTRIES = ["Russia", "Turkey", "Brazil", "Kenya", "Japan"]
 

@@ -9,8 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
-from tests.conftest import Process
+from tests.support import Process
+
+pytestmark = pytest.mark.slow  # the service as a real process
 
 Api = Callable[..., httpx.AsyncClient]
 # 1.7 MB of sibling spans: 12 s of trafilatura, in lxml calls that hold the GIL for up to 1.7 s each.

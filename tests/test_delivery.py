@@ -23,20 +23,10 @@ from service.delivery.policy import Outcome, decide, retry_delay
 from service.delivery.sender import parse_retry_after
 from service.delivery.signing import Signer, new_message_id
 from service.store import DeliveryRecord, SqlStore, open_store
-from tests.conftest import SECRET, Receiver, free_port, received
+from tests.support import DATA, SECRET, Receiver, eventually, free_port, received
+from tests.support import delivery_settings as settings
 
 FAST = [0.05, 0.1, 0.2]
-DATA = {"job_id": "job_1", "analysis": {"id": "a1", "brief": {"headline": "Erdoğan, Putin agree to meet"}}}
-
-
-def settings(**overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "webhook_secret": SECRET,
-        "webhook_retry_schedule_s": FAST,
-        "webhook_timeout_s": 5,
-        "allowed_private_hosts": "127.0.0.1",
-    }
-    return Settings(**{**values, **overrides})
 
 
 @pytest.fixture
@@ -65,13 +55,6 @@ async def deliveries(store: SqlStore) -> AsyncIterator[Callable[..., Deliveries]
     yield make  # type: ignore[misc]
     for worker in made:
         await worker.stop()
-
-
-async def until(condition: Callable[[], Any], timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not await condition() if asyncio.iscoroutinefunction(condition) else not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.02)
 
 
 def codes(record: DeliveryRecord) -> list[int | None]:
@@ -166,7 +149,7 @@ async def test_pending_delivery_is_resumed_by_a_new_process_with_the_same_id(
     worker_a = Deliveries(store_a, settings(webhook_retry_schedule_s=[1.0]))
     await worker_a.start()
     delivery_id = await worker_a.enqueue_webhook(process.url, "brief.completed", DATA)
-    await until(lambda: len(received(record)) == 1)
+    await eventually(lambda: len(received(record)) == 1)
     await asyncio.sleep(0.1)  # let it record the 503
     await worker_a.stop()
     await store_a.close()
@@ -199,7 +182,7 @@ async def test_stop_during_an_attempt_records_nothing_and_the_next_process_sends
     worker_a = Deliveries(store_a, settings())
     await worker_a.start()
     delivery_id = await worker_a.enqueue_webhook(process.url, "brief.completed", DATA)
-    await until(lambda: len(received(record)) == 1)  # the receiver has it and is slow to answer
+    await eventually(lambda: len(received(record)) == 1)  # the receiver has it and is slow to answer
     await worker_a.stop()
     cut_off = await store_a.get_delivery(delivery_id)
     await store_a.close()
@@ -402,3 +385,17 @@ async def test_attempts_run_concurrently_but_bounded(receiver: Callable[..., Rec
     arrivals = sorted(line["received_at"] for line in received(record))
     assert arrivals[3] - arrivals[0] < 0.4  # the first four went out together...
     assert arrivals[4] - arrivals[0] >= 0.5  # ...and the fifth only once one of them was answered
+
+
+async def test_stop_ends_the_loop_even_when_work_arrives_at_the_same_moment(store: SqlStore) -> None:
+    """A delivery enqueued just as the service shuts down wakes the loop in the very step `stop()`
+    cancels it: the cancellation must win (on Python 3.11 `asyncio.wait_for` swallowed it, and
+    shutdown hung for ever). The delivery stays pending for the next start."""
+    for _ in range(3):
+        worker = Deliveries(store, settings(), max_concurrency=4)
+        await worker.start()
+        await asyncio.sleep(0.2)  # the loop has read the store and waits to be woken
+        delivery_id = await worker.enqueue_webhook("http://127.0.0.1:9/hook", "brief.completed", DATA)
+        await asyncio.wait_for(worker.stop(), timeout=5)
+        record = await store.get_delivery(delivery_id)
+        assert record is not None and record.state == "pending"

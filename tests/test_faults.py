@@ -21,15 +21,14 @@ import httpx
 import httpx2
 import pytest
 
+from devtools.cassettes import fixture_settings
 from schemas import Analysis
 from service.api.app import create_app
-from service.engines.llm import LlmEngine
-from service.engines.rules import RulesEngine
-from service.llm.fixtures import fixture_settings
+from service.engines.llm.engine import LlmEngine
+from service.engines.rules.engine import RulesEngine
 from service.pipeline import Pipeline
-from tests.conftest import article_text, assert_grounded
 from tests.standin_llm import Standin, build_app
-from tests.test_api import PROBLEM
+from tests.support import PROBLEM, article_text, assert_grounded
 
 DEADLINE_S = 2.0
 SLACK_S = 1.0  # the bound is the deadline plus this
@@ -67,7 +66,7 @@ async def service_against(
     # check that the LLM faults leave nothing running would mistake for leftovers (test_bad_input covers it).
     settings = fixture_settings(deadline_s=DEADLINE_S, retry_base_s=0.05, rate_limit="", **overrides)
     engine = LlmEngine(settings, transport=httpx2.ASGITransport(app=build_app(standin)))
-    app = create_app(settings, pipeline=Pipeline(settings, llm=engine, rules=rules))
+    app = create_app(settings, pipeline=Pipeline(settings, [engine, rules]))
     try:
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://wirebrief.test"

@@ -18,8 +18,8 @@ from service import netguard
 from service.fetch import Fetched, FetchFailed, PageTooLarge, fetch_url
 from service.html import html_to_article_fields
 from service.netguard import AllowList, UrlRefused, parse_allow_list
-from tests.conftest import free_port
 from tests.pageserver import Handler, PageServer
+from tests.support import free_port
 
 LOOPBACK = parse_allow_list("127.0.0.1")
 PAGE = b"<html><body><article><p>The council agreed to rebuild the bridge by 2026.</p></article></body></html>"

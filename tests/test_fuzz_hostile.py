@@ -46,6 +46,7 @@ media = st.sampled_from(["text/plain", "text/html", "application/json", "text/cs
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(media=media, charset=label, content=body)
 async def test_any_request_charset_and_media_type_is_an_answer_or_a_problem(
@@ -72,6 +73,7 @@ header_value = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(
     status=st.sampled_from([200, 200, 200, 204, 301, 302, 303, 307, 308, 404, 500]),

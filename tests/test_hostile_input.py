@@ -90,6 +90,7 @@ def _nested_gzip_bomb(inflated: int, layers: int) -> bytes:
     return body
 
 
+@pytest.mark.slow
 def test_a_nested_gzip_bomb_is_refused_before_it_is_inflated() -> None:
     """1 GiB behind two layers of gzip, a page limit of 1 MB: refused having held about 1 MB."""
     bomb = _nested_gzip_bomb(1024 * 1024 * 1024, layers=2)
@@ -162,10 +163,10 @@ async def test_an_unexpected_error_is_a_500_problem_with_the_request_id_in_answe
         async def analyze(self, *args: Any, **kwargs: Any) -> Any:
             raise RuntimeError("a bug")
 
-    from service.llm.fixtures import fixture_settings
+    from devtools.cassettes import fixture_settings
 
     settings = fixture_settings(engine="rules", openai_api_key=None, openai_base_url=None)
-    client = api(pipeline=Broken(settings, rules=rules_engine))
+    client = api(pipeline=Broken(settings, [rules_engine]))
     with caplog.at_level(logging.ERROR):
         response = await client.post("/v1/briefs", json={"text": ARTICLE}, headers={"x-request-id": "trace-42"})
     assert response.status_code == 500

@@ -11,7 +11,7 @@ import pytest
 from service.errors import InvalidArticle
 from service.html import html_to_article_fields
 from service.textcodec import codec_for, decode_text, meta_charset
-from tests.conftest import FIXTURES, article_text
+from tests.support import FIXTURES, article_text
 
 SEED = article_text("idlib").split("\n")
 HEADLINE, DATELINE, BODY = SEED[0], SEED[1], SEED[2:]

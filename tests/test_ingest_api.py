@@ -9,9 +9,8 @@ import httpx
 import pytest
 
 from schemas import Analysis
-from tests.conftest import FIXTURES, article_text, assert_grounded
 from tests.pageserver import Handler, PageServer
-from tests.test_api import assert_problem
+from tests.support import FIXTURES, article_text, assert_grounded, assert_problem
 
 ApiFactory = Callable[..., httpx.AsyncClient]
 SEED_PAGE = (FIXTURES / "articles" / "idlib.html").read_bytes()

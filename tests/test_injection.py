@@ -29,17 +29,16 @@ import httpx
 import httpx2
 import pytest
 
+from devtools.cassettes import fixture_settings
 from schemas import Analysis
 from service.api.app import create_app
-from service.engines.llm import LlmEngine
-from service.engines.rules import RulesEngine
+from service.engines.llm.engine import LlmEngine
+from service.engines.rules.engine import RulesEngine
 from service.ingest import article_from_text
-from service.llm.fixtures import fixture_settings
 from service.pipeline import Pipeline
 from service.prompts import load_prompt
-from tests.conftest import FIXTURES, SECRET, article_text, assert_grounded
 from tests.standin_llm import Standin, build_app
-from tests.test_api import assert_problem
+from tests.support import FIXTURES, SECRET, article_text, assert_grounded, assert_problem
 
 ApiFactory = Callable[..., httpx.AsyncClient]
 FIXTURE_KEY = "sk-fixture-not-a-real-key"
@@ -104,7 +103,7 @@ def _service(mode: str, rules: RulesEngine, standin: Standin | None = None, **ov
     values = {"deadline_s": 5, "retry_base_s": 0.01, **_secret_settings(), **overrides}
     settings = fixture_settings(**values)
     transport = httpx2.ASGITransport(app=build_app(standin or Standin(mode)))
-    pipeline = Pipeline(settings, llm=LlmEngine(settings, transport=transport), rules=rules)
+    pipeline = Pipeline(settings, [LlmEngine(settings, transport=transport), rules])
     app = create_app(settings, pipeline=pipeline)
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://wirebrief.test", headers=SECRETS["key"]

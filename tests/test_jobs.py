@@ -5,43 +5,31 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from slack_sdk.signature import SignatureVerifier
 
-from service.llm.fixtures import fixture_settings
+from devtools.cassettes import fixture_settings
 from service.store import SqlStore
-from tests.conftest import SECRET, Process, Receiver, ReplayFactory, article_text, received, running_app, standin_args
-from tests.test_api import assert_problem
-
-SLACK_SECRET = "slack-signing-secret-for-tests"
-FAST = "[0.1, 0.2, 0.4, 0.8]"
-
-
-def job_settings(**overrides: Any) -> dict[str, Any]:
-    return {
-        "webhook_secret": SECRET,
-        "allowed_private_hosts": "127.0.0.1",
-        "webhook_retry_schedule_s": json.loads(FAST),
-        "slack_signing_secret": SLACK_SECRET,
-        "slack_response_hosts": "127.0.0.1",  # the test receiver stands in for Slack
-        **overrides,
-    }
-
-
-async def wait_for(check: Callable[[], Any], timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not reached within {timeout} s")
+from tests.support import (
+    SERVE,
+    SLACK_SECRET,
+    Process,
+    Receiver,
+    ReplayFactory,
+    article_text,
+    assert_problem,
+    eventually,
+    job_settings,
+    received,
+    running_app,
+    service_env,
+    signed_slash,
+    standin_args,
+)
 
 
 async def test_a_callback_arrives_signed_and_verifiable(
@@ -49,8 +37,7 @@ async def test_a_callback_arrives_signed_and_verifiable(
 ) -> None:
     process, record = receiver()
     settings = fixture_settings(**job_settings())
-    pipeline = replay("idlib", **job_settings())
-    pipeline.store = store
+    pipeline = replay("idlib", **job_settings(), store=store)
     async with running_app(pipeline, settings) as client:
         accepted = await client.post(
             "/v1/briefs", json={"text": article_text("idlib"), "callback_url": process.url + "/hook"}
@@ -59,7 +46,7 @@ async def test_a_callback_arrives_signed_and_verifiable(
         job = accepted.json()
         assert accepted.headers["location"] == job["status_url"] == f"/v1/jobs/{job['id']}"
 
-        [delivery] = await wait_for(lambda: received(record))
+        [delivery] = await eventually(lambda: received(record))
         status = (await client.get(job["status_url"])).json()
         stored = await client.get(status["result_url"])
 
@@ -77,8 +64,7 @@ async def test_a_receiver_that_is_down_gets_the_result_once_it_is_back(
 ) -> None:
     process, record = receiver("--down-first", "2")
     settings = fixture_settings(**job_settings())
-    pipeline = replay("idlib", **job_settings())
-    pipeline.store = store
+    pipeline = replay("idlib", **job_settings(), store=store)
     async with running_app(pipeline, settings) as client:
         job = (
             await client.post("/v1/briefs", json={"text": article_text("idlib"), "callback_url": process.url})
@@ -106,13 +92,12 @@ async def test_a_failed_brief_is_delivered_as_brief_failed(
 ) -> None:
     process, record = receiver()
     settings = fixture_settings(**job_settings(fallback=False))
-    pipeline = replay("idlib.down", **job_settings(fallback=False))
-    pipeline.store = store
+    pipeline = replay("idlib.down", **job_settings(fallback=False), store=store)
     async with running_app(pipeline, settings) as client:
         job = (
             await client.post("/v1/briefs", json={"text": article_text("idlib"), "callback_url": process.url})
         ).json()
-        [delivery] = await wait_for(lambda: received(record))
+        [delivery] = await eventually(lambda: received(record))
         status = (await client.get(job["status_url"])).json()
 
     body = delivery["body"]
@@ -125,14 +110,13 @@ async def test_a_slack_webhook_gets_the_block_kit_brief(
 ) -> None:
     process, record = receiver("--slack")
     settings = fixture_settings(**job_settings())
-    pipeline = replay("idlib", **job_settings())
-    pipeline.store = store
+    pipeline = replay("idlib", **job_settings(), store=store)
     async with running_app(pipeline, settings) as client:
         accepted = await client.post(
             "/v1/briefs", json={"text": article_text("idlib"), "slack_webhook_url": process.url}
         )
         assert accepted.status_code == 202
-        [message] = await wait_for(lambda: received(record))
+        [message] = await eventually(lambda: received(record))
 
     payload = message["body"]
     assert payload["text"] and payload["blocks"][0]["type"] == "header"
@@ -157,29 +141,12 @@ async def test_bad_job_requests_are_refused_before_202(
     replay: ReplayFactory, store: SqlStore, overrides: dict[str, Any], body: dict[str, Any], slug: str
 ) -> None:
     options = {**job_settings(allowed_private_hosts=""), **overrides}
-    pipeline = replay("idlib", **options)
-    pipeline.store = store
+    pipeline = replay("idlib", **options, store=store)
     async with running_app(pipeline, fixture_settings(**options)) as client:
         assert_problem(await client.post("/v1/briefs", json=body), 422, slug)
 
 
-def service_env(llm: Process, database: Path) -> dict[str, str]:
-    return {
-        "OPENAI_API_KEY": "",
-        "OPENAI_BASE_URL": llm.url + "/v1",
-        "WIREBRIEF_DATABASE_URL": f"sqlite:///{database}",
-        "WIREBRIEF_WEBHOOK_SECRET": SECRET,
-        "WIREBRIEF_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
-        "WIREBRIEF_WEBHOOK_RETRY_SCHEDULE_S": FAST,
-        "WIREBRIEF_SLACK_SIGNING_SECRET": SLACK_SECRET,
-        "WIREBRIEF_SLACK_RESPONSE_HOSTS": "127.0.0.1",
-        "WIREBRIEF_PUBLIC_BASE_URL": "https://wirebrief.example",
-    }
-
-
-SERVE = ["-m", "service.cli", "serve", "--port", "{port}"]
-
-
+@pytest.mark.slow
 async def test_a_job_accepted_before_a_crash_is_delivered_after_the_restart(
     processes: Callable[..., Process], receiver: Callable[..., Receiver], tmp_path: Path
 ) -> None:
@@ -194,7 +161,7 @@ async def test_a_job_accepted_before_a_crash_is_delivered_after_the_restart(
     assert received(record) == []
 
     second = processes(SERVE, "/healthz", env=env, port=first.port)
-    records = await wait_for(lambda: received(record), timeout=30)
+    records = await eventually(lambda: received(record), timeout_s=30)
     status = httpx.get(second.url + accepted.json()["status_url"]).json()
 
     assert status["state"] == "done"
@@ -203,22 +170,7 @@ async def test_a_job_accepted_before_a_crash_is_delivered_after_the_restart(
     assert records[0]["body"]["data"]["job_id"] == accepted.json()["id"]
 
 
-def signed_slash(
-    text: str, response_url: str, *, secret: str = SLACK_SECRET, age_s: float = 0
-) -> tuple[bytes, dict[str, str]]:
-    body = urllib.parse.urlencode(
-        {"command": "/brief", "text": text, "response_url": response_url, "user_id": "U1", "channel_id": "C1"}
-    )
-    timestamp = str(int(time.time() - age_s))
-    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
-    headers = {
-        "content-type": "application/x-www-form-urlencoded",
-        "x-slack-request-timestamp": timestamp,
-        "x-slack-signature": signature,
-    }
-    return body.encode(), headers
-
-
+@pytest.mark.slow
 async def test_a_slash_command_is_acknowledged_at_once_and_answered_when_ready(
     processes: Callable[..., Process], receiver: Callable[..., Receiver], tmp_path: Path
 ) -> None:
@@ -233,7 +185,7 @@ async def test_a_slash_command_is_acknowledged_at_once_and_answered_when_ready(
 
     assert ack.status_code == 200 and ack.json()["response_type"] == "ephemeral"
     assert acknowledged_in < 3, acknowledged_in
-    [answer] = await wait_for(lambda: received(record), timeout=40)
+    [answer] = await eventually(lambda: received(record), timeout_s=40)
     payload = answer["body"]
     assert payload["response_type"] == "in_channel"
     assert "blocks" in payload and "https://wirebrief.example/v1/briefs/" in json.dumps(payload)
@@ -249,8 +201,7 @@ async def test_a_forged_or_stale_slash_command_is_refused(replay: ReplayFactory,
     )
     if case == "tampered":
         body = body.replace(b"example.com", b"evil.example")
-    pipeline = replay("idlib", **job_settings())
-    pipeline.store = store
+    pipeline = replay("idlib", **job_settings(), store=store)
     async with running_app(pipeline, fixture_settings(**job_settings())) as client:
         response = await client.post("/v1/slack/commands", content=body, headers=headers)
     assert_problem(response, 401, "slack-unverified")

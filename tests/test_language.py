@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from service.ingest import article_from_text
 from service.language import detect_language, language_name
-from tests.conftest import ReplayFactory, article_text, assert_grounded
+from tests.support import ReplayFactory, article_text, assert_grounded
 
 SPANISH = "El Gobierno de España anunció el martes que presentará un nuevo plan de vivienda antes de marzo."
 
@@ -27,7 +27,7 @@ async def test_a_french_article_gets_a_french_brief_from_the_llm(replay: ReplayF
 
     analysis = await pipeline.analyze(article)
 
-    assert "Write the brief in French." in pipeline.llm.messages(article, "French")[1]["content"]  # type: ignore[union-attr]
+    assert "Write the brief in French." in pipeline.engines["llm"].messages(article, "French")[1]["content"]  # type: ignore[attr-defined]
     assert analysis.article.language == "fr"
     assert "propose ses avions" in analysis.brief.summary and "Kazakhstan" in analysis.brief.headline
     assert {c.kind for c in analysis.commitments} == {"promise", "plan"}
@@ -47,5 +47,5 @@ async def test_the_rules_engine_says_plainly_it_has_no_french_pipeline(replay: R
 def test_the_brief_language_can_be_asked_for(replay: ReplayFactory) -> None:
     pipeline = replay("idlib")
     article = article_from_text(article_text("idlib"), max_chars=200_000)
-    messages = pipeline.llm.messages(article, language_name("es"))  # type: ignore[union-attr]
+    messages = pipeline.engines["llm"].messages(article, language_name("es"))  # type: ignore[attr-defined]
     assert "Write the brief in Spanish." in messages[1]["content"]

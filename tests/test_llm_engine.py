@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from devtools.cassettes import fixture_settings
 from schemas import Analysis
-from service.engines.llm import LlmEngine
+from service.engines.llm.engine import LlmEngine
 from service.errors import DeadlineExceeded, LlmFailed, LlmTruncated
 from service.ingest import article_from_text
-from service.llm.fixtures import fixture_settings
 from service.llm.replay import Cassette, ReplayTransport, StaleExchangeError
 from service.pipeline import Pipeline
 from service.prompts import PROMPTS_DIR, load_prompt
-from tests.conftest import FIXTURES, ReplayFactory, article_text, assert_grounded
+from tests.support import FIXTURES, ReplayFactory, article_text, assert_grounded
 
 
 def seed_article():  # type: ignore[no-untyped-def]
@@ -165,7 +165,7 @@ async def test_edited_prompt_makes_replay_fail_with_the_rerecord_message(tmp_pat
     engine = LlmEngine(settings, transport=transport, prompt=load_prompt("brief", tmp_path))
 
     with pytest.raises(LlmFailed):
-        await Pipeline(settings, llm=engine).analyze(seed_article())
+        await Pipeline(settings, [engine]).analyze(seed_article())
     with pytest.raises(StaleExchangeError, match="make record"):
         transport.check_used_up()
     assert "system_sha256" in str(transport.errors[0])
@@ -175,7 +175,7 @@ async def test_changed_model_makes_replay_fail_with_the_rerecord_message() -> No
     transport = ReplayTransport(Cassette.load(FIXTURES / "exchanges" / "idlib.json"))
     settings = fixture_settings(fallback=False, model="gpt-4o")
     with pytest.raises(LlmFailed):
-        await Pipeline(settings, llm=LlmEngine(settings, transport=transport)).analyze(seed_article())
+        await Pipeline(settings, [LlmEngine(settings, transport=transport)]).analyze(seed_article())
     with pytest.raises(StaleExchangeError, match=r"model 'gpt-4.1-mini' -> 'gpt-4o'.*make record"):
         transport.check_used_up()
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import httpx2
 import pytest
 
+from devtools.cassettes import fixture_settings
 from schemas import Analysis
-from service.engines.llm import LlmEngine
-from service.engines.rules import RulesEngine
+from service.engines.llm.engine import LlmEngine
+from service.engines.rules.engine import RulesEngine
 from service.ingest import article_from_text
-from service.llm.fixtures import fixture_settings
 from service.pipeline import Pipeline
-from tests.conftest import article_text, assert_grounded
 from tests.standin_llm import Standin, build_app
+from tests.support import article_text, assert_grounded
 
 SOURCES = ["idlib", "defector", "hackers", "homeopathic", "sensitive"]
 
@@ -37,9 +37,10 @@ def assert_merged(analysis: Analysis) -> None:
     assert_grounded(analysis)
 
 
+@pytest.mark.slow
 async def test_rules_engine_merges_the_chunks_of_a_long_article(long_text: str, rules_engine: RulesEngine) -> None:
     settings = fixture_settings(engine="rules")
-    analysis = await Pipeline(settings, rules=rules_engine).analyze(article_from_text(long_text, max_chars=500_000))
+    analysis = await Pipeline(settings, [rules_engine]).analyze(article_from_text(long_text, max_chars=500_000))
 
     assert analysis.article.words >= 20_000
     assert_merged(analysis)
@@ -47,12 +48,13 @@ async def test_rules_engine_merges_the_chunks_of_a_long_article(long_text: str, 
     assert analysis.brief.summary.split(". ")[0] in long_text
 
 
+@pytest.mark.slow
 async def test_llm_engine_runs_chunks_and_writes_the_brief_last(long_text: str) -> None:
     standin = Standin(answer="rules")
     settings = fixture_settings()
     engine = LlmEngine(settings, transport=httpx2.ASGITransport(app=build_app(standin)))
 
-    analysis = await Pipeline(settings, llm=engine).analyze(article_from_text(long_text, max_chars=500_000))
+    analysis = await Pipeline(settings, [engine]).analyze(article_from_text(long_text, max_chars=500_000))
 
     assert_merged(analysis)
     chunks = analysis.provenance.chunks

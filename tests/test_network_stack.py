@@ -7,9 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
 from schemas import Analysis
-from tests.conftest import Process, article_text, assert_grounded, standin_args
+from tests.support import Process, article_text, assert_grounded, standin_args
+
+pytestmark = pytest.mark.slow  # the service and a stand-in LLM as real processes
 
 SERVE = ["-m", "service.cli", "serve", "--port", "{port}"]
 

@@ -15,25 +15,36 @@ import httpx
 import httpx2
 import pytest
 
+from devtools.cassettes import fixture_settings
 from schemas import Analysis
 from service.batch.inputs import BatchItem, read_inputs
 from service.batch.output import Output, read_records
+from service.batch.pacing import AdaptiveLimit
 from service.batch.progress import Reporter, Tally
 from service.batch.provider import ProviderBatchOptions, run_with_provider_batch
 from service.batch.provider.plan import plan_requests
 from service.batch.provider.results import BatchResults
 from service.batch.provider.state import state_path
+from service.batch.provider.transports import PrefilledTransport
 from service.batch.runner import BatchRunner
-from service.engines.llm import LlmEngine
-from service.engines.rules import RulesEngine
+from service.engines.llm.engine import LlmEngine
+from service.engines.rules.engine import RulesEngine
 from service.ingest import article_from_text
-from service.llm.fixtures import fixture_settings
 from service.llm.replay import RecordingTransport
 from service.pipeline import Pipeline
 from service.store import SqlStore
-from tests.conftest import FIXTURES, ROOT, Process, article_text, assert_grounded, standin_args
 from tests.fake_batch_provider import FakeBatchProvider, build_app
-from tests.test_batch import batch_env, sentences, write_jsonl
+from tests.support import (
+    FIXTURES,
+    ROOT,
+    Process,
+    article_text,
+    assert_grounded,
+    batch_env,
+    sentences,
+    standin_args,
+    write_jsonl,
+)
 
 SAMPLES = FIXTURES / "provider_batch"
 
@@ -47,15 +58,16 @@ class Setup:
         self.settings = fixture_settings(openai_base_url="http://provider.test/v1")
         self.rules, self.store = rules, store
 
-    def pipeline(self) -> Pipeline:
-        llm = LlmEngine(self.settings, transport=httpx2.ASGITransport(app=self.app))
-        return Pipeline(self.settings, llm=llm, rules=self.rules, store=self.store)
+    def pipeline(self, transport: httpx2.AsyncBaseTransport | None = None) -> Pipeline:
+        llm = LlmEngine(self.settings, transport=transport or httpx2.ASGITransport(app=self.app))
+        return Pipeline(self.settings, [llm, self.rules], store=self.store)
 
     async def run(self, items: list[BatchItem], out: Path, **options: Any) -> Tally:
         """What `run_batch` does with --provider-batch, with the fake provider injected."""
-        pipeline = self.pipeline()
+        prefill = PrefilledTransport(httpx2.ASGITransport(app=self.app))
+        pipeline = self.pipeline(prefill)
         output = Output(out, retry_failed=False)
-        runner = BatchRunner(pipeline, output, concurrency=4)
+        runner = BatchRunner(pipeline, output, limit=AdaptiveLimit(4))
         tally = Tally()
         provider_options = ProviderBatchOptions(
             poll_interval_s=0, transport=httpx2.ASGITransport(app=self.app), **options
@@ -63,7 +75,7 @@ class Setup:
         output.open()
         try:
             with Reporter(tally, quiet=True) as reporter:
-                await run_with_provider_batch(items, runner, provider_options, tally, reporter)
+                await run_with_provider_batch(items, runner, provider_options, tally, reporter, prefill=prefill)
         finally:
             output.close()
             await pipeline.aclose()
@@ -97,7 +109,7 @@ def comparable(analysis: Analysis) -> dict[str, Any]:
 async def live_requests_and_results(setup: Setup, items: list[BatchItem]) -> tuple[list[str], list[Analysis]]:
     """The fingerprint of the live path's first request per article, and its answers, on its own."""
     recorder = RecordingTransport(httpx2.ASGITransport(app=build_app(FakeBatchProvider())))
-    pipeline = Pipeline(setup.settings, llm=LlmEngine(setup.settings, transport=recorder), rules=setup.rules)
+    pipeline = Pipeline(setup.settings, [LlmEngine(setup.settings, transport=recorder), setup.rules])
     fingerprints: list[str] = []
     results: list[Analysis] = []
     try:
@@ -167,7 +179,7 @@ async def test_the_requests_are_the_live_requests_byte_for_byte(tmp_path: Path, 
             captured.append(request)
             return await recorder.handle_async_request(request)
 
-    live = Pipeline(setup.settings, llm=LlmEngine(setup.settings, transport=Keep()), rules=rules_engine)
+    live = Pipeline(setup.settings, [LlmEngine(setup.settings, transport=Keep()), rules_engine])
     try:
         for item in items:
             assert item.request is not None and item.request.text is not None
@@ -306,6 +318,7 @@ def test_without_a_model_the_cli_says_so_in_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "out.jsonl").exists()
 
 
+@pytest.mark.slow
 def test_the_cli_round_trips_an_expired_batch_through_a_provider_process(
     processes: Callable[..., Process], tmp_path: Path
 ) -> None:
@@ -363,6 +376,7 @@ async def test_a_batch_for_requests_that_changed_since_is_not_applied(
     assert not state_path(out).exists() and new and setup.provider.standin.calls == 0
 
 
+@pytest.mark.slow
 def test_a_provider_without_the_batch_api_is_one_clear_error(processes: Callable[..., Process], tmp_path: Path) -> None:
     llm = processes(standin_args(), "/stats")  # chat completions only, no /v1/files
     jsonl = write_jsonl(tmp_path / "in.jsonl", sentences(2))

@@ -9,14 +9,14 @@ import pytest
 
 from schemas.draft import Draft, DraftActor, DraftCommitment
 from service.article import Article
-from service.engines.rules import RulesEngine
+from service.engines.rules.reader import RulesReader
 
 SEED = Path(__file__).resolve().parents[1] / "fixtures" / "articles" / "idlib.txt"
 
 
 @pytest.fixture(scope="module")
-def engine() -> RulesEngine:
-    return RulesEngine()
+def engine() -> RulesReader:
+    return RulesReader()
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +25,11 @@ def seed_text() -> str:
 
 
 @pytest.fixture(scope="module")
-def seed(engine: RulesEngine, seed_text: str) -> Draft:
+def seed(engine: RulesReader, seed_text: str) -> Draft:
     return engine.draft(Article.from_text(seed_text, published="2020-02-28"))
 
 
-def draft(engine: RulesEngine, text: str) -> Draft:
+def draft(engine: RulesReader, text: str) -> Draft:
     return engine.draft(Article.from_text(text))
 
 
@@ -132,7 +132,7 @@ def test_seed_brief_only_copies_sentences(seed: Draft, seed_text: str) -> None:
     ],
 )
 def test_a_passive_commitment_belongs_to_its_agent(
-    engine: RulesEngine, text: str, kind: str, actor: str, action: str
+    engine: RulesReader, text: str, kind: str, actor: str, action: str
 ) -> None:
     result = draft(engine, text)
     item = only(result)
@@ -141,7 +141,7 @@ def test_a_passive_commitment_belongs_to_its_agent(
     assert item.quote in text and " by " in item.quote  # the evidence names who did it
 
 
-def test_a_person_who_was_threatened_is_not_the_thing_threatened(engine: RulesEngine) -> None:
+def test_a_person_who_was_threatened_is_not_the_thing_threatened(engine: RulesReader) -> None:
     assert draft(engine, "Iran was threatened by the United States.").commitments == []
 
 
@@ -159,7 +159,7 @@ def test_a_person_who_was_threatened_is_not_the_thing_threatened(engine: RulesEn
         ("Iran threatened to close the Strait of Hormuz.", "threat", "Iran"),
     ],
 )
-def test_commitment_kinds(engine: RulesEngine, text: str, kind: str, actor: str) -> None:
+def test_commitment_kinds(engine: RulesReader, text: str, kind: str, actor: str) -> None:
     result = draft(engine, text)
     item = only(result)
     assert item.kind == kind
@@ -167,14 +167,14 @@ def test_commitment_kinds(engine: RulesEngine, text: str, kind: str, actor: str)
     assert item.quote in text
 
 
-def test_demand_names_its_counterparty(engine: RulesEngine) -> None:
+def test_demand_names_its_counterparty(engine: RulesReader) -> None:
     result = draft(engine, "The United Nations urged Sudan to allow aid workers into Darfur.")
     item = only(result)
     assert names(result, item.counterparties) == {"Sudan"}
     assert item.action.startswith("allow aid workers")
 
 
-def test_coordinated_subjects_commit_together(engine: RulesEngine) -> None:
+def test_coordinated_subjects_commit_together(engine: RulesReader) -> None:
     result = draft(engine, "Putin and Erdoğan agreed to organize a meeting in Moscow.")
     item = only(result)
     assert len(item.actors) == 2
@@ -187,29 +187,29 @@ def test_coordinated_subjects_commit_together(engine: RulesEngine) -> None:
         "Russia has not agreed to any ceasefire in the region.",
     ],
 )
-def test_negated_agreement_is_not_an_agreement(engine: RulesEngine, text: str) -> None:
+def test_negated_agreement_is_not_an_agreement(engine: RulesReader, text: str) -> None:
     result = draft(engine, text)
     assert not [c for c in result.commitments if c.kind == "agreement"]
 
 
-def test_will_not_is_a_refusal(engine: RulesEngine) -> None:
+def test_will_not_is_a_refusal(engine: RulesReader) -> None:
     item = only(draft(engine, "Syria said it will not accept any more refugees."))
     assert item.kind == "refusal"
 
 
-def test_condition_makes_a_commitment_conditional(engine: RulesEngine) -> None:
+def test_condition_makes_a_commitment_conditional(engine: RulesReader) -> None:
     item = only(draft(engine, "Norway will send troops to the region if the United Nations asks for help."))
     assert item.condition is not None and item.condition.startswith("if the United Nations")
     assert item.modality == "conditional"
 
 
-def test_unless_clause_turns_a_plan_into_a_threat(engine: RulesEngine) -> None:
+def test_unless_clause_turns_a_plan_into_a_threat(engine: RulesReader) -> None:
     item = only(draft(engine, "Nigeria will withdraw its force from Chad unless a ceasefire is arranged."))
     assert item.kind == "threat"
     assert item.condition and item.condition.startswith("unless")
 
 
-def test_reported_speech_is_attributed(engine: RulesEngine) -> None:
+def test_reported_speech_is_attributed(engine: RulesReader) -> None:
     result = draft(engine, "Hungary will support the resolution, Prime Minister Viktor Orbán said on Tuesday.")
     item = only(result)
     assert item.attributed_to is not None
@@ -217,19 +217,19 @@ def test_reported_speech_is_attributed(engine: RulesEngine) -> None:
     assert item.modality == "reported"
 
 
-def test_according_to_is_reported(engine: RulesEngine) -> None:
+def test_according_to_is_reported(engine: RulesReader) -> None:
     result = draft(engine, "According to Reuters, Brazil promised to cut deforestation by half.")
     item = only(result)
     assert item.modality == "reported"
 
 
-def test_pronoun_subject_resolves_to_the_speaker(engine: RulesEngine) -> None:
+def test_pronoun_subject_resolves_to_the_speaker(engine: RulesReader) -> None:
     result = draft(engine, "Iraq said it would allow the return of weapons inspectors.")
     item = only(result)
     assert names(result, item.actors) == {"Iraq"}
 
 
-def test_when_is_taken_from_the_clause(engine: RulesEngine) -> None:
+def test_when_is_taken_from_the_clause(engine: RulesReader) -> None:
     result = engine.draft(Article.from_text("Kenya will open an embassy in Brazil on March 3.", published="2021-01-10"))
     item = only(result)
     assert item.when is not None and item.when.text == "March 3"
@@ -245,25 +245,25 @@ def test_when_is_taken_from_the_clause(engine: RulesEngine) -> None:
         "The minister visited Paris last week.",
     ],
 )
-def test_past_actions_are_not_commitments(engine: RulesEngine, text: str) -> None:
+def test_past_actions_are_not_commitments(engine: RulesReader, text: str) -> None:
     assert draft(engine, text).commitments == []
 
 
-def test_passive_no_concessions_is_a_refusal_by_the_speaker(engine: RulesEngine) -> None:
+def test_passive_no_concessions_is_a_refusal_by_the_speaker(engine: RulesReader) -> None:
     text = "Foreign Minister Sergey Lavrov spoke in Moscow. “No concessions will be given to the terrorists,” he added."
     result = draft(engine, text)
     refusals = [c for c in result.commitments if c.kind == "refusal"]
     assert refusals and names(result, refusals[0].actors) == {"Sergey Lavrov"}
 
 
-def test_non_english_article_does_not_crash(engine: RulesEngine) -> None:
+def test_non_english_article_does_not_crash(engine: RulesReader) -> None:
     text = "Erdoğan ve Putin görüştü\nİki lider yakında bir araya gelecek. Görüşme telefonla yapıldı."
     result = engine.draft(Article.from_text(text, language="tr"))
     assert result.actors == [] and result.commitments == []
     assert result.brief.headline == "Erdoğan ve Putin görüştü"
 
 
-def test_empty_article(engine: RulesEngine) -> None:
+def test_empty_article(engine: RulesReader) -> None:
     result = engine.draft(Article.from_text("   "))
     assert result.commitments == [] and result.actors == []
 
@@ -277,7 +277,7 @@ def test_empty_article(engine: RulesEngine) -> None:
         "The European Union plans to impose new tariffs on steel.",
     ],
 )
-def test_a_pledge_or_plan_is_never_a_threat_by_its_verb(engine: RulesEngine, text: str) -> None:
+def test_a_pledge_or_plan_is_never_a_threat_by_its_verb(engine: RulesReader, text: str) -> None:
     item = only(draft(engine, text))
     assert item.kind in {"promise", "plan"}
 
@@ -290,7 +290,7 @@ def test_a_pledge_or_plan_is_never_a_threat_by_its_verb(engine: RulesEngine, tex
         "Iran will close the strait, or else face sanctions.",
     ],
 )
-def test_a_coercive_conditional_is_a_threat(engine: RulesEngine, text: str) -> None:
+def test_a_coercive_conditional_is_a_threat(engine: RulesReader, text: str) -> None:
     assert [c.kind for c in draft(engine, text).commitments] == ["threat"]
 
 
@@ -306,7 +306,7 @@ def test_a_coercive_conditional_is_a_threat(engine: RulesEngine, text: str) -> N
     ],
 )
 def test_role_nouns_that_commit_are_actors(
-    engine: RulesEngine, text: str, name: str, kind: str, commitment: str
+    engine: RulesReader, text: str, name: str, kind: str, commitment: str
 ) -> None:
     result = draft(engine, text)
     item = only(result)
@@ -316,25 +316,25 @@ def test_role_nouns_that_commit_are_actors(
     assert name in actor.aliases and all(alias in text for alias in actor.aliases)
 
 
-def test_the_government_of_the_country_in_context_is_that_state(engine: RulesEngine) -> None:
+def test_the_government_of_the_country_in_context_is_that_state(engine: RulesReader) -> None:
     result = draft(engine, "Thailand's economy is weak. The government pledged to cut taxes.")
     item = only(result)
     actor = next(a for a in result.actors if a.ref in item.actors)
     assert (actor.name, actor.kind, actor.affiliation) == ("government", "state", "Thailand")
 
 
-def test_role_nouns_that_do_nothing_are_not_listed(engine: RulesEngine) -> None:
+def test_role_nouns_that_do_nothing_are_not_listed(engine: RulesReader) -> None:
     result = draft(engine, "The mayor visited the flooded streets. Kenya will open an embassy in Brazil.")
     assert not actors_named(result, "mayor")
 
 
-def test_a_named_person_wins_over_the_role_noun(engine: RulesEngine) -> None:
+def test_a_named_person_wins_over_the_role_noun(engine: RulesReader) -> None:
     result = draft(engine, "The spokesman, John Kirby, said the United States will send more aid.")
     item = only(result)
     assert item.attributed_to is not None and names(result, [item.attributed_to]) == {"John Kirby"}
 
 
-def test_non_latin_passages_give_no_actors(engine: RulesEngine) -> None:
+def test_non_latin_passages_give_no_actors(engine: RulesReader) -> None:
     text = (
         "Israeli officials said הממשלה will meet. Palestinian sources said الحكومة أعلنت خطة جديدة will be signed. "
         "The statement said الحكومة أعلنت خطة جديدة on Monday, and הממשלה agreed."
@@ -344,7 +344,7 @@ def test_non_latin_passages_give_no_actors(engine: RulesEngine) -> None:
     assert forms and not [f for f in forms if any("\u0590" <= ch <= "\u06ff" for ch in f)], forms
 
 
-def test_fast_tags_match_the_model(engine: RulesEngine) -> None:
+def test_fast_tags_match_the_model(engine: RulesReader) -> None:
     """The lookup that replaces spaCy's attribute ruler and lemmatizer gives the same POS and cue lemmas."""
     from service.engines.rules.nlp import parse
 
@@ -362,7 +362,7 @@ def test_fast_tags_match_the_model(engine: RulesEngine) -> None:
         ("Egypt is to hold a referendum in May.", "Egypt"),
     ],
 )
-def test_plans_by_a_speaking_institution_or_with_be_to(engine: RulesEngine, text: str, actor: str) -> None:
+def test_plans_by_a_speaking_institution_or_with_be_to(engine: RulesReader, text: str, actor: str) -> None:
     result = draft(engine, text)
     item = only(result)
     assert item.kind == "plan" and names(result, item.actors) == {actor}
@@ -376,7 +376,7 @@ def test_plans_by_a_speaking_institution_or_with_be_to(engine: RulesEngine, text
         "Officials said the weather will not improve.",
     ],
 )
-def test_forecasts_and_arrangements_without_an_actor_are_not_plans(engine: RulesEngine, text: str) -> None:
+def test_forecasts_and_arrangements_without_an_actor_are_not_plans(engine: RulesReader, text: str) -> None:
     assert draft(engine, text).commitments == []
 
 
@@ -387,14 +387,14 @@ def test_forecasts_and_arrangements_without_an_actor_are_not_plans(engine: Rules
         ("Sears CEO Alan Lacy promised up to $500 million a year in savings.", "Alan Lacy"),
     ],
 )
-def test_a_sum_of_money_pledged_is_a_promise(engine: RulesEngine, text: str, actor: str) -> None:
+def test_a_sum_of_money_pledged_is_a_promise(engine: RulesReader, text: str, actor: str) -> None:
     result = draft(engine, text)
     item = only(result)
     assert item.kind == "promise" and names(result, item.actors) == {actor}
     assert "$" in item.action
 
 
-def test_a_sum_of_money_spent_is_not_a_commitment(engine: RulesEngine) -> None:
+def test_a_sum_of_money_spent_is_not_a_commitment(engine: RulesReader) -> None:
     assert draft(engine, "The World Bank spent $350 million on the project.").commitments == []
 
 
@@ -405,13 +405,13 @@ def test_a_sum_of_money_spent_is_not_a_commitment(engine: RulesEngine) -> None:
         "Japan's $500 million pledge was welcomed.",
     ],
 )
-def test_a_pledge_of_money_made_by_an_actor_is_a_promise(engine: RulesEngine, text: str) -> None:
+def test_a_pledge_of_money_made_by_an_actor_is_a_promise(engine: RulesReader, text: str) -> None:
     result = draft(engine, text)
     item = only(result)
     assert item.kind == "promise" and names(result, item.actors) == {"Japan"}
 
 
-def test_a_pledge_of_money_without_an_owner_is_not_a_commitment(engine: RulesEngine) -> None:
+def test_a_pledge_of_money_without_an_owner_is_not_a_commitment(engine: RulesReader) -> None:
     assert draft(engine, "The $500 million pledge was welcomed by aid groups.").commitments == []
 
 
@@ -426,7 +426,7 @@ def test_a_pledge_of_money_without_an_owner_is_not_a_commitment(engine: RulesEng
         ("The Defence Ministry said the base would be closed by 2020.", "Defence Ministry"),
     ],
 )
-def test_a_passive_future_is_planned_by_its_agent_or_announcer(engine: RulesEngine, text: str, actor: str) -> None:
+def test_a_passive_future_is_planned_by_its_agent_or_announcer(engine: RulesReader, text: str, actor: str) -> None:
     result = draft(engine, text)
     item = only(result)
     assert item.kind == "plan" and names(result, item.actors) == {actor}
@@ -439,7 +439,7 @@ def test_a_passive_future_is_planned_by_its_agent_or_announcer(engine: RulesEngi
         "The Defence Ministry believes the base would be closed by 2020.",
     ],
 )
-def test_a_passive_future_without_agent_or_announcement_is_not_a_plan(engine: RulesEngine, text: str) -> None:
+def test_a_passive_future_without_agent_or_announcement_is_not_a_plan(engine: RulesReader, text: str) -> None:
     assert draft(engine, text).commitments == []
 
 
@@ -451,7 +451,7 @@ def test_a_passive_future_without_agent_or_announcement_is_not_a_plan(engine: Ru
         ("Merkel said Greece needs to cut its deficit.", "Greece"),
     ],
 )
-def test_has_to_and_is_required_to_are_demands_by_the_speaker(engine: RulesEngine, text: str, target: str) -> None:
+def test_has_to_and_is_required_to_are_demands_by_the_speaker(engine: RulesReader, text: str, target: str) -> None:
     result = draft(engine, text)
     item = only(result)
     assert item.kind == "demand" and names(result, item.counterparties) == {target}
@@ -468,7 +468,7 @@ def test_has_to_and_is_required_to_are_demands_by_the_speaker(engine: RulesEngin
         "Greece has to cut its deficit.",
     ],
 )
-def test_not_every_have_to_is_a_demand(engine: RulesEngine, text: str) -> None:
+def test_not_every_have_to_is_a_demand(engine: RulesReader, text: str) -> None:
     assert [c for c in draft(engine, text).commitments if c.kind == "demand"] == []
 
 
@@ -497,7 +497,7 @@ def test_not_every_have_to_is_a_demand(engine: RulesEngine, text: str) -> None:
         ("The European Union's plan to impose sanctions on Russia was approved on Monday.", "European Union"),
     ],
 )
-def test_a_plan_or_promise_to_coerce_is_a_threat(engine: RulesEngine, text: str, actor: str) -> None:
+def test_a_plan_or_promise_to_coerce_is_a_threat(engine: RulesReader, text: str, actor: str) -> None:
     result = draft(engine, text)
     item = only(result)
     assert item.kind == "threat"
@@ -520,11 +520,11 @@ def test_a_plan_or_promise_to_coerce_is_a_threat(engine: RulesEngine, text: str,
         ("Japan pledged to send 500 million dollars in aid to Indonesia.", "promise"),
     ],
 )
-def test_a_plan_or_promise_without_coercion_keeps_its_kind(engine: RulesEngine, text: str, kind: str) -> None:
+def test_a_plan_or_promise_without_coercion_keeps_its_kind(engine: RulesReader, text: str, kind: str) -> None:
     assert only(draft(engine, text)).kind == kind
 
 
-def test_a_negated_coercive_promise_is_not_a_threat(engine: RulesEngine) -> None:
+def test_a_negated_coercive_promise_is_not_a_threat(engine: RulesReader) -> None:
     result = draft(engine, "Russia vowed not to use force against Georgia.")
     assert result.commitments and "threat" not in [c.kind for c in result.commitments]
 
@@ -536,7 +536,7 @@ def test_a_negated_coercive_promise_is_not_a_threat(engine: RulesEngine) -> None
         ("The United States urged the European Union to impose sanctions on Iran.", "demand"),
     ],
 )
-def test_coercion_does_not_change_agreements_or_demands(engine: RulesEngine, text: str, kind: str) -> None:
+def test_coercion_does_not_change_agreements_or_demands(engine: RulesReader, text: str, kind: str) -> None:
     assert only(draft(engine, text)).kind == kind
 
 
@@ -544,11 +544,11 @@ def test_coercion_does_not_change_agreements_or_demands(engine: RulesEngine, tex
     "text",
     ["The United States imposed sanctions on Iran on Monday.", "Israel launched air strikes on Gaza overnight."],
 )
-def test_coercion_already_done_is_not_a_commitment(engine: RulesEngine, text: str) -> None:
+def test_coercion_already_done_is_not_a_commitment(engine: RulesReader, text: str) -> None:
     assert draft(engine, text).commitments == []
 
 
-def test_armed_groups_named_by_role_are_actors(engine: RulesEngine) -> None:
+def test_armed_groups_named_by_role_are_actors(engine: RulesReader) -> None:
     result = draft(engine, "The rebels will launch attacks on government troops.")
     actor = next(a for a in result.actors if a.ref in only(result).actors)
     assert (actor.name, actor.kind) == ("rebels", "armed_group")
@@ -564,7 +564,7 @@ def test_a_long_action_is_cut_at_a_word_that_ends_a_phrase() -> None:
     assert short_action("meet in-person very soon") == "meet in-person very soon"
 
 
-def test_an_action_reads_as_what_was_committed_to_not_the_modal(engine: RulesEngine) -> None:
+def test_an_action_reads_as_what_was_committed_to_not_the_modal(engine: RulesReader) -> None:
     draft = engine.draft(Article.from_text("Moscow expressed its expectation that Ankara should withdraw its troops."))
     [demand] = draft.commitments
     assert demand.kind == "demand"

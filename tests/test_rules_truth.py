@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from service.engines.rules import RulesEngine
+from service.engines.rules.reader import RulesReader
 from service.ingest import article_from_text
 
 NOTHING = [
@@ -57,14 +57,14 @@ FOUND = [
 
 
 @pytest.mark.parametrize("text", NOTHING)
-def test_a_statement_that_commits_to_nothing_yields_no_commitment(rules_engine: RulesEngine, text: str) -> None:
-    draft = rules_engine.draft(article_from_text(text, max_chars=10_000))
+def test_a_statement_that_commits_to_nothing_yields_no_commitment(rules_reader: RulesReader, text: str) -> None:
+    draft = rules_reader.draft(article_from_text(text, max_chars=10_000))
     assert draft.commitments == [], [(c.kind, c.quote) for c in draft.commitments]
 
 
 @pytest.mark.parametrize(("text", "kind"), FOUND)
-def test_a_genuine_commitment_in_similar_words_is_still_found(rules_engine: RulesEngine, text: str, kind: str) -> None:
-    draft = rules_engine.draft(article_from_text(text, max_chars=10_000))
+def test_a_genuine_commitment_in_similar_words_is_still_found(rules_reader: RulesReader, text: str, kind: str) -> None:
+    draft = rules_reader.draft(article_from_text(text, max_chars=10_000))
     assert [c.kind for c in draft.commitments] == [kind], [(c.kind, c.quote) for c in draft.commitments]
 
 
@@ -83,10 +83,10 @@ def test_key_points_read_as_sentences() -> None:
 @pytest.mark.parametrize(
     "text", ["Lula promised to visit Lisbon.", "Macron vowed to veto the deal.", "Putin agreed to meet Erdogan soon."]
 )
-def test_a_few_words_of_english_are_read_as_english(rules_engine: RulesEngine, text: str) -> None:
+def test_a_few_words_of_english_are_read_as_english(rules_reader: RulesReader, text: str) -> None:
     article = article_from_text(text, max_chars=10_000)
     assert article.language == "en"
-    assert rules_engine.draft(article).commitments
+    assert rules_reader.draft(article).commitments
 
 
 @pytest.mark.parametrize(

@@ -25,10 +25,10 @@ from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 from schemathesis.python.asgi import shutdown_lifespans
 
+from devtools.cassettes import fixture_settings
 from service.api.app import create_app
 from service.config import Settings
-from service.llm.fixtures import fixture_settings
-from tests.conftest import SECRET
+from tests.support import SECRET
 
 EXAMPLES = int(os.environ.get("WIREBRIEF_FUZZ_EXAMPLES", "30"))
 # Statuses the default checks do not expect but the API documents, per operation and why:

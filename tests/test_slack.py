@@ -27,7 +27,7 @@ from schemas.analysis import (
     When,
 )
 from service.delivery import parse_slash_command, slack_error_message, slack_message, verify_slack_request
-from tests.conftest import article_text
+from tests.support import article_text
 
 LINK = "https://brief.example.org/v1/briefs/an_123?format=markdown"
 ActorRow = tuple[str, ActorKind, str | None, Salience]

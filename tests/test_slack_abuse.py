@@ -9,14 +9,13 @@ from typing import Any
 
 import pytest
 
+from devtools.cassettes import fixture_settings
 from schemas.request import BriefRequest
 from service.delivery import Deliveries
 from service.jobs import JobRunner, SlackReply
-from service.llm.fixtures import fixture_settings
 from service.pipeline import Pipeline
 from service.store import SqlStore
-from tests.conftest import running_app
-from tests.test_jobs import job_settings, signed_slash
+from tests.support import job_settings, running_app, signed_slash
 
 TEXT = "The council agreed on Monday to rebuild the old bridge by 2026, the mayor said."
 
@@ -27,7 +26,7 @@ def rules_settings(**overrides: Any) -> Any:
 
 async def test_a_replayed_slash_command_runs_once(rules_engine: Any, store: SqlStore) -> None:
     settings = rules_settings(slack_response_hosts="")
-    pipeline = Pipeline(settings, rules=rules_engine, store=store)
+    pipeline = Pipeline(settings, [rules_engine], store=store)
     body, headers = signed_slash(TEXT, "https://hooks.slack.com/commands/T1/2/abc")
     async with running_app(pipeline, settings) as client:
         answers = [await client.post("/v1/slack/commands", content=body, headers=headers) for _ in range(3)]
@@ -64,7 +63,7 @@ async def test_a_response_url_that_is_not_slacks_is_refused_before_the_acknowled
     rules_engine: Any, store: SqlStore, response_url: str
 ) -> None:
     settings = rules_settings(slack_response_hosts="")
-    pipeline = Pipeline(settings, rules=rules_engine, store=store)
+    pipeline = Pipeline(settings, [rules_engine], store=store)
     body, headers = signed_slash(TEXT, response_url)
     async with running_app(pipeline, settings) as client:
         response = await client.post("/v1/slack/commands", content=body, headers=headers)
@@ -76,7 +75,7 @@ async def test_a_response_url_that_is_not_slacks_is_refused_before_the_acknowled
 async def test_a_job_that_cannot_deliver_ends_failed_once_with_its_reason(rules_engine: Any, store: SqlStore) -> None:
     """Stored before the validation existed, or enqueued by other means: it must not stay running."""
     settings = rules_settings()
-    pipeline = Pipeline(settings, rules=rules_engine, store=store)
+    pipeline = Pipeline(settings, [rules_engine], store=store)
     deliveries = Deliveries(store, settings)
     runner = JobRunner(pipeline, store, deliveries, public_base_url="https://wirebrief.example")
     job = await runner.submit(BriefRequest(text=TEXT), slack_reply=SlackReply("file:///etc/passwd", False))

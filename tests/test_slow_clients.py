@@ -13,12 +13,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devtools.cassettes import fixture_settings
 from service.delivery import sender
 from service.delivery.worker import Deliveries
-from service.llm.fixtures import fixture_settings
 from service.netguard import parse_allow_list
 from service.store import SqlStore
-from tests.conftest import SECRET, Process, Receiver, received
+from tests.support import SECRET, Process, Receiver, received
+
+pytestmark = pytest.mark.slow  # the service as a real process, and clients that take seconds
 
 SERVE = ["-m", "service.cli", "serve", "--port", "{port}"]
 LIMITS = {

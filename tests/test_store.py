@@ -7,13 +7,13 @@ from collections.abc import Callable
 
 import httpx
 
+from devtools.cassettes import fixture_settings
 from schemas import Analysis
-from service.engines.rules import RulesEngine
+from service.engines.rules.engine import RulesEngine
 from service.ingest import article_from_text
-from service.llm.fixtures import fixture_settings
 from service.pipeline import Pipeline
 from service.store import SqlStore
-from tests.conftest import ReplayFactory, article_text
+from tests.support import ReplayFactory, article_text
 
 ApiFactory = Callable[..., httpx.AsyncClient]
 
@@ -41,8 +41,7 @@ async def test_unknown_id_is_a_404_problem(api: ApiFactory) -> None:
 async def test_a_repeated_article_is_served_from_the_store_without_an_llm_call(
     replay: ReplayFactory, store: SqlStore
 ) -> None:
-    pipeline = replay("idlib")
-    pipeline.store = store
+    pipeline = replay("idlib", store=store)
     transport = replay.transports[-1]
     article = article_from_text(article_text("idlib"), max_chars=200_000)
 
@@ -57,13 +56,11 @@ async def test_a_degraded_answer_is_stored_but_not_served_as_the_llm_result(
     replay: ReplayFactory, store: SqlStore
 ) -> None:
     article = article_from_text(article_text("idlib"), max_chars=200_000)
-    down = replay("idlib.down")
-    down.store = store
+    down = replay("idlib.down", store=store)
     degraded = await down.analyze(article)
     assert degraded.provenance.degraded and await store.get_analysis(degraded.id) == degraded
 
-    healthy = replay("idlib")
-    healthy.store = store
+    healthy = replay("idlib", store=store)
     fresh = await healthy.analyze(article)
     assert fresh.provenance.engine == "llm" and not fresh.provenance.degraded and fresh.id != degraded.id
 
@@ -71,7 +68,7 @@ async def test_a_degraded_answer_is_stored_but_not_served_as_the_llm_result(
 async def test_retention_deletes_what_is_old_and_finished_and_keeps_what_is_pending(
     rules_engine: RulesEngine, store: SqlStore
 ) -> None:
-    analysis = await Pipeline(fixture_settings(engine="rules"), rules=rules_engine, store=store).analyze(
+    analysis = await Pipeline(fixture_settings(engine="rules"), [rules_engine], store=store).analyze(
         article_from_text(article_text("idlib"), max_chars=200_000)
     )
     for job_id, state in [("job_done", "done"), ("job_waiting", "done"), ("job_running", "running")]:

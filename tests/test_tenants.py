@@ -11,11 +11,11 @@ from typing import Any
 import httpx
 import pytest
 
-from service.llm.fixtures import fixture_settings
+from devtools.cassettes import fixture_settings
 from service.pipeline import Pipeline
 from service.store import SqlStore
 from service.tenancy import redact_url
-from tests.conftest import SECRET, running_app
+from tests.support import SECRET, running_app
 
 Api = Callable[..., httpx.AsyncClient]
 TEXT = "Ministers of both countries agreed on Monday to meet again in March, the foreign ministry said."
@@ -72,7 +72,7 @@ async def test_a_job_is_visible_only_to_its_key_and_its_urls_never_show_their_se
     callback = "https://user:password@receiver.example:8443/hooks/wirebrief?token=s3cr3t-t0ken"
     overrides = {"api_keys": KEYS, "webhook_secret": SECRET, "engine": "rules", "openai_api_key": None}
     settings = fixture_settings(**overrides, openai_base_url=None)
-    pipeline = Pipeline(settings, rules=rules_engine, store=store)
+    pipeline = Pipeline(settings, [rules_engine], store=store)
 
     async def fake_check(url: str, allowed: Any) -> None:  # the example hosts do not resolve here
         return None

@@ -3,13 +3,13 @@ row, with the other statements as further evidence; different undertakings stay 
 
 from __future__ import annotations
 
+from devtools.cassettes import fixture_settings
 from schemas import Commitment, Evidence, When
-from service.engines.rules import RulesEngine
+from service.engines.rules.engine import RulesEngine
 from service.ingest import article_from_text
-from service.llm.fixtures import fixture_settings
 from service.pipeline import Pipeline
 from service.undertakings import merge_undertakings
-from tests.conftest import article_text, assert_grounded
+from tests.support import article_text, assert_grounded
 
 
 def row(
@@ -58,7 +58,7 @@ def test_undertakings_on_different_dates_are_two() -> None:
 
 
 async def test_the_seed_has_one_agreement_to_meet_with_both_leaders(rules_engine: RulesEngine) -> None:
-    analysis = await Pipeline(fixture_settings(engine="rules"), rules=rules_engine).analyze(
+    analysis = await Pipeline(fixture_settings(engine="rules"), [rules_engine]).analyze(
         article_from_text(article_text("idlib"), max_chars=200_000)
     )
     assert_grounded(analysis)

@@ -16,17 +16,29 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devtools.cassettes import fixture_settings
 from schemas.request import BriefRequest
 from service.delivery import Deliveries
 from service.duties import LEASE, Duties, _gone_local_process
-from service.engines.rules import RulesEngine
+from service.engines.rules.engine import RulesEngine
 from service.ingest import article_from_text
 from service.jobs import JobRunner
 from service.pipeline import Pipeline
 from service.store import JobRecord, SqlStore
-from tests.conftest import Process, Receiver, article_text, fixture_settings, received, standin_args
-from tests.test_delivery import DATA, settings, until
-from tests.test_jobs import SERVE, service_env
+from tests.support import (
+    DATA,
+    SERVE,
+    Process,
+    Receiver,
+    article_text,
+    eventually,
+    received,
+    service_env,
+    standin_args,
+)
+from tests.support import delivery_settings as settings
+
+pytestmark = pytest.mark.slow  # worker processes and leases that take seconds
 
 
 async def test_the_lease_has_one_holder_at_a_time(store: SqlStore) -> None:
@@ -62,7 +74,7 @@ async def duties(store: SqlStore, rules_engine: RulesEngine) -> AsyncIterator[Ca
 
     async def make(retention_s: float | None = None) -> Duties:
         deliveries = Deliveries(store, settings())
-        pipeline = Pipeline(fixture_settings(engine="rules"), rules=rules_engine, store=store)
+        pipeline = Pipeline(fixture_settings(engine="rules"), [rules_engine], store=store)
         runner = JobRunner(pipeline, store, deliveries, public_base_url="https://wirebrief.example")
         made.append(duty := Duties(store, deliveries, runner, stale_job_s=1.0, retention_s=retention_s, lease_s=0.6))
         await duty.start()
@@ -82,12 +94,12 @@ async def test_one_process_sends_every_delivery_and_another_takes_over_when_it_s
 
     # Accepted by the process that does not send: the holder finds it in the store and sends it, once.
     sent_by_first = await second.deliveries.enqueue_webhook(hook.url, "brief.completed", DATA)
-    await until(lambda: len(received(record)) == 1)
+    await eventually(lambda: len(received(record)) == 1)
 
     await first.stop()  # its lease is released: the other process takes the duties over
-    await until(lambda: second.holding, timeout_s=5)
+    await eventually(lambda: second.holding, timeout_s=5)
     sent_by_second = await first.deliveries.enqueue_webhook(hook.url, "brief.completed", DATA)
-    await until(lambda: len(received(record)) == 2)
+    await eventually(lambda: len(received(record)) == 2)
     await asyncio.sleep(1.5)  # a second sender, had there been one, would have sent by now
 
     assert [line["webhook_id"] for line in received(record)] == [sent_by_first, sent_by_second]
@@ -139,7 +151,7 @@ async def test_a_store_failure_pauses_the_duties_without_ending_them(
 async def test_the_holder_deletes_what_is_past_the_retention(
     duties: Callable[..., Awaitable[Duties]], store: SqlStore, rules_engine: RulesEngine
 ) -> None:
-    pipeline = Pipeline(fixture_settings(engine="rules"), rules=rules_engine, store=store)
+    pipeline = Pipeline(fixture_settings(engine="rules"), [rules_engine], store=store)
     old = await pipeline.analyze(article_from_text(article_text("idlib"), max_chars=200_000))
     await asyncio.sleep(0.2)
 

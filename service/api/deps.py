@@ -1,4 +1,6 @@
-"""Dependencies the routes receive: settings, pipeline and access checks built at start-up.
+"""Dependencies the routes receive: settings, pipeline, jobs and access checks built at start-up,
+as `Annotated` aliases (`Pipe`, `Config`, `Jobs`, `Tenant`) so a route names what it needs and
+never reads `app.state` itself.
 
 All are `async def`: FastAPI runs a plain `def` dependency on a worker thread, a thread hop per
 dependency per request for what is an attribute lookup."""
@@ -12,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 
 from service.api.access import Access
 from service.config import Settings
+from service.jobs import JobRunner
 from service.pipeline import Pipeline
 
 
@@ -23,6 +26,23 @@ async def get_pipeline(request: Request) -> Pipeline:
 async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+async def get_jobs(request: Request) -> JobRunner | None:
+    """The job runner; None when the service keeps no store (each route says what that means)."""
+    jobs: JobRunner | None = getattr(request.app.state, "jobs", None)
+    return jobs
+
+
+async def get_access(request: Request) -> Access:
+    access: Access = request.app.state.access
+    return access
+
+
+async def get_html_problem(request: Request) -> str | None:
+    """Why HTML pages cannot be read, found by the start-up check; None when they can."""
+    problem: str | None = getattr(request.app.state, "html_problem", None)
+    return problem
 
 
 async def api_access(request: Request) -> str:
@@ -39,6 +59,11 @@ async def ops_access(request: Request) -> None:
 
 
 Tenant = Annotated[str, Depends(api_access)]
+Pipe = Annotated[Pipeline, Depends(get_pipeline)]
+Config = Annotated[Settings, Depends(get_settings)]
+Jobs = Annotated[JobRunner | None, Depends(get_jobs)]
+AccessPolicy = Annotated[Access, Depends(get_access)]
+HtmlProblem = Annotated[str | None, Depends(get_html_problem)]
 
 
 async def single_valued_query(request: Request) -> None:

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.errors import WirebriefError
+from service.errors import InvalidRequest, WirebriefError
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:wirebrief:problem:"
@@ -48,7 +48,10 @@ def problem_for(error: WirebriefError, instance: str | None = None) -> JSONRespo
     headers = {"retry-after": str(error.retry_after)} if error.retry_after is not None else None
     if error.status == 401:
         headers = {**(headers or {}), "www-authenticate": 'Bearer realm="wirebrief"'}
-    return problem_response(error.status, error.type, error.title, error.detail, instance=instance, headers=headers)
+    errors = error.errors if isinstance(error, InvalidRequest) else None
+    return problem_response(
+        error.status, error.type, error.title, error.detail, instance=instance, headers=headers, errors=errors
+    )
 
 
 _HTTP_SLUGS = {
@@ -115,10 +118,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in error.errors()]
-        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors) or "invalid request"
-        return problem_response(
-            422, "invalid-request", "The request is not valid", detail, instance=request.url.path, errors=errors
-        )
+        return problem_for(InvalidRequest(errors), request.url.path)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:

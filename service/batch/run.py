@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 
 from service.batch.inputs import read_inputs
 from service.batch.output import Output, read_records
+from service.batch.pacing import AdaptiveLimit
 from service.batch.progress import Reporter, Tally
 from service.batch.report import results, write_report, write_table
 from service.batch.runner import BatchRunner
 from service.config import get_settings
 from service.delivery import Deliveries
+from service.engines.base import Seams
 from service.netguard import check_url
 from service.pipeline import Pipeline
 
@@ -40,10 +42,18 @@ async def run_batch(
     if engine:
         for item in items:
             if item.request is not None:
-                item.request.options.engine = engine  # type: ignore[assignment]  # validated by the CLI
+                item.request.options.engine = engine
     output = Output(output_path, retry_failed=retry_failed)
-    pipeline = await Pipeline.from_settings(settings, defer_rules=True)
-    pipeline.max_rules_queue = max(pipeline.max_rules_queue, concurrency)  # the batch sets its own pace
+    limit = AdaptiveLimit(concurrency)
+    prefill = None
+    if provider_batch is not None:  # batch answers are served beneath the LLM's retries
+        from service.batch.provider.transports import PrefilledTransport
+        from service.engines.llm.engine import default_transport
+
+        prefill = PrefilledTransport(default_transport(settings))
+    settings = settings.model_copy(update={"max_rules_queue": max(settings.max_rules_queue, concurrency)})
+    seams = Seams(transport=prefill, on_rate_limited=limit.on_rate_limited, defer_loading=True)
+    pipeline = await Pipeline.from_settings(settings, seams=seams)  # spaCy loads only if an article needs it
     deliveries = None
     started = time.monotonic()
     tally = Tally()  # its clock starts again when the first article does
@@ -51,16 +61,16 @@ async def run_batch(
         if webhook and pipeline.store is not None:
             deliveries = Deliveries(pipeline.store, settings, own_only=True)
             await deliveries.start()
-        runner = BatchRunner(pipeline, output, concurrency=concurrency, deliveries=deliveries, webhook_url=webhook)
+        runner = BatchRunner(pipeline, output, limit=limit, deliveries=deliveries, webhook_url=webhook)
         await runner.deliver_done(read_records(output_path))
         output.open()
         tally.started = time.monotonic()
         try:
             with Reporter(tally, quiet=quiet) as reporter:
-                if provider_batch is not None:  # the provider's Batch API first, then live for the rest
+                if provider_batch is not None and prefill is not None:  # the Batch API first, then live
                     from service.batch.provider import run_with_provider_batch
 
-                    await run_with_provider_batch(items, runner, provider_batch, tally, reporter)
+                    await run_with_provider_batch(items, runner, provider_batch, tally, reporter, prefill=prefill)
                 else:
                     await runner.run(items, tally, reporter)
         finally:

@@ -26,18 +26,16 @@ class BatchRunner:
         pipeline: Pipeline,
         output: Output,
         *,
-        concurrency: int,
+        limit: AdaptiveLimit,
         deliveries: Deliveries | None = None,
         webhook_url: str | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.output = output
-        self.limit = AdaptiveLimit(concurrency)
+        self.limit = limit  # the LLM engine tells it of 429s (`Seams.on_rate_limited`)
         self.deliveries = deliveries
         self.webhook_url = webhook_url
         self.delivery_ids: list[str] = []
-        if pipeline.llm is not None:
-            pipeline.llm.rate_limit_listeners.append(self.limit.on_rate_limited)
 
     async def run(self, items: Sequence[BatchItem], tally: Tally, reporter: Reporter) -> None:
         """Process what the output does not hold yet; in-flight articles are cancelled on Ctrl-C."""

@@ -189,7 +189,8 @@ class Deliveries:
             if remaining <= 0 or all(record.state in FINAL_STATES for record in records):
                 return records
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(progress.wait(), remaining)
+                async with asyncio.timeout(remaining):  # not wait_for: see `_run`
+                    await progress.wait()
 
     # --- the loop --------------------------------------------------------------------------
     async def _run(self) -> None:
@@ -200,8 +201,12 @@ class Deliveries:
             except Exception:
                 log.exception("delivery loop: the store failed; trying again")
                 wait = ERROR_PAUSE_S
+            # Not `asyncio.wait_for`: on Python 3.11 it swallows a cancellation that arrives as the
+            # event is set (it returns the result instead), and `stop()` then waits for a loop that
+            # never ends. `asyncio.timeout` lets the cancellation through.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), wait)
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
 
     async def _dispatch(self) -> float:
         """Start the due deliveries (up to the concurrency bound); return how long to sleep.

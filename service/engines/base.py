@@ -1,18 +1,50 @@
-"""What every engine returns: a draft plus what it cost to make."""
+"""What every engine is to the pipeline: a name, an identity for the cache key, and `draft`.
+
+An engine owns what is its own (the LLM its slots and chunk map-reduce, the rules engine its
+thread and queue); the pipeline only chooses one, falls back and assembles. `Seams` is what a
+caller may hand an engine when it is built, so nothing reaches into an engine afterwards.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
-from schemas import Draft, Usage, Warning
+if TYPE_CHECKING:
+    import httpx2
+
+    from service.article import Article, EngineResult
 
 
-@dataclass
-class EngineResult:
-    draft: Draft
-    engine: str
-    model: str | None = None
-    prompt: str | None = None
-    usage: Usage = field(default_factory=Usage)
-    warnings: list[Warning] = field(default_factory=list)
-    chunks: int = 1
+class Engine(Protocol):
+    @property
+    def name(self) -> str:
+        """What a caller asks for (`options.engine`) and what provenance shows."""
+
+    @property
+    def offline(self) -> bool:
+        """Needs no network: the fallback when an engine that does fails."""
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """(model, version) in the cache key: when either changes, cached results miss."""
+
+    @property
+    def instructions(self) -> Sequence[str]:
+        """Texts of the engine's own that an answer must never repeat (an injected prompt obeyed)."""
+
+    async def draft(self, article: Article, *, language: str | None, deadline: float) -> EngineResult:
+        """The draft of one article, brief in `language` (a code; None: the article's), finished
+        before `deadline` (a `time.monotonic()` value) or raising `DeadlineExceeded`."""
+
+    async def aclose(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Seams:
+    """What a caller hands the engines at construction instead of patching them later."""
+
+    transport: httpx2.AsyncBaseTransport | None = None  # beneath the LLM's retries (tests, provider batch)
+    on_rate_limited: Callable[[float | None], None] | None = None  # told of each 429's wait (a batch's pacing)
+    defer_loading: bool = False  # load heavy models on first use, not at start (a batch on the LLM)

@@ -3,28 +3,25 @@ when the result is to be delivered to a callback or Slack; `GET /v1/briefs/{id}`
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
 
 from schemas import Analysis
-from schemas.jobs import JobAccepted
+from schemas.analysis import ENGINE_NAME
+from schemas.jobs import JobAccepted, JobState
 from schemas.request import ONE_LINE, BriefRequest
-from service.api.deps import Tenant, api_access, get_pipeline, get_settings
+from service.api.deps import Config, Jobs, Pipe, Tenant, api_access
 from service.api.negotiation import choose_format, read_body
 from service.api.problems import PROBLEM_MEDIA_TYPE, Problem
 from service.config import Settings
-from service.errors import EngineUnavailable, InvalidArticle, WebhookSecretMissing
-from service.ingest import ingest
+from service.errors import EngineUnavailable, WebhookSecretMissing
+from service.ingest import ingest, request_from_body
+from service.jobs import JobRunner
 from service.netguard import check_url
-from service.pipeline import Pipeline
 from service.render import MEDIA_TYPES, download_headers, render
 from service.render import Format as ResponseFormat
-from service.textcodec import charset_parameter, decode_plain, decode_text
 
 router = APIRouter(prefix="/v1", tags=["briefs"], dependencies=[Depends(api_access)])
 
@@ -77,10 +74,13 @@ Format = Annotated[
 async def create_brief(
     request: Request,
     tenant: Tenant,
-    pipeline: Annotated[Pipeline, Depends(get_pipeline)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    pipeline: Pipe,
+    settings: Config,
+    jobs: Jobs,
     format: Format = None,
-    engine: Annotated[Literal["auto", "llm", "rules"] | None, Query(description="Engine (plain bodies)")] = None,
+    engine: Annotated[
+        str | None, Query(pattern=ENGINE_NAME, description="Engine: auto, llm or rules (plain bodies)")
+    ] = None,
     language: Annotated[
         str | None, Query(max_length=40, pattern=ONE_LINE, description="Brief language (plain bodies)")
     ] = None,
@@ -90,34 +90,37 @@ async def create_brief(
 ) -> Response:
     fmt = choose_format(format, accept)
     body = await read_body(request, settings.max_body_bytes, settings.body_timeout_s)
-    brief_request = _parse(body, content_type)
+    brief_request = request_from_body(body, content_type)
+    pipeline.engines.check_name(brief_request.options.engine, ("body", "options", "engine"))
+    pipeline.engines.check_name(engine, ("query", "engine"))
     brief_request.title = brief_request.title or title
     brief_request.options.engine = brief_request.options.engine or engine
     brief_request.options.language = brief_request.options.language or language
     if brief_request.callback_url or brief_request.slack_webhook_url:
-        return await _accept_job(request, brief_request, settings, tenant)
+        return await _accept_job(jobs, brief_request, settings, tenant)
     article = await ingest(brief_request, settings)
     options = brief_request.options
     analysis = await pipeline.analyze(article, engine=options.engine, language=options.language, tenant=tenant)
     return _rendered(analysis, fmt, stored=pipeline.store is not None)
 
 
-async def _accept_job(request: Request, brief_request: BriefRequest, settings: Settings, tenant: str) -> Response:
+async def _accept_job(jobs: JobRunner | None, brief_request: BriefRequest, settings: Settings, tenant: str) -> Response:
     """Check what can be checked now (the article, the target URLs), persist the job, answer 202."""
-    jobs = getattr(request.app.state, "jobs", None)
     if jobs is None:
         raise EngineUnavailable("asynchronous jobs need the store and the delivery worker, which are not running")
     if brief_request.callback_url and settings.webhook_secret is None:  # before any look-up: nothing to wait for
         raise WebhookSecretMissing(
             "callbacks are signed webhooks: the service needs WIREBRIEF_WEBHOOK_SECRET to send them"
         )
+    article = None
     if brief_request.text is not None or brief_request.html is not None:
-        await ingest(brief_request, settings)  # an article that cannot be analysed is refused now, not later
+        article = await ingest(brief_request, settings)  # an article that cannot be analysed is refused now
     for target in (brief_request.callback_url, brief_request.slack_webhook_url):
         if target:
             await check_url(target, settings.allow_list)
-    job = await jobs.submit(brief_request, tenant=tenant)
-    accepted = JobAccepted(id=job.id, state=job.state, status_url=f"/v1/jobs/{job.id}")
+    job = await jobs.submit(brief_request, tenant=tenant, article=article)
+    state = cast(JobState, job.state)  # the store writes JobState values only
+    accepted = JobAccepted(id=job.id, state=state, status_url=f"/v1/jobs/{job.id}")
     return JSONResponse(accepted.model_dump(), status_code=202, headers={"location": accepted.status_url})
 
 
@@ -145,7 +148,7 @@ def _rendered(analysis: Analysis, fmt: ResponseFormat, *, stored: bool = True) -
 async def get_brief(
     analysis_id: str,
     tenant: Tenant,
-    pipeline: Annotated[Pipeline, Depends(get_pipeline)],
+    pipeline: Pipe,
     format: Format = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
@@ -155,43 +158,3 @@ async def get_brief(
     if analysis is None:
         raise HTTPException(404, f"no analysis with id {analysis_id!r}")
     return _rendered(analysis, fmt)
-
-
-def _parse(body: bytes, content_type: str | None) -> BriefRequest:
-    media = (content_type or "").split(";", 1)[0].strip().lower()
-    if media == "application/json" or media.endswith("+json"):
-        try:
-            return BriefRequest.model_validate_json(body)
-        except ValidationError as error:
-            problems = error.errors(include_url=False)
-            unreadable = [e for e in problems if e["type"] == "json_invalid" and _NOT_UNICODE.search(e["msg"])]
-            if unreadable:  # the article's text is not valid Unicode: the article's problem
-                raise InvalidArticle(f"the text is not valid Unicode ({unreadable[0]['msg']})") from None
-            # The shape of the request is wrong: invalid-request with errors[], as for a bad query parameter.
-            raise RequestValidationError(
-                [
-                    {
-                        "loc": ("body", *e["loc"]),
-                        "msg": _sentence(e["msg"]) if e["type"] != "json_invalid" else "the body is not valid JSON",
-                        "type": e["type"],
-                    }
-                    for e in problems
-                ]
-            ) from None
-    if media == "text/html":  # pages come in many encodings: the declared one, <meta>, or a good guess
-        return BriefRequest(html=decode_text(body, charset_parameter(content_type), html=True))
-    if media == "text/plain":
-        return BriefRequest(text=decode_plain(body, content_type))
-    if not media:
-        raise HTTPException(415, "the request has no Content-Type; send application/json, text/plain or text/html")
-    raise HTTPException(
-        415, f"the content type {media!r} is not one this service reads; send application/json, text/plain or text/html"
-    )
-
-
-_NOT_UNICODE = re.compile(r"unicode|surrogate|hex escape|utf-8", re.IGNORECASE)
-
-
-def _sentence(message: str) -> str:
-    """pydantic's message without its "Value error, " prefix: what the client reads is a sentence."""
-    return message.removeprefix("Value error, ")

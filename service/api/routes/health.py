@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Response
 
 from service import __version__
-from service.api.deps import get_pipeline, ops_access
+from service.api.deps import HtmlProblem, Pipe, ops_access
 from service.api.problems import PROBLEM_MEDIA_TYPE, Problem
 from service.errors import EngineUnavailable
 from service.metrics import exposition
-from service.pipeline import Pipeline
 
 _problem = {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}
 # 401 only when WIREBRIEF_OPEN_OPS=false and no valid key is sent; documented all the same.
@@ -28,12 +25,12 @@ async def healthz() -> dict[str, str]:
     summary="The engine and the store can serve",
     responses={503: _problem},
 )
-async def readyz(request: Request, pipeline: Annotated[Pipeline, Depends(get_pipeline)]) -> dict[str, object]:
-    html_problem: str | None = getattr(request.app.state, "html_problem", None)  # checked at start-up
+async def readyz(pipeline: Pipe, html_problem: HtmlProblem) -> dict[str, object]:
     checks = {
-        "engine": pipeline.choose_engine(None),
-        "rules_loaded": pipeline.rules is not None,
-        "llm_configured": pipeline.llm is not None,
+        "engine": pipeline.choose_engine(None).name,
+        "engines": list(pipeline.engines),
+        "rules_loaded": "rules" in pipeline.engines,
+        "llm_configured": "llm" in pipeline.engines,
         "store": pipeline.store is not None and await pipeline.store.ping(),
         "html": html_problem is None,
     }

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException
 
 from schemas.jobs import DeliveryAttempt, DeliveryStatus, JobStatus
-from service.api.deps import Tenant, api_access
+from service.api.deps import Jobs, Tenant, api_access
 from service.api.problems import PROBLEM_MEDIA_TYPE, Problem
-from service.jobs import JobRunner, job_tenant
+from service.jobs import job_tenant
 from service.tenancy import redact_url
 
 router = APIRouter(prefix="/v1", tags=["jobs"], dependencies=[Depends(api_access)])
 _problem = {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}
 
 
-async def get_jobs(request: Request) -> JobRunner:
-    jobs: JobRunner | None = getattr(request.app.state, "jobs", None)
+@router.get("/jobs/{job_id}", response_model=JobStatus, responses={401: _problem, 404: _problem, 429: _problem})
+async def get_job(job_id: str, tenant: Tenant, jobs: Jobs) -> JobStatus:
     if jobs is None:
         raise HTTPException(404, "this service keeps no jobs (no store)")
-    return jobs
-
-
-@router.get("/jobs/{job_id}", response_model=JobStatus, responses={401: _problem, 404: _problem, 429: _problem})
-async def get_job(job_id: str, tenant: Tenant, jobs: Annotated[JobRunner, Depends(get_jobs)]) -> JobStatus:
     job = await jobs.store.get_job(job_id)
     if job is None or job_tenant(job) != tenant:  # another key's job is as unknown as a job never made
         raise HTTPException(404, f"no job with id {job_id!r}")

@@ -6,19 +6,16 @@ Slack wants an answer within 3 seconds: the request is verified, a job is persis
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from schemas.request import BriefRequest
-from service.api.deps import get_settings
+from service.api.deps import AccessPolicy, Config, Jobs
 from service.api.negotiation import read_body
 from service.api.problems import PROBLEM_MEDIA_TYPE, Problem
-from service.config import Settings
 from service.delivery import parse_slash_command, verify_slack_request
 from service.delivery.slash import REPLAY_WINDOW_S, is_slack_response_url
 from service.errors import EngineUnavailable, InvalidDeliveryUrl, SlackUnverified
-from service.jobs import JobRunner, SlackReply
+from service.jobs import SlackReply
 from service.tenancy import PUBLIC_TENANT, SLACK_TENANT
 
 router = APIRouter(prefix="/v1/slack", tags=["slack"])
@@ -40,7 +37,7 @@ USAGE = (
     },
     responses={401: _problem, 408: _problem, 413: _problem, 415: _problem, 422: _problem, 503: _problem},
 )
-async def slash_command(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> dict[str, str]:
+async def slash_command(request: Request, settings: Config, jobs: Jobs, access: AccessPolicy) -> dict[str, str]:
     body = await read_body(request, settings.max_body_bytes, settings.body_timeout_s)
     if settings.slack_signing_secret is None:
         raise SlackUnverified("slash commands are refused: WIREBRIEF_SLACK_SIGNING_SECRET is not set")
@@ -53,7 +50,6 @@ async def slash_command(request: Request, settings: Annotated[Settings, Depends(
         return {"response_type": "ephemeral", "text": "Slack sent no response_url to answer on."}
     if not is_slack_response_url(command.response_url, settings.slack_response_host_set):
         raise InvalidDeliveryUrl("the response_url is not a Slack URL (https on Slack's hooks host)")
-    jobs: JobRunner | None = getattr(request.app.state, "jobs", None)
     if jobs is None:
         raise EngineUnavailable("this service keeps no jobs (no store), so it cannot answer slash commands")
     # A signed request is valid for 5 minutes: one sent again within them (a replay) is not run again.
@@ -61,7 +57,7 @@ async def slash_command(request: Request, settings: Annotated[Settings, Depends(
         return {"response_type": "ephemeral", "text": "This command was already received; its brief is on its way."}
     brief = BriefRequest(url=command.url) if command.url else BriefRequest(text=command.text)
     # Briefs asked for from Slack are the Slack workspace's: with API keys, no key sees them.
-    tenant = SLACK_TENANT if request.app.state.access.keys_required else PUBLIC_TENANT
+    tenant = SLACK_TENANT if access.keys_required else PUBLIC_TENANT
     await jobs.submit(brief, tenant=tenant, slack_reply=SlackReply(command.response_url, command.public))
     what = "the article at " + command.url if command.url else "your text"
     return {"response_type": "ephemeral", "text": f"Working on a brief of {what}… it will appear here shortly."}

@@ -24,7 +24,7 @@ from service.batch.provider.client import BatchClient, ProviderBatchFailed
 from service.batch.provider.plan import Plan, groups, input_file, plan_requests
 from service.batch.provider.results import BatchResults
 from service.batch.provider.state import BatchState, SubmittedBatch, state_path
-from service.batch.provider.transports import PrefilledTransport, install_prefill
+from service.batch.provider.transports import PrefilledTransport
 from service.batch.runner import BatchRunner
 from service.config import Settings
 from service.errors import EngineUnavailable
@@ -52,17 +52,24 @@ def provider_batch_problem(settings: Settings, engine: str | None) -> str | None
 
 
 async def run_with_provider_batch(
-    items: Sequence[BatchItem], runner: BatchRunner, options: ProviderBatchOptions, tally: Tally, reporter: Reporter
+    items: Sequence[BatchItem],
+    runner: BatchRunner,
+    options: ProviderBatchOptions,
+    tally: Tally,
+    reporter: Reporter,
+    *,
+    prefill: PrefilledTransport,
 ) -> None:
+    """`prefill` must be the transport the pipeline's LLM engine was built on (`Seams.transport`):
+    batch answers are served through it, beneath the retries, and counted like live ones."""
     pipeline, output = runner.pipeline, runner.output
-    if pipeline.llm is None:
+    if "llm" not in pipeline.engines:
         raise EngineUnavailable("--provider-batch needs a model: set OPENAI_API_KEY or OPENAI_BASE_URL")
     say = _Say(reporter)
     fresh = _fresh(items, output)
     plan = await plan_requests(fresh, pipeline, concurrency=runner.limit.maximum)
     say(f"{len(plan.requests)} requests for the provider batch, {len(plan.live)} articles for the live path")
     state = BatchState.load(state_path(output.path))
-    prefill = install_prefill(pipeline.llm)
     client = BatchClient(pipeline.settings, options.transport)
     handled: set[str] = set()
     try:

@@ -21,7 +21,7 @@ import httpx2
 from service.batch.inputs import BatchItem
 from service.batch.provider.transports import CapturingTransport, capture_into
 from service.chunking import split
-from service.engines.llm import LlmEngine
+from service.engines.llm.engine import LlmEngine
 from service.errors import WirebriefError
 from service.ingest import ingest
 from service.llm.replay import request_fingerprint
@@ -61,10 +61,8 @@ class Plan:
 
 async def plan_requests(items: Sequence[BatchItem], pipeline: Pipeline, *, concurrency: int = 8) -> Plan:
     """The batch request of every item that the live path would answer with a single LLM call."""
-    assert pipeline.llm is not None
     settings = pipeline.settings
-    capturer = LlmEngine(settings, transport=CapturingTransport(), prompt=pipeline.llm.prompt)
-    dry_run = Pipeline(settings, llm=capturer)  # no store, no rules: nothing but the request is made
+    dry_run = Pipeline(settings, [LlmEngine(settings, transport=CapturingTransport())])  # nothing but the request
     slots = asyncio.Semaphore(concurrency)
 
     async def one(item: BatchItem) -> tuple[BatchItem, httpx2.Request | None]:
@@ -94,7 +92,7 @@ async def _first_request(item: BatchItem, pipeline: Pipeline, dry_run: Pipeline)
         return None  # an unusable input: the runner writes its error line
     options = item.request.options
     try:
-        if pipeline.choose_engine(options.engine) != "llm":
+        if pipeline.choose_engine(options.engine).name != "llm":
             return None
         article = await ingest(item.request, pipeline.settings)
     except WirebriefError:

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 
 import httpx2
 
-from service.engines.llm import LlmEngine
 from service.llm.replay import request_fingerprint
 from service.llm.transport import BATCH_ANSWER
 
@@ -72,13 +71,3 @@ class PrefilledTransport(httpx2.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
-
-
-def install_prefill(engine: LlmEngine) -> PrefilledTransport:
-    """Put a `PrefilledTransport` beneath the engine's retries, so served answers are counted like live ones."""
-    current = engine.transport.inner
-    if isinstance(current, PrefilledTransport):
-        return current
-    prefill = PrefilledTransport(current)
-    engine.transport.inner = prefill
-    return prefill

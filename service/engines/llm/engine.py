@@ -1,5 +1,7 @@
 """The LLM engine: one call per article through `AsyncOpenAI` + `instructor`, filling `Draft`.
 
+It owns what is its own: the bounded slots that cap calls in flight, the deadline of the article,
+and the map-reduce of a long article (first chunk, the rest concurrently, the brief written last).
 Transient HTTP failures are retried underneath, by `service.llm.transport`; instructor re-asks
 only when the answer fails validation (schema, unknown refs, quotes absent from the article).
 When the last re-ask still carries ungrounded quotes, the answer is kept and the pipeline drops
@@ -8,11 +10,12 @@ those commitments with a warning; an answer that is not a `Draft` at all is an e
 
 from __future__ import annotations
 
-import functools
+import asyncio
+import contextlib
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar, cast
 
 import httpx2
@@ -26,13 +29,16 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
 from schemas import Draft, DraftActor, DraftBrief, Usage
-from service.article import Article
+from service import metrics
+from service.article import Article, EngineResult
+from service.chunking import split
 from service.config import Settings
-from service.engines.base import EngineResult
-from service.errors import DeadlineExceeded, LlmFailed, LlmInvalidOutput, LlmTruncated, WirebriefError
-from service.grounding import locate_quote
+from service.errors import DeadlineExceeded, LlmFailed, LlmInvalidOutput, LlmTruncated, Overloaded, WirebriefError
+from service.grounding import Grounder
+from service.language import language_name
 from service.llm import instructor_tuning
 from service.llm.transport import CallStats, ResilientTransport, current_stats
+from service.merge import commitments_digest, merge_drafts
 from service.prompts import Prompt, load_prompt
 
 _MODES = {
@@ -49,27 +55,39 @@ T = TypeVar("T", bound=BaseModel)
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
 
+def default_transport(settings: Settings) -> httpx2.AsyncBaseTransport:
+    """The SDK's aiohttp transport ("for improved concurrency performance", its README): httpx2's own pool
+    scans and probes every open connection on each request, which at hundreds in flight cost more CPU
+    than the rest of the request. Connections are kept alive: the next article reuses one."""
+    connections = 4 * settings.max_llm_in_flight  # a long article's chunks are called at once
+    return AiohttpTransport(limits=httpx2.Limits(max_connections=connections, max_keepalive_connections=connections))
+
+
 class LlmEngine:
     name = "llm"
+    offline = False
 
     def __init__(
-        self, settings: Settings, transport: httpx2.AsyncBaseTransport | None = None, prompt: Prompt | None = None
+        self,
+        settings: Settings,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        prompt: Prompt | None = None,
+        *,
+        on_rate_limited: Callable[[float | None], None] | None = None,
     ) -> None:
         self.settings = settings
         self.model = settings.model
         self.prompt = prompt or load_prompt("brief")
         self.merge_prompt = load_prompt("merge_brief")
-        # The SDK's aiohttp transport ("for improved concurrency performance", its README): httpx2's own pool
-        # scans and probes every open connection on each request, which at hundreds in flight cost more CPU
-        # than the rest of the request. Connections are kept alive: the next article reuses one.
-        connections = 4 * settings.max_llm_in_flight  # a long article's chunks are called at once
-        inner = transport or AiohttpTransport(
-            limits=httpx2.Limits(max_connections=connections, max_keepalive_connections=connections)
+        self._slots = asyncio.Semaphore(settings.max_llm_in_flight)
+        resilient = ResilientTransport(
+            transport or default_transport(settings),
+            max_attempts=settings.max_attempts,
+            initial_wait=settings.retry_base_s,
         )
-        resilient = ResilientTransport(inner, max_attempts=settings.max_attempts, initial_wait=settings.retry_base_s)
+        if on_rate_limited is not None:
+            resilient.rate_limit_listeners.append(on_rate_limited)
         self._http = httpx2.AsyncClient(transport=resilient)
-        self.transport = resilient  # the retrying layer under the SDK; a provider batch slips its answers in beneath
-        self.rate_limit_listeners = resilient.rate_limit_listeners
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
         openai_client = openai.AsyncOpenAI(
             api_key=key, base_url=settings.openai_base_url, max_retries=0, http_client=self._http
@@ -79,6 +97,14 @@ class LlmEngine:
         # instructor wraps a plain model in a new class on every call (and so rebuilds its JSON schema);
         # wrapping once here keeps that out of the per-request CPU.
         self._schemas: dict[type[BaseModel], type[BaseModel]] = {m: response_schema(m) for m in (Draft, DraftBrief)}
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        return self.model, self.prompt.identity
+
+    @property
+    def instructions(self) -> tuple[str, ...]:
+        return self.prompt.system, self.merge_prompt.system
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -101,29 +127,103 @@ class LlmEngine:
         )
         return [{"role": "system", "content": self.prompt.system}, {"role": "user", "content": user}]
 
-    async def draft(
+    async def draft(self, article: Article, *, language: str | None, deadline: float) -> EngineResult:
+        """The article's draft, within one of the bounded slots; the time waited for the slot counts,
+        since the deadline is the article's, not the call's."""
+        brief_language = language or article.language
+        name = language_name(brief_language) if brief_language else None
+        async with self._slot(deadline):
+            try:
+                async with asyncio.timeout(max(deadline - time.monotonic(), 0.0)):
+                    return await self._chunks(article, name, deadline)
+            except TimeoutError as error:
+                raise DeadlineExceeded(f"the LLM did not answer within {self.settings.deadline_s:g} s") from error
+
+    @contextlib.asynccontextmanager
+    async def _slot(self, deadline: float) -> AsyncIterator[None]:
+        """A bounded wait for one of `max_llm_in_flight` slots (never past the article's deadline):
+        past it, 503 with Retry-After instead of an endless queue."""
+        wait = min(self.settings.llm_slot_wait_s, max(deadline - time.monotonic(), 0.0))
+        try:
+            async with asyncio.timeout(wait):
+                await self._slots.acquire()
+        except TimeoutError:
+            metrics.OVERLOADED.inc()
+            raise Overloaded(
+                f"all {self.settings.max_llm_in_flight} LLM slots are busy; retry shortly",
+                retry_after=max(1, round(self.settings.llm_slot_wait_s)),
+            ) from None
+        metrics.LLM_IN_FLIGHT.inc()
+        try:
+            yield
+        finally:
+            metrics.LLM_IN_FLIGHT.dec()
+            self._slots.release()
+
+    async def _chunks(self, article: Article, language: str | None, deadline: float) -> EngineResult:
+        """One call for an article that fits; else the first chunk, then the others concurrently
+        (knowing the actors found first), merged, and the brief written last from the merge."""
+        chunks = split(article.text, self.settings.chunk_tokens, self.settings.chunk_overlap_tokens)
+        if len(chunks) == 1:
+            return await self._part(article, language, deadline)
+        total = len(chunks)
+        first = await self._part(article.part(chunks[0].text), language, deadline, part=(1, total))
+        rest = await asyncio.gather(
+            *(
+                self._part(
+                    article.part(chunk.text),
+                    language,
+                    deadline,
+                    part=(number, total),
+                    known_actors=first.draft.actors,
+                )
+                for number, chunk in enumerate(chunks[1:], start=2)
+            )
+        )
+        results = [first, *rest]
+        merged = merge_drafts([r.draft for r in results], brief=first.draft.brief)
+        brief, brief_usage = await self._merge_brief(
+            title=article.title,
+            part_briefs=[r.draft.brief for r in results],
+            commitments=commitments_digest(merged),
+            language=language,
+            deadline=deadline,
+        )
+        usage = Usage()
+        for part_usage in [*(r.usage for r in results), brief_usage]:
+            usage.add(part_usage)
+        return EngineResult(
+            draft=merged.model_copy(update={"brief": brief}),
+            engine=self.name,
+            model=self.model,
+            prompt=self.prompt.identity,
+            usage=usage,
+            chunks=total,
+        )
+
+    async def _part(
         self,
         article: Article,
+        language: str | None,
+        deadline: float,
         *,
-        language: str | None = None,
-        deadline: float | None = None,
         part: tuple[int, int] | None = None,
         known_actors: Sequence[DraftActor] = (),
     ) -> EngineResult:
-        """One structured call. `deadline` is a `time.monotonic()` value (default: settings)."""
+        """One structured call, for an article that fits or for part `(n, of)` of a long one."""
         messages = self.messages(article, language, part=part, known_actors=known_actors)
-        locate = functools.partial(locate_quote, article.text)  # the Draft validator checks quotes with it
-        draft, usage = await self._structured(Draft, messages, {"locate_quote": locate}, deadline)
+        grounder = Grounder(article.text)  # one per article: the Draft validator checks every quote with it
+        draft, usage = await self._structured(Draft, messages, {"locate_quote": grounder.locate}, deadline)
         return EngineResult(draft=draft, engine=self.name, model=self.model, prompt=self.prompt.identity, usage=usage)
 
-    async def merge_brief(
+    async def _merge_brief(
         self,
         *,
         title: str | None,
         part_briefs: Sequence[DraftBrief],
         commitments: str,
         language: str | None,
-        deadline: float | None = None,
+        deadline: float,
     ) -> tuple[DraftBrief, Usage]:
         """The brief of a long article, written last from its parts' briefs and merged commitments."""
         parts = "\n\n".join(
@@ -140,9 +240,9 @@ class LlmEngine:
         return await self._structured(DraftBrief, messages, None, deadline)
 
     async def _structured(
-        self, model: type[T], messages: list[dict[str, str]], context: dict[str, Any] | None, deadline: float | None
+        self, model: type[T], messages: list[dict[str, str]], context: dict[str, Any] | None, deadline: float
     ) -> tuple[T, Usage]:
-        stats = CallStats(deadline=deadline or time.monotonic() + self.settings.deadline_s)
+        stats = CallStats(deadline=deadline)
         token = current_stats.set(stats)
         try:
             return await self._call(model, messages, context, stats), stats.usage()

@@ -1,4 +1,5 @@
-"""Building the cassettes under `fixtures/exchanges/` from `fixtures/manifest.json`.
+"""Building the cassettes under `fixtures/exchanges/` from `fixtures/manifest.json`
+(`python -m devtools.cassettes build|record`, or `make fixtures` / `make record`).
 
 Each manifest entry names an article and the steps of its exchange: an authored answer
 (`answer`: a file in the model's answer format, optionally cut off with `truncate_at`),
@@ -9,8 +10,11 @@ configured model really answers, and says so in the cassette.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import datetime
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,14 +22,14 @@ from typing import Any
 import httpx2
 
 from service.config import Settings, get_settings
-from service.engines.llm import LlmEngine
+from service.engines.llm.engine import LlmEngine
 from service.errors import WirebriefError
 from service.ingest import article_from_text
 from service.llm.replay import Cassette, RecordingTransport, ScriptedTransport
 from service.llm.wire import chat_completion
 from service.pipeline import Pipeline
 
-FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures"
 Step = dict[str, Any]
 
 
@@ -90,7 +94,7 @@ async def build_cassette(entry: dict[str, Any], *, record: bool, directory: Path
     text = (directory / entry["article"]).read_text(encoding="utf-8")
     article = article_from_text(text, max_chars=settings.max_article_chars)
     try:  # the production path, so the requests are exactly those a user's request sends
-        await Pipeline(settings, llm=engine).analyze(article, language=entry.get("language"))
+        await Pipeline(settings, [engine]).analyze(article, language=entry.get("language"))
     except WirebriefError:
         pass  # failure exchanges end in an error by design; the cassette keeps what was sent
     finally:
@@ -115,3 +119,19 @@ async def build_all(*, record: bool, directory: Path = FIXTURES_DIR) -> list[Pat
         cassette.save(path)
         written.append(path)
     return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devtools.cassettes", description=__doc__.splitlines()[0])
+    parser.add_argument("action", choices=["build", "record"], help="build: author offline; record: a real model")
+    action = parser.parse_args(argv).action
+    if action == "record" and not get_settings().llm_configured:
+        print("recording needs a model: set OPENAI_API_KEY or OPENAI_BASE_URL", file=sys.stderr)
+        return 1
+    for path in asyncio.run(build_all(record=action == "record")):
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

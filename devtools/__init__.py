@@ -1,0 +1,1 @@
+"""Tools for the people who work on wirebrief, not part of the service: `python -m devtools.<tool>`."""
