@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test quick lint typecheck unit fixtures record bench clean
+.PHONY: run test test-real quick lint typecheck unit fixtures record bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,8 @@ run: $(STAMP)  ## start the service on :8000 (the LLM if OPENAI_API_KEY/OPENAI_B
 test: lint typecheck unit  ## everything CI runs
 
 lint: $(STAMP)
-	$(BIN)/ruff check service schemas devtools tests bench
-	$(BIN)/ruff format --check service schemas devtools tests bench
+	$(BIN)/ruff check service schemas devtools tests tests_real bench
+	$(BIN)/ruff format --check service schemas devtools tests tests_real bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -32,11 +32,15 @@ unit: $(STAMP)
 quick: $(STAMP)  ## the tests that take no real processes or seconds (a minute, for the edit-test loop)
 	$(BIN)/python -m pytest -m "not slow"
 
+test-real: $(STAMP)  ## the real wirebrief against llama.cpp's server and a real model (builds it once: minutes)
+	$(BIN)/python -m devtools.llama_server install
+	$(BIN)/python -m pytest tests_real -p no:cacheprovider -s
+
 fixtures: $(STAMP)  ## re-author the hand-written LLM exchanges (no key needed)
 	$(BIN)/python -m devtools.cassettes build
 
-record: $(STAMP)  ## re-record the LLM exchanges from a real model (needs OPENAI_API_KEY)
-	$(BIN)/python -m devtools.cassettes record
+record: $(STAMP)  ## record the plain LLM exchanges from a real model behind OPENAI_BASE_URL (SERVER=..., NAMES=...)
+	$(BIN)/python -m devtools.cassettes record $(if $(SERVER),--server "$(SERVER)") $(NAMES)
 
 bench: $(STAMP)  ## benchmarks: print figures, never pass or fail on speed (eval and plover read ../shared)
 	$(BIN)/python bench/eval.py

@@ -10,7 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-SCHEMA_VERSION = "1.3"  # 1.1: usage.batch_*_tokens; 1.2: further_evidence; 1.3: engine is a name, not an enum
+SCHEMA_VERSION = (
+    "1.3"  # 1.1: usage.batch_*_tokens; 1.2: further_evidence; 1.3: engine is a name, not an enum; usage.repairs
+)
 # An engine's name: "llm" and "rules" today; a service may register more (its /readyz lists them).
 ENGINE_NAME = r"^[a-z][a-z0-9_-]{0,31}$"
 
@@ -105,6 +107,11 @@ class Usage(BaseModel):
     batch_output_tokens: int = Field(
         default=0, description="Of output_tokens, those answered through the provider's Batch API (its lower price)"
     )
+    repairs: dict[str, int] = Field(
+        default_factory=dict,
+        description="What the service mended in the model's answers, by kind (fenced_json, tool_call_from_content, "
+        "unknown_keys, named_actor, control_characters): how much the model needed help",
+    )
 
     def add(self, other: Usage) -> None:
         """Accumulate another usage record into this one (chunks, attempts)."""
@@ -115,6 +122,8 @@ class Usage(BaseModel):
         self.retries += other.retries
         self.batch_input_tokens += other.batch_input_tokens
         self.batch_output_tokens += other.batch_output_tokens
+        for kind, count in other.repairs.items():
+            self.repairs[kind] = self.repairs.get(kind, 0) + count
 
 
 class Provenance(BaseModel):

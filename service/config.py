@@ -49,8 +49,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("OPENAI_BASE_URL", "WIREBRIEF_OPENAI_BASE_URL"),
         description="Any OpenAI-compatible endpoint (Azure, vLLM, Ollama, llama.cpp, LiteLLM).",
     )
-    llm_mode: Literal["tools", "tools_strict", "json_schema", "json"] = Field(
-        default="tools", description="How instructor asks for structured output."
+    llm_mode: Literal["tools", "tools_strict", "json_schema", "json", "auto"] = Field(
+        default="tools",
+        description="How instructor asks for structured output; auto asks the server once at start-up which "
+        "it honours (json_schema, else tools, else json).",
     )
     deadline_s: float = Field(default=60.0, gt=0, description="Overall deadline for one article, retries included.")
     max_attempts: int = Field(
@@ -62,6 +64,13 @@ class Settings(BaseSettings):
     max_reasks: int = Field(default=2, ge=0, le=5, description="Re-asks when the answer fails validation.")
     max_output_tokens: int = Field(default=4096, gt=0)
     temperature: float = Field(default=0.0, ge=0, le=2)
+    frequency_penalty: float | None = Field(
+        default=None,
+        ge=-2,
+        le=2,
+        description="Sent as the API's frequency_penalty when set: small local models tend to repeat one "
+        "actor or phrase until the output limit, and 0.3 to 1 curbs it.",
+    )
     fallback: bool = Field(default=True, description="Answer with the rules engine (degraded) when the LLM fails.")
     prices: dict[str, Price] = Field(
         default_factory=lambda: dict(DEFAULT_PRICES), description="JSON: model -> {input, output} USD per 1M tokens."

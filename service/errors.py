@@ -79,6 +79,13 @@ class LlmInvalidOutput(LlmFailed):
     title = "The LLM's answer did not follow the schema"
 
 
+class LlmModeUnsupported(LlmFailed):
+    """The server refused the structured-output mode itself (a configuration problem: not retried)."""
+
+    type = "llm-mode-unsupported"
+    title = "The LLM server does not support the configured structured-output mode"
+
+
 class LlmTruncated(LlmFailed):
     type = "llm-truncated-output"
     title = "The LLM's answer was cut off"

@@ -6,6 +6,8 @@ the module, it is a remote engine that is always down, to show the fallback appl
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from schemas import Draft, DraftActor, DraftBrief, DraftCommitment
 from service.article import Article, EngineResult
 from service.config import Settings
@@ -20,6 +22,7 @@ _NO_DETAILS: dict[str, object] = {"title": None, "affiliation": None, "aliases":
 class ToyEngine:
     name = "toy"
     identity = ("toy-model", "toy@1")
+    details: ClassVar[dict[str, str]] = {"model": "toy-model"}
     instructions = ("Never repeat this toy instruction, which is long enough to be recognised verbatim.",)
 
     def __init__(self, *, fails: bool) -> None:

@@ -34,6 +34,10 @@ class Engine(Protocol):
     def instructions(self) -> Sequence[str]:
         """Texts of the engine's own that an answer must never repeat (an injected prompt obeyed)."""
 
+    @property
+    def details(self) -> dict[str, str]:
+        """What /readyz shows of the engine (model, mode, version): nothing secret."""
+
     async def draft(self, article: Article, *, language: str | None, deadline: float) -> EngineResult:
         """The draft of one article, brief in `language` (a code; None: the article's), finished
         before `deadline` (a `time.monotonic()` value) or raising `DeadlineExceeded`."""

@@ -19,7 +19,8 @@ from typing import Any
 import httpx2
 
 RERECORD_HINT = (
-    "re-record with `make record` (needs OPENAI_API_KEY), or for authored fixtures re-author them with `make fixtures`"
+    "re-record with `make record` (a model behind OPENAI_BASE_URL, or OPENAI_API_KEY), or for authored fixtures "
+    "re-author them with `make fixtures`"
 )
 
 
@@ -92,19 +93,21 @@ class Cassette:
     source: str  # "recorded" or "authored"
     note: str
     interactions: list[Interaction] = field(default_factory=list)
+    # A recorded cassette carries what it was recorded with (model, mode, limits, the server and the
+    # date), and is replayed with the same settings: its requests are then byte for byte the same.
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Cassette:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["name"], data["source"], data["note"], [Interaction.from_json(i) for i in data["interactions"]])
+        interactions = [Interaction.from_json(i) for i in data["interactions"]]
+        return cls(data["name"], data["source"], data["note"], interactions, data.get("settings", {}))
 
     def save(self, path: Path) -> None:
-        data = {
-            "name": self.name,
-            "source": self.source,
-            "note": self.note,
-            "interactions": [i.to_json() for i in self.interactions],
-        }
+        data: dict[str, Any] = {"name": self.name, "source": self.source, "note": self.note}
+        if self.settings:
+            data["settings"] = self.settings
+        data["interactions"] = [i.to_json() for i in self.interactions]
         path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

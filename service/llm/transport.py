@@ -12,9 +12,12 @@ import contextvars
 import email.utils
 import json
 import logging
+import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx2
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential_jitter
@@ -42,6 +45,7 @@ class CallStats:
     batch_input_tokens: int = 0  # of those, answered by the provider's Batch API
     batch_output_tokens: int = 0
     finish_reasons: list[str] = field(default_factory=list)
+    repairs: Counter[str] = field(default_factory=Counter)  # what `service.llm.repairs` mended, by kind
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -56,11 +60,35 @@ class CallStats:
             retries=self.retries,
             batch_input_tokens=self.batch_input_tokens,
             batch_output_tokens=self.batch_output_tokens,
+            repairs=dict(self.repairs),
         )
 
 
 BATCH_ANSWER = "wirebrief_batch_answer"  # a response extension: this answer came from a provider batch
 current_stats: contextvars.ContextVar[CallStats | None] = contextvars.ContextVar("wirebrief_call_stats", default=None)
+
+
+# A server that does not support a structured-output mode says so about the parameter that asks for it:
+# llama-cpp-python "Input should be 'text' or 'json_object'" (HTTP 500), llama.cpp's llama-server "Wrong type
+# supplied for parameter 'tool_choice'", others "... not supported". Retrying such an answer cannot help.
+_MODE_PARAMETER = re.compile(r"response_format|json_schema|tool_choice|\btools\b", re.IGNORECASE)
+_REFUSAL = re.compile(r"not supported|unsupported|input should be|wrong type|unknown|invalid|unrecognized", re.I)
+
+
+def refused_mode(body: str) -> str | None:
+    """The server's words when an error body says it refuses the structured-output parameter, else None."""
+    try:
+        parsed: Any = json.loads(body)
+    except ValueError:
+        parsed = body
+    message = parsed.get("error", parsed) if isinstance(parsed, dict) else parsed
+    if isinstance(message, dict):
+        message = message.get("message", "")
+    text = str(message)
+    if not (_MODE_PARAMETER.search(text) and _REFUSAL.search(text)):
+        return None
+    quoted = re.search(r"Input should be [^\n\"]+|Wrong type[^\n\"]*|[^\n.]*not supported[^\n.]*", text)
+    return (quoted.group(0) if quoted else text.strip().splitlines()[0]).strip()[:200]
 
 
 class _RetryableStatus(Exception):
@@ -140,13 +168,15 @@ class ResilientTransport(httpx2.AsyncBaseTransport):
                     response = await self.inner.handle_async_request(request)
                     if response.status_code in RETRY_STATUSES:
                         await response.aread()
+                        if response.status_code != 429 and refused_mode(response.text):
+                            return response  # the mode is refused: no retry can change that
                         if response.status_code == 429:
                             for listener in self.rate_limit_listeners:
                                 listener(retry_after_seconds(response))
                         raise _RetryableStatus(response)
                     await response.aread()
                     if stats is not None and response.status_code == 200:
-                        _count_completion(stats, response)
+                        _count_completion(stats, request, response)
                     return response
         except _RetryableStatus as final:
             return final.response
@@ -164,7 +194,7 @@ class ResilientTransport(httpx2.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-def _count_completion(stats: CallStats, response: httpx2.Response) -> None:
+def _count_completion(stats: CallStats, request: httpx2.Request, response: httpx2.Response) -> None:
     """Add a chat completion's token usage; a body that is not JSON still counts as a call."""
     stats.completions += 1
     try:
@@ -181,6 +211,19 @@ def _count_completion(stats: CallStats, response: httpx2.Response) -> None:
         if response.extensions.get(BATCH_ANSWER):
             stats.batch_input_tokens += input_tokens
             stats.batch_output_tokens += output_tokens
+    if isinstance(usage, dict) and _used_the_whole_limit(request, usage):
+        # llama-cpp-python reports a tool call cut off at max_tokens as finish_reason "tool_calls":
+        # an answer that used every token it was allowed was cut off, whatever the server says.
+        stats.finish_reasons.append("length")
+        return
     for choice in body.get("choices") or []:
         if isinstance(choice, dict) and choice.get("finish_reason"):
             stats.finish_reasons.append(str(choice["finish_reason"]))
+
+
+def _used_the_whole_limit(request: httpx2.Request, usage: dict[str, Any]) -> bool:
+    try:
+        limit = json.loads(request.content).get("max_tokens")
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(limit, int) and int(usage.get("completion_tokens") or 0) >= limit

@@ -28,7 +28,7 @@ async def healthz() -> dict[str, str]:
 async def readyz(pipeline: Pipe, html_problem: HtmlProblem) -> dict[str, object]:
     checks = {
         "engine": pipeline.choose_engine(None).name,
-        "engines": list(pipeline.engines),
+        "engines": {name: pipeline.engines[name].details for name in pipeline.engines},
         "rules_loaded": "rules" in pipeline.engines,
         "llm_configured": "llm" in pipeline.engines,
         "store": pipeline.store is not None and await pipeline.store.ping(),

@@ -5,13 +5,17 @@ service without a model never pays for them."""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
+
+import httpx2
 
 if TYPE_CHECKING:
     from service.config import Settings
     from service.engines.base import Seams
     from service.engines.llm.engine import LlmEngine
 
+log = logging.getLogger(__name__)
 NOT_CONFIGURED = "no LLM is configured: set OPENAI_API_KEY or OPENAI_BASE_URL"
 
 
@@ -20,4 +24,24 @@ async def build(settings: Settings, seams: Seams) -> LlmEngine | None:
         return None
     from service.engines.llm.engine import LlmEngine
 
-    return LlmEngine(settings, transport=seams.transport, on_rate_limited=seams.on_rate_limited)
+    mode_reason = None
+    if settings.llm_mode == "auto":
+        mode, mode_reason = await _find_mode(settings, seams)
+        log.info("WIREBRIEF_LLM_MODE=auto: %s", mode_reason)
+        settings = settings.model_copy(update={"llm_mode": mode})
+    return LlmEngine(
+        settings, transport=seams.transport, on_rate_limited=seams.on_rate_limited, mode_reason=mode_reason
+    )
+
+
+async def _find_mode(settings: Settings, seams: Seams) -> tuple[str, str]:
+    """Ask the server once, at start-up, within a bound (a server that is down must not stall it)."""
+    from service.llm.modes import find_mode
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    client = httpx2.AsyncClient(transport=seams.transport or httpx2.AsyncHTTPTransport(), timeout=30.0)
+    try:
+        return await find_mode(client, settings.openai_base_url or "https://api.openai.com/v1", settings.model, key)
+    finally:
+        if seams.transport is None:  # a transport handed in belongs to the engine that comes next
+            await client.aclose()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar, cast
@@ -33,11 +32,20 @@ from service import metrics
 from service.article import Article, EngineResult
 from service.chunking import split
 from service.config import Settings
-from service.errors import DeadlineExceeded, LlmFailed, LlmInvalidOutput, LlmTruncated, Overloaded, WirebriefError
+from service.errors import (
+    DeadlineExceeded,
+    LlmFailed,
+    LlmInvalidOutput,
+    LlmModeUnsupported,
+    LlmTruncated,
+    Overloaded,
+    WirebriefError,
+)
 from service.grounding import Grounder
 from service.language import language_name
 from service.llm import instructor_tuning
-from service.llm.transport import CallStats, ResilientTransport, current_stats
+from service.llm.repairs import RepairingTransport
+from service.llm.transport import CallStats, ResilientTransport, current_stats, refused_mode
 from service.merge import commitments_digest, merge_drafts
 from service.prompts import Prompt, load_prompt
 
@@ -52,7 +60,6 @@ logging.getLogger("instructor").setLevel(logging.CRITICAL)
 instructor_tuning.install()
 
 T = TypeVar("T", bound=BaseModel)
-_FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
 
 def default_transport(settings: Settings) -> httpx2.AsyncBaseTransport:
@@ -74,8 +81,12 @@ class LlmEngine:
         prompt: Prompt | None = None,
         *,
         on_rate_limited: Callable[[float | None], None] | None = None,
+        mode_reason: str | None = None,
     ) -> None:
+        if settings.llm_mode == "auto":  # built directly, not through `build`: the SDK's own default
+            settings = settings.model_copy(update={"llm_mode": "tools"})
         self.settings = settings
+        self.mode_reason = mode_reason or f"WIREBRIEF_LLM_MODE={settings.llm_mode}"
         self.model = settings.model
         self.prompt = prompt or load_prompt("brief")
         self.merge_prompt = load_prompt("merge_brief")
@@ -87,7 +98,10 @@ class LlmEngine:
         )
         if on_rate_limited is not None:
             resilient.rate_limit_listeners.append(on_rate_limited)
-        self._http = httpx2.AsyncClient(transport=resilient)
+        # Above the retries: every answer that arrives is mended (and the repairs counted) before instructor reads it.
+        self._http = httpx2.AsyncClient(
+            transport=RepairingTransport(resilient, {"Draft": Draft, "DraftBrief": DraftBrief})
+        )
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"
         openai_client = openai.AsyncOpenAI(
             api_key=key, base_url=settings.openai_base_url, max_retries=0, http_client=self._http
@@ -97,6 +111,8 @@ class LlmEngine:
         # instructor wraps a plain model in a new class on every call (and so rebuilds its JSON schema);
         # wrapping once here keeps that out of the per-request CPU.
         self._schemas: dict[type[BaseModel], type[BaseModel]] = {m: response_schema(m) for m in (Draft, DraftBrief)}
+        penalty = settings.frequency_penalty
+        self._sampling: dict[str, Any] = {} if penalty is None else {"frequency_penalty": penalty}
 
     @property
     def identity(self) -> tuple[str, str]:
@@ -105,6 +121,10 @@ class LlmEngine:
     @property
     def instructions(self) -> tuple[str, ...]:
         return self.prompt.system, self.merge_prompt.system
+
+    @property
+    def details(self) -> dict[str, str]:
+        return {"model": self.model, "mode": self.settings.llm_mode, "mode_chosen_because": self.mode_reason}
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -263,31 +283,50 @@ class LlmEngine:
                 max_retries=self.settings.max_reasks,
                 context=context,
                 temperature=self.settings.temperature,
+                **self._sampling,
                 max_tokens=self.settings.max_output_tokens,
                 timeout=max(stats.remaining(), 0.1),
             )
             return result
         except IncompleteOutputException as error:
             raise LlmTruncated(
-                f"the model stopped at its output limit ({self.settings.max_output_tokens} tokens) before finishing"
+                f"the model (WIREBRIEF_LLM_MODE={self.settings.llm_mode}) stopped at its output limit "
+                f"({self.settings.max_output_tokens} tokens) before finishing"
             ) from error
         except InstructorRetryException as error:
             cause = error.__cause__
             if isinstance(cause, openai.APIError) or (cause is None and not error.failed_attempts):
                 raise self._api_failure(cause, stats) from error
-            lenient = _parse_leniently(model, error.last_completion)
-            if lenient is None:
-                raise LlmInvalidOutput(
-                    f"the answer still failed validation after {self.settings.max_reasks} re-asks: {_first_line(error)}"
+            # The latest answer that has the contract's shape is kept (a small model's re-ask can come back
+            # worse: cut off at the output limit); its ungrounded parts are dropped by the pipeline.
+            completions = [error.last_completion, *(a.completion for a in reversed(error.failed_attempts or []))]
+            lenient = next((d for c in completions if c is not None and (d := _parse_leniently(model, c))), None)
+            if lenient is not None:
+                return lenient
+            if stats.finish_reasons and stats.finish_reasons[-1] == "length":  # a tool call cut off mid-JSON
+                cut = stats.finish_reasons.count("length")
+                raise LlmTruncated(
+                    f"the model (WIREBRIEF_LLM_MODE={self.settings.llm_mode}) stopped at its output limit "
+                    f"({self.settings.max_output_tokens} tokens) before finishing ({cut} of "
+                    f"{len(stats.finish_reasons)} answers)"
                 ) from error
-            return lenient
+            raise LlmInvalidOutput(
+                f"the answer (WIREBRIEF_LLM_MODE={self.settings.llm_mode}) still failed validation after "
+                f"{self.settings.max_reasks} re-asks: {_last_failure(error)}"
+            ) from error
         except openai.APIError as error:
             raise self._api_failure(error, stats) from error
 
-    @staticmethod
-    def _api_failure(error: BaseException | None, stats: CallStats) -> Exception:
+    def _api_failure(self, error: BaseException | None, stats: CallStats) -> Exception:
         if stats.stopped_by_deadline or stats.remaining() <= 0:
             return DeadlineExceeded("the LLM did not answer before the deadline")
+        if isinstance(error, openai.APIStatusError) and (refusal := refused_mode(error.response.text)):
+            mode = self.settings.llm_mode
+            others = ", ".join(m for m in _MODES if m != mode)
+            return LlmModeUnsupported(
+                f"the LLM server does not support WIREBRIEF_LLM_MODE={mode} (HTTP {error.status_code}: {refusal}); "
+                f"set WIREBRIEF_LLM_MODE=auto to use what it supports, or one of {others}"
+            )
         if isinstance(error, openai.APIStatusError):
             return LlmFailed(f"the LLM provider answered HTTP {error.status_code} after {stats.http_attempts} attempts")
         if isinstance(error, openai.APIConnectionError):
@@ -326,11 +365,19 @@ def _parse_leniently(model: type[T], completion: Any) -> T | None:
         return None
     calls = getattr(message, "tool_calls", None) or []
     text = calls[0].function.arguments if calls else (message.content or "")
-    try:
-        return model.model_validate_json(_FENCE.sub("", text.strip()))
+    try:  # fences and the like were mended on the way in (`service.llm.repairs`)
+        return model.model_validate_json(text)
     except (ValidationError, ValueError):
         return None
 
 
-def _first_line(error: BaseException) -> str:
-    return str(error).strip().splitlines()[0][:300] if str(error).strip() else type(error).__name__
+def _last_failure(error: InstructorRetryException) -> str:
+    """What was wrong with the last answer, in one line (instructor's own message starts with a tag)."""
+    attempts = error.failed_attempts or []
+    cause: BaseException = attempts[-1].exception if attempts and attempts[-1].exception else error
+    if isinstance(cause, ValidationError):
+        first = cause.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"{where + ': ' if where else ''}{first['msg']}"[:300]
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip() and not line.strip().startswith("<")]
+    return lines[0][:300] if lines else type(cause).__name__

@@ -33,6 +33,10 @@ class RulesEngine:
     identity = (RULES_MODEL, RULES_VERSION)
     instructions: tuple[str, ...] = ()
 
+    @property
+    def details(self) -> dict[str, str]:
+        return {"model": RULES_MODEL, "version": RULES_VERSION}
+
     def __init__(self, settings: Settings, reader: Reader | None = None) -> None:
         self._chunk_tokens = settings.chunk_tokens
         self._overlap_tokens = settings.chunk_overlap_tokens
