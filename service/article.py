@@ -20,6 +20,7 @@ class Article:
     published: str | None = None
     language: str | None = None
     sha256: str = field(default="")
+    notes: tuple[Warning, ...] = ()  # what ingest noticed about the input (HTML sent as text, say)
 
     @classmethod
     def from_text(
@@ -41,7 +42,8 @@ class Article:
         return len(self.text.split())
 
     def part(self, text: str) -> Article:
-        """A chunk of this article, analysed on its own, with the article's metadata."""
+        """A chunk of this article, analysed on its own, with the article's metadata (its notes stay
+        with the whole article, which is what is assembled)."""
         return Article(text, self.title, self.url, self.published, self.language, "")
 
 

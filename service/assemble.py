@@ -90,7 +90,7 @@ def assemble(
     degraded: bool = False,
     warnings: list[Warning] | None = None,
 ) -> Analysis:
-    notes = [*(warnings or []), *result.warnings]
+    notes = [*article.notes, *(warnings or []), *result.warnings]
     actors, ref_to_id = _ground_actors(article.text, result.draft, notes)
     commitments = merge_undertakings(_ground_commitments(article.text, result.draft, ref_to_id, notes))
     brief = Brief(

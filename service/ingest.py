@@ -3,10 +3,12 @@ text every offset will index."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from pydantic import ValidationError
 
+from schemas import Warning
 from schemas.request import BriefRequest
 from service.article import Article
 from service.config import Settings
@@ -15,6 +17,14 @@ from service.language import detect_language
 from service.textcodec import charset_parameter, decode_plain, decode_text
 
 _READABLE = "send application/json, text/plain or text/html"
+# Markup a pasted page carries and prose does not: a doctype or <html>/<body>, or several block tags.
+_PAGE = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]", re.IGNORECASE)
+_TAG = re.compile(r"</?(?:p|div|span|br|a|li|ul|table|tr|td|h[1-6]|script|style|meta|article|section)\b[^>]*>", re.I)
+HTML_AS_TEXT = Warning(
+    code="html_sent_as_text",
+    detail="the text looks like an HTML page: its markup was analysed as words; send it as text/html "
+    "(or in the `html` field) to have its main text read",
+)
 _NOT_UNICODE = re.compile(r"unicode|surrogate|hex escape|utf-8", re.IGNORECASE)
 
 _MAX_TITLE_CHARS = 200
@@ -55,6 +65,12 @@ def request_from_body(body: bytes, content_type: str | None) -> BriefRequest:
 def _sentence(message: str) -> str:
     """pydantic's message without its "Value error, " prefix: what the client reads is a sentence."""
     return message.removeprefix("Value error, ")
+
+
+def looks_like_html(text: str) -> bool:
+    """A page pasted as text (its head is enough to tell, and bounds the work)."""
+    head = text[:5000]
+    return bool(_PAGE.search(head)) or len(_TAG.findall(head)) >= 5
 
 
 def guess_title(text: str) -> str | None:
@@ -122,7 +138,7 @@ async def ingest(request: BriefRequest, settings: Settings) -> Article:
     language the client states (`options.article_language`), else the one detected."""
     stated = request.options.article_language.split("-")[0].lower() if request.options.article_language else None
     if request.text is not None:
-        return article_from_text(
+        article = article_from_text(
             request.text,
             title=request.title,
             url=request.url,
@@ -130,6 +146,7 @@ async def ingest(request: BriefRequest, settings: Settings) -> Article:
             language=stated,
             max_chars=settings.max_article_chars,
         )
+        return dataclasses.replace(article, notes=(HTML_AS_TEXT,)) if looks_like_html(request.text) else article
     if request.html is not None:
         return await article_from_html(
             request.html,

@@ -8,6 +8,7 @@ webhook: a receiver sees duplicates only with the same `webhook-id`.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime
 import hashlib
 import logging
@@ -16,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from schemas import Analysis
+from schemas import Analysis, Warning
 from schemas.request import BriefOptions, BriefRequest
 from service.article import Article
 from service.delivery import BRIEF_COMPLETED, BRIEF_FAILED
@@ -70,13 +71,14 @@ def problem_of(error: WirebriefError) -> dict[str, Any]:
     }
 
 
-def _article_record(article: Article) -> dict[str, str | None]:
+def _article_record(article: Article) -> dict[str, Any]:
     return {
         "text": article.text,
         "title": article.title,
         "url": article.url,
         "published": article.published,
         "language": article.language,
+        "notes": [note.model_dump() for note in article.notes],
     }
 
 
@@ -164,13 +166,14 @@ class JobRunner:
         """The article kept with the job, or, for a URL (fetched only now), the one ingest makes."""
         kept = job.request.get("article")
         if kept is not None:
-            return Article.from_text(
+            article = Article.from_text(
                 kept["text"],
                 title=kept["title"],
                 url=kept["url"],
                 published=kept["published"],
                 language=kept["language"],
             )
+            return dataclasses.replace(article, notes=tuple(Warning(**n) for n in kept.get("notes", [])))
         return await ingest(BriefRequest.model_validate(job.request["brief"]), self.pipeline.settings)
 
     async def _fail(self, job: JobRecord, error: Exception) -> None:

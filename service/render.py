@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from html import escape
 from typing import Literal
 
@@ -132,15 +133,15 @@ def to_markdown(analysis: Analysis) -> str:
         lines.append("")
     lines += ["## Commitments", ""]
     if analysis.commitments:
-        lines += ["| Who | Kind | Action | Toward | When | Evidence |", "|---|---|---|---|---|---|"]
+        lines += [
+            "| Who | Kind | Action | Toward | When | Modality | Status | Said by | Evidence |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for item in analysis.commitments:
-            who = ", ".join(names.get(a, a) for a in item.actors)
-            toward = ", ".join(names.get(a, a) for a in item.counterparties)
-            when = item.when.text if item.when else ""
-            if item.condition:
-                when = f"{when} ({_as_condition(item.condition)})".strip()
+            row = _row(item, names)
             lines.append(
-                f"| {_cell(who)} | {item.kind} | {_cell(item.action)} | {_cell(toward)} | {_cell(when)} "
+                f"| {_cell(row.who)} | {item.kind} | {_cell(item.action)} | {_cell(row.toward)} | {_cell(row.when)} "
+                f"| {item.modality} | {item.status} | {_cell(row.said_by)} "
                 f"| “{_cell(item.evidence.quote)}”{_more(item)} |"
             )
     else:
@@ -159,6 +160,27 @@ _PAGE_STYLE = (
 )
 
 
+@dataclass(frozen=True)
+class _Row:
+    who: str
+    toward: str
+    when: str  # with its condition, if any
+    said_by: str
+
+
+def _row(item: Commitment, names: dict[str, str]) -> _Row:
+    """A commitment's cells that need the actors' names (Markdown and HTML show the same)."""
+    when = item.when.text if item.when else ""
+    if item.condition:
+        when = f"{when} ({_as_condition(item.condition)})".strip()
+    return _Row(
+        who=", ".join(names.get(a, a) for a in item.actors),
+        toward=", ".join(names.get(a, a) for a in item.counterparties),
+        when=when,
+        said_by=names.get(item.attributed_to, item.attributed_to) if item.attributed_to else "",
+    )
+
+
 def to_html(analysis: Analysis) -> str:
     """A self-contained page: the brief, the commitment table, and the article with every
     evidence quote highlighted where it stands (each row links to its highlight)."""
@@ -166,12 +188,11 @@ def to_html(analysis: Analysis) -> str:
     text = analysis.article.text
     rows = []
     for item in analysis.commitments:
-        who = ", ".join(names.get(a, a) for a in item.actors)
-        toward = ", ".join(names.get(a, a) for a in item.counterparties)
-        when = item.when.text if item.when else ""
+        row = _row(item, names)
         rows.append(
-            f"<tr><td>{escape(who)}</td><td>{item.kind}</td><td>{escape(item.action)}</td><td>{escape(toward)}</td>"
-            f'<td>{escape(when)}</td><td><a href="#{item.id}">“{escape(item.evidence.quote)}”</a></td></tr>'
+            f"<tr><td>{escape(row.who)}</td><td>{item.kind}</td><td>{escape(item.action)}</td>"
+            f"<td>{escape(row.toward)}</td><td>{escape(row.when)}</td><td>{item.modality}</td><td>{item.status}</td>"
+            f'<td>{escape(row.said_by)}</td><td><a href="#{item.id}">“{escape(item.evidence.quote)}”</a></td></tr>'
         )
     marked, position = [], 0
     for item in sorted(analysis.commitments, key=lambda c: (c.evidence.start, -c.evidence.end)):
@@ -184,7 +205,7 @@ def to_html(analysis: Analysis) -> str:
     marked.append(escape(text[position:]))
     actors = "".join(
         f"<li><b>{escape(a.name)}</b> ({a.kind}{', ' + escape(a.title) if a.title else ''}): "
-        f"{len(a.mentions)} mentions</li>"
+        f"{len(a.mentions)} mention{'' if len(a.mentions) == 1 else 's'}</li>"
         for a in analysis.actors
     )
     prov = analysis.provenance
@@ -194,8 +215,13 @@ def to_html(analysis: Analysis) -> str:
         f"<h1>{escape(analysis.brief.headline)}</h1>"
         f'<p class="meta">engine {prov.engine}{" (degraded)" if prov.degraded else ""} · {escape(analysis.id)}</p>'
         f"<p>{escape(analysis.brief.summary)}</p>"
-        f"<ul>{''.join(f'<li>{escape(point)}</li>' for point in analysis.brief.key_points)}</ul>"
-        "<h2>Commitments</h2><table><tr><th>Who</th><th>Kind</th><th>Action</th><th>Toward</th><th>When</th>"
+        + (
+            f"<h2>Key points</h2><ul>{''.join(f'<li>{escape(p)}</li>' for p in analysis.brief.key_points)}</ul>"
+            if analysis.brief.key_points
+            else ""
+        )
+        + "<h2>Commitments</h2><table><tr><th>Who</th><th>Kind</th><th>Action</th><th>Toward</th><th>When</th>"
+        "<th>Modality</th><th>Status</th><th>Said by</th>"
         f"<th>Evidence</th></tr>{''.join(rows)}</table>"
         f"<h2>Actors</h2><ul>{actors}</ul>"
         f'<h2>Article</h2><div class="article">{"".join(marked)}</div></body></html>'

@@ -163,7 +163,7 @@ async def test_asking_for_the_llm_without_one_configured_is_503(api: ApiFactory)
 
 async def test_unknown_route_and_method_are_problems(api: ApiFactory) -> None:
     assert_problem(await api().get("/v1/nothing"), 404, "not-found")
-    assert_problem(await api().get("/v1/briefs"), 405, "method-not-allowed")
+    assert_problem(await api().delete("/v1/briefs"), 405, "method-not-allowed")
 
 
 async def test_health_and_docs(api: ApiFactory) -> None:

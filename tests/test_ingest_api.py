@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Callable, Iterator
 
@@ -101,3 +102,43 @@ async def test_offsets_stay_exact_on_messy_text(api: ApiFactory, text: str) -> N
     assert_grounded(analysis)
     for mention in (m for a in analysis.actors for m in a.mentions):
         assert analysis.article.text[mention.start : mention.end] == mention.text
+
+
+PAGE_AS_TEXT = (
+    "<!DOCTYPE html><html><head><title>Council</title></head><body><article>"
+    "<p>The council agreed on Monday to rebuild the bridge by 2026.</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (PAGE_AS_TEXT.encode(), "text/plain"),
+        (json.dumps({"text": PAGE_AS_TEXT}).encode(), "application/json"),
+        (b"<div><p>The council agreed.</p><p>It will vote.</p><p>Then build.</p></div><br>", "text/plain"),
+    ],
+    ids=["page-as-plain", "page-in-json-text", "fragment-as-plain"],
+)
+async def test_html_sent_as_text_is_answered_with_a_warning_and_a_hint(
+    api: Callable[..., httpx.AsyncClient], body: bytes, content_type: str
+) -> None:
+    response = await api().post("/v1/briefs", content=body, headers={"content-type": content_type})
+    assert response.status_code == 200, response.text
+    warning = next(w for w in response.json()["warnings"] if w["code"] == "html_sent_as_text")
+    assert "text/html" in warning["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (PAGE_AS_TEXT.encode(), "text/html"),
+        (b"Prices rose 3% as x < y and y > z, the <b>bank</b> said; rates stay.", "text/plain"),
+    ],
+    ids=["page-as-html", "prose-with-brackets"],
+)
+async def test_a_page_sent_as_html_or_prose_with_brackets_gets_no_such_warning(
+    api: Callable[..., httpx.AsyncClient], body: bytes, content_type: str
+) -> None:
+    response = await api().post("/v1/briefs", content=body, headers={"content-type": content_type})
+    assert response.status_code == 200, response.text
+    assert all(w["code"] != "html_sent_as_text" for w in response.json()["warnings"])

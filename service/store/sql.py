@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, update
+from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -128,6 +128,51 @@ class SqlStore:
         if row is None:
             return None
         return with_url(Analysis.model_validate_json(row.body), row.url)
+
+    async def list_tenant_analyses(
+        self,
+        tenant: str,
+        *,
+        limit: int,
+        before: tuple[float, str] | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        keep: Callable[[Analysis], bool] | None = None,
+        scan_limit: int = 2000,
+    ) -> tuple[list[tuple[float, Analysis]], tuple[float, str] | None]:
+        """`tenant`'s analyses, newest first, after the `before` position; those `keep` accepts, up to
+        `limit`. At most `scan_limit` rows are read per call (a rare filter pages on instead of
+        reading the whole table): the position to go on from comes back, or None at the end."""
+        owned, analyses = tables.tenant_analyses, tables.analyses
+        query = (
+            select(owned.c.created_at, owned.c.analysis_id, owned.c.url, analyses.c.body)
+            .join(analyses, owned.c.analysis_id == analyses.c.id)
+            .where(owned.c.tenant == tenant)
+            .order_by(owned.c.created_at.desc(), owned.c.analysis_id.desc())
+        )
+        if before is not None:
+            at, last_id = before
+            query = query.where(
+                or_(owned.c.created_at < at, and_(owned.c.created_at == at, owned.c.analysis_id < last_id))
+            )
+        if since is not None:
+            query = query.where(owned.c.created_at >= since)
+        if until is not None:
+            query = query.where(owned.c.created_at < until)
+
+        def page(connection: Connection) -> tuple[list[tuple[float, Analysis]], tuple[float, str] | None]:
+            found: list[tuple[float, Analysis]] = []
+            position: tuple[float, str] | None = None
+            for scanned, row in enumerate(connection.execute(query.limit(scan_limit + 1)), start=1):
+                if len(found) == limit or scanned > scan_limit:
+                    return found, position
+                position = (row.created_at, row.analysis_id)
+                analysis = with_url(Analysis.model_validate_json(row.body), row.url)
+                if keep is None or keep(analysis):
+                    found.append((row.created_at, analysis))
+            return found, None
+
+        return await self._read(page)
 
     async def own_analysis(self, tenant: str, analysis_id: str, url: str | None) -> None:
         """Record that `tenant` has this analysis, for the url it gave (the latest one it gave)."""

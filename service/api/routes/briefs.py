@@ -3,6 +3,7 @@ when the result is to be delivered to a callback or Slack; `GET /v1/briefs/{id}`
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
@@ -11,6 +12,7 @@ from fastapi.responses import JSONResponse
 from schemas import Analysis
 from schemas.analysis import ENGINE_NAME
 from schemas.jobs import JobAccepted, JobState
+from schemas.listing import BriefPage
 from schemas.request import ONE_LINE, BriefRequest
 from service.api.deps import Config, Jobs, Pipe, Tenant, api_access
 from service.api.negotiation import choose_format, read_body
@@ -19,6 +21,7 @@ from service.config import Settings
 from service.errors import EngineUnavailable, WebhookSecretMissing
 from service.ingest import ingest, request_from_body
 from service.jobs import JobRunner
+from service.listing import actor_filter, day_start, decode_cursor, encode_cursor, summary
 from service.netguard import check_url
 from service.render import MEDIA_TYPES, download_headers, render
 from service.render import Format as ResponseFormat
@@ -131,6 +134,38 @@ def _rendered(analysis: Analysis, fmt: ResponseFormat, *, stored: bool = True) -
     if stored:
         headers["location"] = headers["content-location"] = f"/v1/briefs/{analysis.id}"
     return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+@router.get(
+    "/briefs",
+    response_model=BriefPage,
+    summary="Your stored analyses",
+    description="The analyses this key asked for, newest first (by when it last asked), a page at a time; "
+    "filter by an actor's name (any part, any case) and by the day it was asked (UTC, `since` and `until` "
+    "inclusive). Follow `next_cursor` for older ones.",
+    responses={401: _problem, 422: _problem, 429: _problem, 503: _problem},
+)
+async def list_briefs(
+    tenant: Tenant,
+    pipeline: Pipe,
+    limit: Annotated[int, Query(ge=1, le=100, description="Analyses per page")] = 20,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")] = None,
+    actor: Annotated[str | None, Query(max_length=200, pattern=ONE_LINE, description="Part of an actor's name")] = None,
+    since: Annotated[datetime.date | None, Query(description="From this day (YYYY-MM-DD, UTC)")] = None,
+    until: Annotated[datetime.date | None, Query(description="To this day, inclusive")] = None,
+) -> BriefPage:
+    if pipeline.store is None:
+        raise EngineUnavailable("this service keeps no analyses (no store)")
+    found, position = await pipeline.store.list_tenant_analyses(
+        tenant,
+        limit=limit,
+        before=decode_cursor(cursor) if cursor else None,
+        since=day_start(since),
+        until=day_start(until, next_day=True),
+        keep=actor_filter(actor),
+    )
+    items = [summary(created_at, analysis) for created_at, analysis in found]
+    return BriefPage(items=items, next_cursor=encode_cursor(position) if position else None)
 
 
 @router.get(
