@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import httpx
@@ -90,3 +91,17 @@ async def test_a_condition_is_shown_once_as_a_condition(api: Api) -> None:
     markdown = (await api().post("/v1/briefs?format=md", json={"text": text})).text
     assert "if if" not in markdown and "(if unless" not in markdown
     assert "(if the association" in markdown or "(unless" in markdown
+
+
+async def test_the_documentation_page_loads_nothing_from_another_host(api: Callable[..., httpx.AsyncClient]) -> None:
+    """Offline, a page that fetches Swagger UI from a CDN is blank: every asset it names is served here."""
+    client = api()
+    page = (await client.get("/docs")).text
+    sources = re.findall(r"""(?:src|href)=['"]([^'"]+)['"]""", page) + re.findall(r"""url: ?['"]([^'"]+)['"]""", page)
+    assert sources and all(s.startswith("/") for s in sources), sources
+    for source in sources:
+        response = await client.get(source)
+        assert response.status_code == 200, source
+    script = await client.get("/docs/assets/swagger-ui-bundle.js")
+    assert "SwaggerUIBundle" in script.text and script.headers["content-type"].startswith("text/javascript")
+    assert (await client.get("/docs/assets/..%2Fpyproject.toml")).status_code == 404
