@@ -61,9 +61,9 @@ class Pipeline:
     def choose_engine(self, requested: str | None) -> Engine:
         return self.engines.choose(requested)
 
-    def expected_id(self, article: Article, engine: str | None, language: str | None) -> str:
+    def expected_id(self, article: Article, engine: str | Engine | None, language: str | None) -> str:
         """The id the analysis will have: the key of the result cache."""
-        chosen = self.choose_engine(engine)
+        chosen = self.choose_engine(engine) if engine is None or isinstance(engine, str) else engine
         return analysis_id(article, chosen.name, *chosen.identity, language)
 
     async def analyze(
@@ -82,7 +82,7 @@ class Pipeline:
         are in the key); the url is the caller's own and never comes from another's request."""
         chosen = self.choose_engine(engine)
         if self.store is not None and use_cache:
-            cached = await self.store.get_analysis(analysis_id(article, chosen.name, *chosen.identity, language))
+            cached = await self.store.get_analysis(self.expected_id(article, chosen, language))
             if cached is not None:
                 self.cache_hits += 1
                 metrics.CACHE_HITS.inc()

@@ -16,7 +16,7 @@ from schemas import Analysis, Draft, DraftBrief
 from service.engines.llm.engine import LlmEngine
 from service.engines.rules.engine import RulesEngine
 from service.ingest import article_from_text
-from service.llm.repairs import repair_completion
+from service.llm.repairs import RepairingTransport, repair_completion
 from service.llm.replay import ScriptedTransport
 from service.llm.transport import refused_mode
 from service.pipeline import Pipeline
@@ -200,3 +200,18 @@ def test_a_raw_line_break_inside_a_json_string_is_read_as_one() -> None:
     assert repair_completion(TOOLS_REQUEST, completion, MODELS, repairs)
     assert arguments(completion)["actors"][0]["affiliation"] == "Kazakhistan\n"
     assert repairs["control_characters"] == 1
+
+
+async def test_an_answer_of_a_shape_no_repair_foresaw_is_passed_on_unmended() -> None:
+    """Mending must never break a call: odd shapes go on as they came, for validation to judge."""
+    odd = [
+        {"choices": [{"message": {"tool_calls": [{"function": None}]}}]},
+        {"choices": [{"message": {"tool_calls": ["not an object"]}}]},
+        {"choices": [{"message": {"content": "```\n[1, 2]\n```"}}]},  # JSON, but not an object
+        {"choices": [{"message": {"content": '{"actors": 5, "commitments": [{"actors": 5}, 7], "brief": 3}'}}]},
+    ]
+    for body in odd:
+        inner = ScriptedTransport([lambda request, body=body: httpx2.Response(200, json=body)])
+        transport = RepairingTransport(inner, MODELS)
+        response = await transport.handle_async_request(httpx2.Request("POST", "http://llm.test/v1/chat/completions"))
+        assert json.loads(await response.aread()) == body

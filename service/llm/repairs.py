@@ -19,11 +19,14 @@ which re-asks with the reason. Nothing is invented.
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import re
 import types
 import typing
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import httpx2
@@ -31,6 +34,7 @@ from pydantic import BaseModel
 
 from service.llm.transport import current_stats
 
+log = logging.getLogger(__name__)
 _FENCE = re.compile(r"^\s*```[A-Za-z0-9_-]*\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL)
 
 
@@ -41,39 +45,41 @@ def strip_fence(text: str) -> str | None:
 
 
 def repair_completion(
-    request: dict[str, Any], completion: dict[str, Any], models: dict[str, type[BaseModel]], repairs: Counter[str]
+    request: dict[str, Any] | Callable[[], Any],
+    completion: dict[str, Any],
+    models: dict[str, type[BaseModel]],
+    repairs: Counter[str],
 ) -> bool:
     """Mend `completion` (a chat completion, changed in place) for the structured output `request`
-    asked for; `models` are the response models by tool name. True when anything was changed."""
+    asked for (the request, or how to read it: it is read only when the answer has no tool call to
+    name its tool); `models` are the response models by tool name. True when anything was changed."""
     try:
         message = completion["choices"][0]["message"]
     except (KeyError, IndexError, TypeError):
         return False
     if not isinstance(message, dict):
         return False
-    tools = request.get("tools") or []
-    tool_name = tools[0].get("function", {}).get("name") if tools else None
     calls = message.get("tool_calls") or []
     if calls:
-        text, where = calls[0].get("function", {}).get("arguments"), "tool"
+        function = calls[0].get("function", {})
+        text, where, tool_name = function.get("arguments"), "tool", function.get("name")
     else:
+        asked = request() if callable(request) else request
+        tools = (asked.get("tools") if isinstance(asked, dict) else None) or []
+        tool_name = tools[0].get("function", {}).get("name") if tools else None
         text, where = message.get("content"), "content"
     if not isinstance(text, str) or not text.strip():
         return False
-    changed = False
-    payload = _json(text)
+    payload, mended_by = _json(text), None
     if payload is None and (inside := strip_fence(text)) is not None:
-        payload = _json(inside)
-        if payload is not None:
-            repairs["fenced_json"] += 1
-            changed = True
+        payload, mended_by = _json(inside), "fenced_json"
     if payload is None:
-        payload = _json(strip_fence(text) or text, strict=False)
-        if payload is not None:
-            repairs["control_characters"] += 1
-            changed = True
-    if not isinstance(payload, dict):
-        return changed
+        payload, mended_by = _json(strip_fence(text) or text, strict=False), "control_characters"
+    if not isinstance(payload, dict):  # every response model is an object: nothing to mend towards
+        return False
+    changed = mended_by is not None
+    if mended_by is not None:
+        repairs[mended_by] += 1
     model = models.get(tool_name) if tool_name else _model_for(payload, models)
     if model is not None:
         dropped = _drop_unknown_keys(payload, model)
@@ -112,7 +118,7 @@ def _json(text: str, *, strict: bool = True) -> Any:
 
 def _model_for(payload: dict[str, Any], models: dict[str, type[BaseModel]]) -> type[BaseModel] | None:
     """The response model whose fields the payload shares most (JSON modes name no tool)."""
-    scored = [(len(set(payload) & set(model.model_fields)), model) for model in models.values()]
+    scored = [(len(payload.keys() & _shape(model)[0]), model) for model in models.values()]
     best = max(scored, key=lambda pair: pair[0], default=(0, None))
     return best[1] if best[0] else None
 
@@ -121,17 +127,24 @@ def _drop_unknown_keys(value: Any, model: type[BaseModel]) -> int:
     """Remove, in place, every key `model` (and the models nested in it) does not declare."""
     if not isinstance(value, dict):
         return 0
+    known, nested = _shape(model)
     dropped = 0
-    for key in [k for k in value if k not in model.model_fields]:
+    for key in [k for k in value if k not in known]:
         del value[key]
         dropped += 1
-    for name, field in model.model_fields.items():
-        nested = _nested_model(field.annotation)
-        if nested is None or name not in value:
-            continue
-        items = value[name] if isinstance(value[name], list) else [value[name]]
-        dropped += sum(_drop_unknown_keys(item, nested) for item in items)
+    for name, inner in nested.items():
+        if name in value:
+            items = value[name] if isinstance(value[name], list) else [value[name]]
+            dropped += sum(_drop_unknown_keys(item, inner) for item in items)
     return dropped
+
+
+@functools.cache
+def _shape(model: type[BaseModel]) -> tuple[frozenset[str], dict[str, type[BaseModel]]]:
+    """A model's field names and the models nested in its fields, worked out once per model (this
+    runs on every answer, for every actor and commitment in it)."""
+    nested = {name: inner for name, field in model.model_fields.items() if (inner := _nested_model(field.annotation))}
+    return frozenset(model.model_fields), nested
 
 
 def _nested_model(annotation: Any) -> type[BaseModel] | None:
@@ -153,6 +166,15 @@ def _refs_for_names(payload: dict[str, Any]) -> int:
     if not isinstance(actors, list) or not isinstance(commitments, list):
         return 0
     refs = {a.get("ref") for a in actors if isinstance(a, dict)}
+    used = [
+        value
+        for item in commitments
+        if isinstance(item, dict)
+        for key in ("actors", "counterparties", "attributed_to")
+        for value in (item[key] if isinstance(item.get(key), list) else [item.get(key)])
+    ]
+    if all(value is None or value in refs for value in used):
+        return 0  # the usual answer: every ref is an actor's, nothing to look up
     owners: dict[str, set[str]] = {}
     for actor in actors:
         if not isinstance(actor, dict) or not isinstance(actor.get("ref"), str):
@@ -197,12 +219,21 @@ class RepairingTransport(httpx2.AsyncBaseTransport):
         if response.status_code != 200 or "json" not in response.headers.get("content-type", "json"):
             return response
         content = await response.aread()
-        asked, answered = _json(request.content.decode("utf-8", "replace")), _json(content.decode("utf-8", "replace"))
+        answered = _json(content.decode("utf-8", "replace"))
         stats = current_stats.get()
         repairs = stats.repairs if stats is not None else Counter()
-        if not isinstance(asked, dict) or not isinstance(answered, dict):
+        if not isinstance(answered, dict):
             return response
-        if not repair_completion(asked, answered, self.models, repairs):
+
+        def asked() -> Any:
+            return _json(request.content.decode("utf-8", "replace"))
+
+        try:
+            mended = repair_completion(asked, answered, self.models, repairs)
+        except (AttributeError, TypeError, KeyError, IndexError, ValueError):  # a shape no repair foresaw
+            log.debug("an answer of an unforeseen shape is passed on unmended", exc_info=True)
+            return response
+        if not mended:
             return response
         headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-encoding")}
         return httpx2.Response(200, headers=headers, json=answered, request=request, extensions=response.extensions)

@@ -36,6 +36,7 @@ class CallStats:
     """What one article's LLM calls cost; filled by the transport."""
 
     deadline: float  # time.monotonic() value after which no new attempt starts
+    output_limit: int | None = None  # the max_tokens each call asks for: an answer that uses them all was cut off
     http_attempts: int = 0
     completions: int = 0
     retries: int = 0
@@ -176,7 +177,7 @@ class ResilientTransport(httpx2.AsyncBaseTransport):
                         raise _RetryableStatus(response)
                     await response.aread()
                     if stats is not None and response.status_code == 200:
-                        _count_completion(stats, request, response)
+                        _count_completion(stats, response)
                     return response
         except _RetryableStatus as final:
             return final.response
@@ -194,7 +195,7 @@ class ResilientTransport(httpx2.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-def _count_completion(stats: CallStats, request: httpx2.Request, response: httpx2.Response) -> None:
+def _count_completion(stats: CallStats, response: httpx2.Response) -> None:
     """Add a chat completion's token usage; a body that is not JSON still counts as a call."""
     stats.completions += 1
     try:
@@ -204,6 +205,7 @@ def _count_completion(stats: CallStats, request: httpx2.Request, response: httpx
     if not isinstance(body, dict):
         return
     usage = body.get("usage")
+    output_tokens = 0
     if isinstance(usage, dict):
         input_tokens, output_tokens = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
         stats.input_tokens += input_tokens
@@ -211,7 +213,7 @@ def _count_completion(stats: CallStats, request: httpx2.Request, response: httpx
         if response.extensions.get(BATCH_ANSWER):
             stats.batch_input_tokens += input_tokens
             stats.batch_output_tokens += output_tokens
-    if isinstance(usage, dict) and _used_the_whole_limit(request, usage):
+    if stats.output_limit is not None and output_tokens >= stats.output_limit:
         # llama-cpp-python reports a tool call cut off at max_tokens as finish_reason "tool_calls":
         # an answer that used every token it was allowed was cut off, whatever the server says.
         stats.finish_reasons.append("length")
@@ -219,11 +221,3 @@ def _count_completion(stats: CallStats, request: httpx2.Request, response: httpx
     for choice in body.get("choices") or []:
         if isinstance(choice, dict) and choice.get("finish_reason"):
             stats.finish_reasons.append(str(choice["finish_reason"]))
-
-
-def _used_the_whole_limit(request: httpx2.Request, usage: dict[str, Any]) -> bool:
-    try:
-        limit = json.loads(request.content).get("max_tokens")
-    except (ValueError, AttributeError):
-        return False
-    return isinstance(limit, int) and int(usage.get("completion_tokens") or 0) >= limit

@@ -163,6 +163,7 @@ async def list_briefs(
         since=day_start(since),
         until=day_start(until, next_day=True),
         keep=actor_filter(actor),
+        mentions=actor.strip() if actor else None,
     )
     items = [summary(created_at, analysis) for created_at, analysis in found]
     return BriefPage(items=items, next_cursor=encode_cursor(position) if position else None)

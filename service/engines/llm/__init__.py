@@ -8,8 +8,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-import httpx2
-
 if TYPE_CHECKING:
     from service.config import Settings
     from service.engines.base import Seams
@@ -36,6 +34,8 @@ async def build(settings: Settings, seams: Seams) -> LlmEngine | None:
 
 async def _find_mode(settings: Settings, seams: Seams) -> tuple[str, str]:
     """Ask the server once, at start-up, within a bound (a server that is down must not stall it)."""
+    import httpx2
+
     from service.llm.modes import find_mode
 
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None

@@ -262,7 +262,7 @@ class LlmEngine:
     async def _structured(
         self, model: type[T], messages: list[dict[str, str]], context: dict[str, Any] | None, deadline: float
     ) -> tuple[T, Usage]:
-        stats = CallStats(deadline=deadline)
+        stats = CallStats(deadline=deadline, output_limit=self.settings.max_output_tokens)
         token = current_stats.set(stats)
         try:
             return await self._call(model, messages, context, stats), stats.usage()
