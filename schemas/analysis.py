@@ -11,7 +11,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 SCHEMA_VERSION = (
-    "1.3"  # 1.1: usage.batch_*_tokens; 1.2: further_evidence; 1.3: engine is a name, not an enum; usage.repairs
+    "1.4"  # 1.1: usage.batch_*_tokens; 1.2: further_evidence; 1.3: engine is a name, not an enum; usage.repairs;
+    # 1.4: article.fetched
 )
 # An engine's name: "llm" and "rules" today; a service may register more (its /readyz lists them).
 ENGINE_NAME = r"^[a-z][a-z0-9_-]{0,31}$"
@@ -28,7 +29,14 @@ class ArticleInfo(BaseModel):
     """The article as analysed. `text` is the exact string every offset indexes."""
 
     title: str | None = None
-    url: str | None = None
+    url: str | None = Field(
+        default=None, description="Where the article was published, as the caller gave it, or the page read."
+    )
+    fetched: bool = Field(
+        default=False,
+        description="True when `url` was fetched and its page is the text analysed; false when the caller sent "
+        "the text (or HTML) and `url` only names its source.",
+    )
     published: str | None = None
     language: str | None = None
     chars: int

@@ -47,7 +47,8 @@ class BriefRequest(BaseModel):
         default=None,
         max_length=4000,
         pattern=ONE_LINE,
-        description="Where the article was published; fetched (http/https, public hosts) when no text or html is sent.",
+        description="Where the article was published. Fetched and read (http/https, public hosts) only when no "
+        "`text` or `html` is sent; with them it is kept as the source, and the result's `article.fetched` is false.",
     )
     title: str | None = Field(default=None, max_length=1000, pattern=ONE_LINE)
     published: str | None = Field(

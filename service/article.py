@@ -21,6 +21,7 @@ class Article:
     language: str | None = None
     sha256: str = field(default="")
     notes: tuple[Warning, ...] = ()  # what ingest noticed about the input (HTML sent as text, say)
+    fetched: bool = False  # the text is the page at `url`, read by us; else `url` only names the source
 
     @classmethod
     def from_text(

@@ -70,6 +70,7 @@ def article_info(article: Article) -> ArticleInfo:
     return ArticleInfo(
         title=article.title,
         url=article.url,
+        fetched=article.fetched,
         published=article.published,
         language=article.language,
         chars=len(article.text),

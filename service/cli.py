@@ -51,6 +51,15 @@ def check_settings() -> None:
         fail(f"invalid settings: {problems}")
 
 
+def _say_where_results_go(settings: Settings) -> None:
+    """Results are kept between runs (the cache, resumption): a user who chose no place is told where."""
+    if "database_url" not in settings.model_fields_set:
+        from service.store import store_location
+
+        where = store_location(settings.database_url)
+        typer.echo(f"wirebrief: results are kept in {where} (WIREBRIEF_DATABASE_URL chooses another place)", err=True)
+
+
 def _variable(location: tuple[int | str, ...]) -> str:
     field = str(location[0]) if location else "settings"
     alias = Settings.model_fields[field].validation_alias if field in Settings.model_fields else None
@@ -155,6 +164,7 @@ async def _summarize(request: BriefRequest, slack: str | None) -> Analysis:
     from service.pipeline import Pipeline
 
     settings = get_settings()
+    _say_where_results_go(settings)
     if slack:
         await check_url(slack, settings.allow_list)
     pipeline = await Pipeline.from_settings(settings)
@@ -228,6 +238,8 @@ def batch(
         if problem := provider_batch_problem(get_settings(), engine):
             fail(problem)
         options = ProviderBatchOptions(poll_interval_s=poll_interval)
+    if not quiet:
+        _say_where_results_go(get_settings())
     try:
         summary = asyncio.run(
             run_batch(
@@ -251,6 +263,50 @@ def batch(
     typer.echo(summary.line(), err=True)
     if summary.failed:
         raise typer.Exit(3)
+
+
+database = typer.Typer(no_args_is_help=True, help="The database: its schema's migrations.")
+app.add_typer(database, name="db")
+
+
+@database.command("upgrade")
+def database_upgrade() -> None:
+    """Bring the database's schema up to date (the service also does it at start-up)."""
+    from service.store.migrate import head_revision, upgrade
+
+    with _database() as (engine, where):
+        upgrade(engine)
+    typer.echo(f"wirebrief: {where} is at schema {head_revision()} (the newest)", err=True)
+
+
+@database.command("current")
+def database_current() -> None:
+    """Print the schema revision the database is at, and the newest one this version knows."""
+    from service.store.migrate import current_revision, head_revision
+
+    with _database() as (engine, _), engine.connect() as connection:
+        current = current_revision(connection)
+    typer.echo(f"{current or 'none'} (newest: {head_revision()})")
+
+
+@contextlib.contextmanager
+def _database() -> Iterator[tuple[Any, str]]:
+    """The configured database; one that cannot be reached or changed is one line, not a traceback."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from service.store import store_location
+
+    url = get_settings().database_url
+    where = store_location(url)
+    engine = create_engine(url)
+    try:
+        yield engine, where
+    except SQLAlchemyError as error:
+        cause = getattr(error, "orig", None) or error
+        fail(f"{where}: {type(cause).__name__}: {str(cause).strip().splitlines()[0]}")
+    finally:
+        engine.dispose()
 
 
 if __name__ == "__main__":

@@ -7,11 +7,18 @@ import binascii
 from functools import lru_cache
 from typing import Literal
 
+import platformdirs
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schemas.analysis import ENGINE_NAME
 from service.netguard import AllowList, parse_allow_list
+
+
+def default_database_url() -> str:
+    """SQLite in the user's data folder (`~/.local/share/wirebrief` on Linux, `XDG_DATA_HOME` honoured), so
+    results from any working directory land in one place and never in a checkout."""
+    return f"sqlite:///{platformdirs.user_data_path('wirebrief') / 'wirebrief.db'}"
 
 
 class Price(BaseModel):
@@ -127,8 +134,8 @@ class Settings(BaseSettings):
         description="Worker processes `wirebrief serve` runs (about one per core); limits and slots are per worker.",
     )
     database_url: str = Field(
-        default="sqlite:///wirebrief.db",
-        description="Where results, jobs and deliveries are kept (SQLAlchemy URL; a file in the working directory).",
+        default_factory=default_database_url,
+        description="Where results, jobs and deliveries are kept (SQLAlchemy URL; a file in the user's data folder).",
     )
 
     # --- delivery: signed webhooks and Slack ----------------------------------------------

@@ -168,7 +168,7 @@ async def ingest(request: BriefRequest, settings: Settings) -> Article:
         timeout_s=settings.fetch_timeout_s,
     )
     if fetched.content_type in _HTML_TYPES:
-        return await article_from_html(
+        page = await article_from_html(
             fetched.body,
             url=fetched.final_url,
             title=request.title,
@@ -178,11 +178,13 @@ async def ingest(request: BriefRequest, settings: Settings) -> Article:
             max_chars=settings.max_article_chars,
             timeout_s=settings.html_timeout_s,
         )
-    return article_from_text(
-        decode_text(fetched.body, fetched.charset),
-        title=request.title,
-        url=fetched.final_url,
-        published=request.published,
-        language=stated,
-        max_chars=settings.max_article_chars,
-    )
+    else:
+        page = article_from_text(
+            decode_text(fetched.body, fetched.charset),
+            title=request.title,
+            url=fetched.final_url,
+            published=request.published,
+            language=stated,
+            max_chars=settings.max_article_chars,
+        )
+    return dataclasses.replace(page, fetched=True)

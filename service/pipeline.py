@@ -23,7 +23,7 @@ from service.errors import DeadlineExceeded, LlmFailed, LlmInvalidOutput
 from service.language import detector
 from service.leaks import LeakCheck
 from service.pricing import cost_usd
-from service.tenancy import PUBLIC_TENANT, with_url
+from service.tenancy import PUBLIC_TENANT, as_given
 
 if TYPE_CHECKING:
     from service.store import SqlStore
@@ -86,8 +86,8 @@ class Pipeline:
             if cached is not None:
                 self.cache_hits += 1
                 metrics.CACHE_HITS.inc()
-                await self.store.own_analysis(tenant, cached.id, article.url)
-                return with_url(cached, article.url)
+                await self.store.own_analysis(tenant, cached.id, article.url, article.fetched)
+                return as_given(cached, article.url, article.fetched)
         analysis = await self._analyze(article, chosen, language)
         metrics.record_analysis(analysis)
         if self.store is not None:

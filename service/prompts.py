@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+# `prompts/` beside `service/` in a checkout, inside the installed package in a wheel: one way to read both.
+PROMPTS_DIR: Traversable = files("prompts")
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 @cache
-def load_prompt(name: str, directory: Path = PROMPTS_DIR) -> Prompt:
+def load_prompt(name: str, directory: Traversable = PROMPTS_DIR) -> Prompt:
     """Read a prompt folder once per process."""
     folder = directory / name
     system_raw = (folder / "system.md").read_text(encoding="utf-8")

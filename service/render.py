@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 from dataclasses import dataclass
@@ -91,11 +92,17 @@ def to_csv(analysis: Analysis) -> str:
     return buffer.getvalue()
 
 
+# The page runs no script and loads nothing: the browser is told so, a second wall behind the escaping.
+PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+
 def download_headers(analysis: Analysis, fmt: Format) -> dict[str, str]:
-    """A CSV is a file to open in a spreadsheet: give it a name."""
-    if fmt != "csv":
-        return {}
-    return {"content-disposition": f'attachment; filename="{analysis.id}-commitments.csv"'}
+    """A CSV is a file to open in a spreadsheet: give it a name. The page gets its content policy."""
+    if fmt == "csv":
+        return {"content-disposition": f'attachment; filename="{analysis.id}-commitments.csv"'}
+    if fmt == "html":
+        return {"content-security-policy": PAGE_POLICY}
+    return {}
 
 
 _CONDITION_MARKS = ("if ", "unless ", "provided ", "as long as ", "once ", "until ", "when ", "so long as ")
@@ -155,8 +162,11 @@ def to_markdown(analysis: Analysis) -> str:
 _PAGE_STYLE = (
     "body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}"
     "table{border-collapse:collapse;width:100%;font-size:14px}td,th{border:1px solid #ccc;padding:4px 6px;"
-    "vertical-align:top;text-align:left}mark{background:#fff3a0}mark:target{background:#ffd24d}"
-    ".article{white-space:pre-wrap;border-left:3px solid #ddd;padding-left:1rem}.meta{color:#666}"
+    "vertical-align:top;text-align:left}mark{background:#fff3a0}mark:target{background:#ffd24d;"
+    "outline:2px solid #c90}.article{white-space:pre-wrap;border-left:3px solid #ddd;padding-left:1rem}"
+    ".meta{color:#666}tr[data-quote]:hover{background:#f4f4f4}tr[data-quote] a{display:block;color:inherit;"
+    "text-decoration:none}tr[data-quote] td:last-child a{color:#15c}"
+    "#show-actors:checked~.article .actor{background:#cde8ff;border-bottom:2px solid #48c}"
 )
 
 
@@ -181,6 +191,32 @@ def _row(item: Commitment, names: dict[str, str]) -> _Row:
     )
 
 
+class _Mentions:
+    """The article's text as HTML, each actor mention wrapped in `.actor` (shown by the page's toggle)."""
+
+    def __init__(self, text: str, analysis: Analysis) -> None:
+        spans = sorted((m.start, m.end, actor.name) for actor in analysis.actors for m in actor.mentions)
+        self.text = text
+        self.spans: list[tuple[int, int, str]] = []
+        for start, end, name in spans:
+            if not self.spans or start >= self.spans[-1][1]:  # overlapping mentions: the first holds
+                self.spans.append((start, end, name))
+        self.ends = [end for _, end, _ in self.spans]
+
+    def between(self, start: int, end: int) -> str:
+        """`text[start:end]` escaped, with the mentions in it (clipped to it) wrapped."""
+        parts, position = [], start
+        for first, last, name in self.spans[bisect.bisect_right(self.ends, start) :]:
+            if first >= end:
+                break
+            first, last = max(first, start), min(last, end)
+            parts.append(escape(self.text[position:first]))
+            parts.append(f'<span class="actor" title="{escape(name)}">{escape(self.text[first:last])}</span>')
+            position = last
+        parts.append(escape(self.text[position:end]))
+        return "".join(parts)
+
+
 def to_html(analysis: Analysis) -> str:
     """A self-contained page: the brief, the commitment table, and the article with every
     evidence quote highlighted where it stands (each row links to its highlight)."""
@@ -189,20 +225,21 @@ def to_html(analysis: Analysis) -> str:
     rows = []
     for item in analysis.commitments:
         row = _row(item, names)
-        rows.append(
-            f"<tr><td>{escape(row.who)}</td><td>{item.kind}</td><td>{escape(item.action)}</td>"
-            f"<td>{escape(row.toward)}</td><td>{escape(row.when)}</td><td>{item.modality}</td><td>{item.status}</td>"
-            f'<td>{escape(row.said_by)}</td><td><a href="#{item.id}">“{escape(item.evidence.quote)}”</a></td></tr>'
-        )
+        cells = (row.who, item.kind, item.action, row.toward, row.when, item.modality, item.status, row.said_by)
+        # Every cell links to the quote, so a click anywhere on the row goes there, with no script.
+        linked = "".join(f'<td><a href="#{item.id}">{escape(cell)}</a></td>' for cell in cells)
+        quote = f'<td><a href="#{item.id}">“{escape(item.evidence.quote)}”</a></td>'
+        rows.append(f'<tr data-quote="{item.id}">{linked}{quote}</tr>')
+    mentions = _Mentions(text, analysis)
     marked, position = [], 0
     for item in sorted(analysis.commitments, key=lambda c: (c.evidence.start, -c.evidence.end)):
         if item.evidence.start < position:  # overlapping evidence: the first highlight holds
             continue
-        marked.append(escape(text[position : item.evidence.start]))
-        quote = escape(text[item.evidence.start : item.evidence.end])
+        marked.append(mentions.between(position, item.evidence.start))
+        quote = mentions.between(item.evidence.start, item.evidence.end)
         marked.append(f'<mark id="{item.id}" title="{item.kind}: {escape(item.action)}">{quote}</mark>')
         position = item.evidence.end
-    marked.append(escape(text[position:]))
+    marked.append(mentions.between(position, len(text)))
     actors = "".join(
         f"<li><b>{escape(a.name)}</b> ({a.kind}{', ' + escape(a.title) if a.title else ''}): "
         f"{len(a.mentions)} mention{'' if len(a.mentions) == 1 else 's'}</li>"
@@ -224,7 +261,8 @@ def to_html(analysis: Analysis) -> str:
         "<th>Modality</th><th>Status</th><th>Said by</th>"
         f"<th>Evidence</th></tr>{''.join(rows)}</table>"
         f"<h2>Actors</h2><ul>{actors}</ul>"
-        f'<h2>Article</h2><div class="article">{"".join(marked)}</div></body></html>'
+        '<h2>Article</h2><input type="checkbox" id="show-actors"> <label for="show-actors">Highlight the actors’ '
+        f'mentions</label><div class="article">{"".join(marked)}</div></body></html>'
     )
 
 

@@ -37,8 +37,10 @@ def redact_url(url: str) -> str:
     return SplitResult(parts.scheme, netloc, "/".join(segments), query, "").geturl()
 
 
-def with_url(analysis: Analysis, url: str | None) -> Analysis:
-    """The analysis as answered to a caller who gave this url for the article."""
-    if analysis.article.url == url:
+def as_given(analysis: Analysis, url: str | None, fetched: bool) -> Analysis:
+    """The analysis as answered to a caller who gave this url for the article (and had it fetched, or
+    sent the text and named the url as its source)."""
+    if analysis.article.url == url and analysis.article.fetched == fetched:
         return analysis
-    return analysis.model_copy(update={"article": analysis.article.model_copy(update={"url": url})})
+    article = analysis.article.model_copy(update={"url": url, "fetched": fetched})
+    return analysis.model_copy(update={"article": article})

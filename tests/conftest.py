@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from service.engines.rules.engine import RulesEngine
 from service.engines.rules.reader import RulesReader
 from service.pipeline import Pipeline
 from service.store import SqlStore, open_store
+from tests.postgres import PostgresServer, PostgresUnavailable
 from tests.support import SECRET, Process, Receiver, ReplayFactory, free_port
 
 
@@ -37,10 +39,52 @@ def replay(rules_engine: RulesEngine) -> Iterator[ReplayFactory]:
     factory.check()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test of a module marked `both_databases` that uses the database runs on SQLite and on PostgreSQL."""
+    if "database_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_databases"):
+        metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _POSTGRES_MISSING:
+        terminalreporter.write_line(
+            f"NOTE: the PostgreSQL half of the suite did not run: {_POSTGRES_MISSING[0]}", yellow=True, bold=True
+        )
+
+
+_POSTGRES_MISSING: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL cluster for the session (tests/postgres.py), started when first asked for."""
+    try:
+        server = PostgresServer.start()
+    except PostgresUnavailable as error:
+        if os.environ.get("WIREBRIEF_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"WIREBRIEF_REQUIRE_POSTGRES=1, but {error}")
+        _POSTGRES_MISSING.append(str(error))
+        pytest.skip(f"PostgreSQL: {error}")
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlStore]:
-    """A fresh SQLite store in the test's own folder."""
-    opened = await open_store(f"sqlite:///{tmp_path / 'wirebrief.db'}")
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The test's own empty database: a SQLite file in its folder, or (parametrized) a new PostgreSQL database."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield f"sqlite:///{tmp_path / 'wirebrief.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create_database()
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[SqlStore]:
+    """A fresh store on the test's own database."""
+    opened = await open_store(database_url)
     yield opened
     await opened.close()
 

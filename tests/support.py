@@ -207,10 +207,10 @@ def write_jsonl(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
-def batch_env(tmp_path: Path, llm: Process | None = None, **extra: str) -> dict[str, str]:
+def batch_env(database_url: str, llm: Process | None = None, **extra: str) -> dict[str, str]:
     env = {
         **os.environ,
-        "WIREBRIEF_DATABASE_URL": f"sqlite:///{tmp_path / 'wirebrief.db'}",
+        "WIREBRIEF_DATABASE_URL": database_url,
         "OPENAI_API_KEY": "",
         "OPENAI_BASE_URL": llm.url + "/v1" if llm else "",
         "WIREBRIEF_RETRY_BASE_S": "0.05",
@@ -277,11 +277,11 @@ def job_settings(**overrides: Any) -> dict[str, Any]:
     }
 
 
-def service_env(llm: Process, database: Path) -> dict[str, str]:
+def service_env(llm: Process, database_url: str) -> dict[str, str]:
     return {
         "OPENAI_API_KEY": "",
         "OPENAI_BASE_URL": llm.url + "/v1",
-        "WIREBRIEF_DATABASE_URL": f"sqlite:///{database}",
+        "WIREBRIEF_DATABASE_URL": database_url,
         "WIREBRIEF_WEBHOOK_SECRET": SECRET,
         "WIREBRIEF_ALLOWED_PRIVATE_HOSTS": "127.0.0.1",
         "WIREBRIEF_WEBHOOK_RETRY_SCHEDULE_S": JOB_RETRIES,

@@ -30,10 +30,10 @@ from tests.support import (
     write_jsonl,
 )
 
-pytestmark = pytest.mark.slow  # the batch command, run as a process
+pytestmark = [pytest.mark.slow, pytest.mark.both_databases]  # the batch command, run as a process
 
 
-def test_mixed_inputs_give_one_line_per_article_a_table_and_a_report(tmp_path: Path) -> None:
+def test_mixed_inputs_give_one_line_per_article_a_table_and_a_report(tmp_path: Path, database_url: str) -> None:
     folder = tmp_path / "week"
     folder.mkdir()
     (folder / "idlib.txt").write_text(article_text("idlib"), encoding="utf-8")
@@ -47,7 +47,7 @@ def test_mixed_inputs_give_one_line_per_article_a_table_and_a_report(tmp_path: P
     out, table, report = tmp_path / "out.jsonl", tmp_path / "commitments.csv", tmp_path / "report.md"
 
     run = batch(str(folder), str(jsonl), str(tmp_path / "feed.csv"), "-o", str(out), "--table", str(table),
-                "--report", str(report), env=batch_env(tmp_path), cwd=tmp_path)  # fmt: skip
+                "--report", str(report), env=batch_env(database_url), cwd=tmp_path)  # fmt: skip
 
     assert run.returncode == 3, run.stderr  # one input is broken: it is reported, the rest succeed
     records = read_records(out)
@@ -64,12 +64,14 @@ def test_mixed_inputs_give_one_line_per_article_a_table_and_a_report(tmp_path: P
 
 
 def test_a_run_killed_halfway_resumes_without_duplicates_or_gaps(
-    processes: Callable[..., Process], tmp_path: Path
+    processes: Callable[..., Process],
+    tmp_path: Path,
+    database_url: str,
 ) -> None:
     llm = processes(standin_args("--latency", "0.3"), "/stats")
     inputs = write_jsonl(tmp_path / "in.jsonl", sentences(40))
     out = tmp_path / "out.jsonl"
-    env = batch_env(tmp_path, llm)
+    env = batch_env(database_url, llm)
     command = [sys.executable, "-m", "service.cli", "batch", str(inputs), "-o", str(out), "--concurrency", "4", "-q"]
     first = subprocess.Popen(command, env={**env, "PYTHONPATH": str(ROOT)}, cwd=tmp_path)
     deadline = time.monotonic() + 120
@@ -89,13 +91,15 @@ def test_a_run_killed_halfway_resumes_without_duplicates_or_gaps(
 
 
 def test_a_third_of_calls_rate_limited_slows_the_run_but_every_article_succeeds(
-    processes: Callable[..., Process], tmp_path: Path
+    processes: Callable[..., Process],
+    tmp_path: Path,
+    database_url: str,
 ) -> None:
     llm = processes(standin_args("--mode", "rate_limit", "--fail-rate", "0.33", "--retry-after", "0.2"), "/stats")
     inputs = write_jsonl(tmp_path / "in.jsonl", sentences(30))
     out = tmp_path / "out.jsonl"
 
-    run = batch(str(inputs), "-o", str(out), "--concurrency", "8", env=batch_env(tmp_path, llm), cwd=tmp_path)
+    run = batch(str(inputs), "-o", str(out), "--concurrency", "8", env=batch_env(database_url, llm), cwd=tmp_path)
 
     assert run.returncode == 0, run.stderr
     records = read_records(out)
@@ -106,18 +110,20 @@ def test_a_third_of_calls_rate_limited_slows_the_run_but_every_article_succeeds(
 
 
 def test_retry_failed_runs_the_failures_again_and_replaces_their_lines(
-    processes: Callable[..., Process], tmp_path: Path
+    processes: Callable[..., Process],
+    tmp_path: Path,
+    database_url: str,
 ) -> None:
     inputs = write_jsonl(tmp_path / "in.jsonl", sentences(5))
     out = tmp_path / "out.jsonl"
     down = processes(standin_args("--mode", "error"), "/stats")
-    failed = batch(str(inputs), "-o", str(out), env=batch_env(tmp_path, down, WIREBRIEF_FALLBACK="false",
+    failed = batch(str(inputs), "-o", str(out), env=batch_env(database_url, down, WIREBRIEF_FALLBACK="false",
                    WIREBRIEF_MAX_ATTEMPTS="2"), cwd=tmp_path)  # fmt: skip
     assert failed.returncode == 3
     assert all(r["error"]["type"] == "llm-failed" for r in read_records(out))
 
     up = processes(standin_args(), "/stats")
-    again = batch(str(inputs), "-o", str(out), "--retry-failed", env=batch_env(tmp_path, up), cwd=tmp_path)
+    again = batch(str(inputs), "-o", str(out), "--retry-failed", env=batch_env(database_url, up), cwd=tmp_path)
 
     assert again.returncode == 0, again.stderr
     records = read_records(out)
@@ -133,20 +139,22 @@ def test_a_line_torn_by_a_crash_is_dropped_on_resume(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == '{"input_id": "a", "id": "wb_1"}\n'
 
 
-def test_a_missing_input_is_a_clear_error_before_anything_runs(tmp_path: Path) -> None:
+def test_a_missing_input_is_a_clear_error_before_anything_runs(tmp_path: Path, database_url: str) -> None:
     """A mistyped path is the command's error (issue 13), not an article's: one line, exit 1, no output."""
     run = batch(
-        str(tmp_path / "nothing.jsonl"), "-o", str(tmp_path / "out.jsonl"), env=batch_env(tmp_path), cwd=tmp_path
+        str(tmp_path / "nothing.jsonl"), "-o", str(tmp_path / "out.jsonl"), env=batch_env(database_url), cwd=tmp_path
     )
     assert run.returncode == 1
     assert "no such file or folder" in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "out.jsonl").exists()
 
 
-def test_each_result_can_be_delivered_as_a_signed_webhook(receiver: Callable[..., Receiver], tmp_path: Path) -> None:
+def test_each_result_can_be_delivered_as_a_signed_webhook(
+    receiver: Callable[..., Receiver], tmp_path: Path, database_url: str
+) -> None:
     hook, record = receiver()
     inputs = write_jsonl(tmp_path / "in.jsonl", sentences(3))
-    env = batch_env(tmp_path, WIREBRIEF_WEBHOOK_SECRET=SECRET, WIREBRIEF_ALLOWED_PRIVATE_HOSTS="127.0.0.1")
+    env = batch_env(database_url, WIREBRIEF_WEBHOOK_SECRET=SECRET, WIREBRIEF_ALLOWED_PRIVATE_HOSTS="127.0.0.1")
 
     run = batch(str(inputs), "-o", str(tmp_path / "out.jsonl"), "--webhook", hook.url, env=env, cwd=tmp_path)
 

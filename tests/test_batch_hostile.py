@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow  # the batch command, run as a process
 Api = Callable[..., httpx.AsyncClient]
 
 
-def test_one_input_that_is_not_utf8_is_one_error_line_and_the_rest_run(tmp_path: Path) -> None:
+def test_one_input_that_is_not_utf8_is_one_error_line_and_the_rest_run(tmp_path: Path, database_url: str) -> None:
     good = sentences(3)
     jsonl = tmp_path / "feed.jsonl"
     jsonl.write_bytes(
@@ -43,7 +43,7 @@ def test_one_input_that_is_not_utf8_is_one_error_line_and_the_rest_run(tmp_path:
         + b"The council agreed on Monday to rebuild the old bridge by 2026, the mayor said.</p></article></body></html>"
     )
     out = tmp_path / "out.jsonl"
-    run = batch(str(jsonl), str(table), str(pages), "-o", str(out), env=batch_env(tmp_path), cwd=tmp_path)
+    run = batch(str(jsonl), str(table), str(pages), "-o", str(out), env=batch_env(database_url), cwd=tmp_path)
     assert run.returncode == 3, run.stderr
     assert "Traceback" not in run.stderr
     records = {r.get("input_id") or r.get("id"): r for r in (json.loads(line) for line in out.read_text().splitlines())}
@@ -56,7 +56,7 @@ def test_one_input_that_is_not_utf8_is_one_error_line_and_the_rest_run(tmp_path:
     assert page["commitments"]
 
 
-def test_identical_files_each_get_their_line(tmp_path: Path) -> None:
+def test_identical_files_each_get_their_line(tmp_path: Path, database_url: str) -> None:
     folder = tmp_path / "week"
     (folder / "monday").mkdir(parents=True)
     text = sentences(1)[0]["text"]
@@ -65,10 +65,10 @@ def test_identical_files_each_get_their_line(tmp_path: Path) -> None:
     lines = tmp_path / "same.jsonl"
     lines.write_text(json.dumps({"text": text}) + "\n" + json.dumps({"text": text}) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    run = batch(str(folder), str(lines), "-o", str(out), env=batch_env(tmp_path), cwd=tmp_path)
+    run = batch(str(folder), str(lines), "-o", str(out), env=batch_env(database_url), cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert len(ids_in(out)) == len(set(ids_in(out))) == 5
-    again = batch(str(folder), str(lines), "-o", str(out), env=batch_env(tmp_path), cwd=tmp_path)
+    again = batch(str(folder), str(lines), "-o", str(out), env=batch_env(database_url), cwd=tmp_path)
     assert again.returncode == 0 and len(ids_in(out)) == 5  # resumed: nothing twice
 
 
@@ -78,7 +78,9 @@ def _receiver(processes: Callable[..., Process], record: Path, port: int, *flags
 
 
 def test_webhooks_pending_when_a_batch_was_killed_are_sent_by_the_resumed_run(
-    processes: Callable[..., Process], tmp_path: Path
+    processes: Callable[..., Process],
+    tmp_path: Path,
+    database_url: str,
 ) -> None:
     port = free_port()
     record = tmp_path / "received.jsonl"
@@ -86,7 +88,7 @@ def test_webhooks_pending_when_a_batch_was_killed_are_sent_by_the_resumed_run(
     inputs = write_jsonl(tmp_path / "in.jsonl", sentences(8))
     out = tmp_path / "out.jsonl"
     env = batch_env(
-        tmp_path,
+        database_url,
         WIREBRIEF_WEBHOOK_SECRET=SECRET,
         WIREBRIEF_ALLOWED_PRIVATE_HOSTS="127.0.0.1",
         WIREBRIEF_WEBHOOK_RETRY_SCHEDULE_S="[600]",

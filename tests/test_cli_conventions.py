@@ -11,9 +11,10 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.support import ROOT, wirebrief
+from tests.support import ROOT, free_port, wirebrief
 
 pytestmark = pytest.mark.slow  # the wirebrief command, run as a process
 
@@ -33,6 +34,52 @@ def test_conflicting_format_flags_are_an_error(tmp_path: Path) -> None:
     run = wirebrief("summarize", str(article), "--json", "--format", "csv", cwd=tmp_path)
     assert run.returncode != 0 and "two formats" in run.stderr
     assert wirebrief("summarize", str(article), "--json", "--format", "json", cwd=tmp_path).returncode == 0
+
+
+def test_results_go_to_the_user_data_folder_by_default_and_the_user_is_told(tmp_path: Path) -> None:
+    work, data = tmp_path / "work", tmp_path / "data"
+    work.mkdir()
+    article = work / "a.txt"
+    article.write_text("The council agreed on Monday to rebuild the old bridge by 2026.", encoding="utf-8")
+    environment = {k: v for k, v in os.environ.items() if k != "WIREBRIEF_DATABASE_URL"}
+    run = subprocess.run(
+        [sys.executable, "-m", "service.cli", "summarize", str(article)],
+        cwd=work,
+        env={**environment, "PYTHONPATH": str(ROOT), "OPENAI_API_KEY": "", "XDG_DATA_HOME": str(data)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    database = data / "wirebrief" / "wirebrief.db"
+    assert database.is_file() and list(work.iterdir()) == [article]  # nothing left in the working directory
+    assert f"results are kept in {database}" in run.stderr
+    chosen = wirebrief("summarize", str(article), cwd=work)  # a chosen place is not announced
+    assert chosen.returncode == 0 and "results are kept" not in chosen.stderr
+
+
+def test_ctrl_c_stops_make_run_quietly(tmp_path: Path) -> None:
+    """The README's first command ends the way a terminal user ends it: Ctrl-C interrupts the whole
+    foreground group (make and the service) and the service stops cleanly, with no make error line."""
+    port = free_port()
+    command = ["make", "-s", "-o", f"{sys.prefix}/.installed", "run", f"VENV={sys.prefix}", f"PORT={port}"]
+    environment = {**os.environ, "OPENAI_API_KEY": "", "WIREBRIEF_DATABASE_URL": f"sqlite:///{tmp_path / 'wb.db'}"}
+    make = subprocess.Popen(
+        command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and make.poll() is None:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    os.killpg(make.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
+    output, _ = make.communicate(timeout=30)
+    printed = output.decode("utf-8", "replace")
+    assert "Application shutdown complete" in printed, printed
+    assert "make: ***" not in printed and "Traceback" not in printed, printed
+    assert make.returncode in (0, -signal.SIGINT), printed  # make re-raises the interrupt, as a shell expects
 
 
 def test_an_interrupted_batch_writes_its_table_and_report_for_what_is_done(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ import random
 import re
 import time
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,19 +25,9 @@ from service.store import DeliveryRecord, SqlStore, open_store
 from tests.support import DATA, SECRET, Receiver, eventually, free_port, received
 from tests.support import delivery_settings as settings
 
+pytestmark = pytest.mark.both_databases  # the store's users run on SQLite and PostgreSQL
+
 FAST = [0.05, 0.1, 0.2]
-
-
-@pytest.fixture
-async def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'wirebrief.db'}"
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[SqlStore]:
-    opened = await open_store(db_url)
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture
@@ -142,10 +131,10 @@ async def test_429_retry_after_is_waited(receiver: Callable[..., Receiver], deli
 
 
 async def test_pending_delivery_is_resumed_by_a_new_process_with_the_same_id(
-    receiver: Callable[..., Receiver], db_url: str
+    receiver: Callable[..., Receiver], database_url: str
 ) -> None:
     process, record = receiver("--down-first", "1")
-    store_a = await open_store(db_url)
+    store_a = await open_store(database_url)
     worker_a = Deliveries(store_a, settings(webhook_retry_schedule_s=[1.0]))
     await worker_a.start()
     delivery_id = await worker_a.enqueue_webhook(process.url, "brief.completed", DATA)
@@ -156,7 +145,7 @@ async def test_pending_delivery_is_resumed_by_a_new_process_with_the_same_id(
     left = received(record)
     assert [line["status"] for line in left] == [503]
 
-    store_b = await open_store(db_url)  # "the restart": a new store and worker on the same file
+    store_b = await open_store(database_url)  # "the restart": a new store and worker on the same file
     worker_b = Deliveries(store_b, settings())
     try:
         pending = await store_b.get_delivery(delivery_id)
@@ -175,10 +164,10 @@ async def test_pending_delivery_is_resumed_by_a_new_process_with_the_same_id(
 
 
 async def test_stop_during_an_attempt_records_nothing_and_the_next_process_sends_it(
-    receiver: Callable[..., Receiver], db_url: str
+    receiver: Callable[..., Receiver], database_url: str
 ) -> None:
     process, record = receiver("--slow-first", "1", "--slow-s", "5")
-    store_a = await open_store(db_url)
+    store_a = await open_store(database_url)
     worker_a = Deliveries(store_a, settings())
     await worker_a.start()
     delivery_id = await worker_a.enqueue_webhook(process.url, "brief.completed", DATA)
@@ -189,7 +178,7 @@ async def test_stop_during_an_attempt_records_nothing_and_the_next_process_sends
     assert cut_off is not None
     assert (cut_off.state, cut_off.attempts, cut_off.history) == ("pending", 0, [])
 
-    store_b = await open_store(db_url)
+    store_b = await open_store(database_url)
     worker_b = Deliveries(store_b, settings())
     try:
         await worker_b.start()

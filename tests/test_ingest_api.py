@@ -57,6 +57,22 @@ async def test_a_loopback_url_is_refused_by_default_and_accepted_when_allowed(ap
     assert any(a.name == "Vladimir Putin" for a in analysis.actors)
 
 
+async def test_text_with_a_url_names_the_source_and_never_fetches_it(api: ApiFactory) -> None:
+    """`text` and `url` together: the text is what was analysed, the url only where it was published
+    (`article.fetched` false); a url alone is fetched and read (`fetched` true), from the cache or not."""
+    with PageServer({"/idlib": seed_page}) as server:
+        client = api(allowed_private_hosts="127.0.0.1")
+        read = (await client.post("/v1/briefs", json={"url": server.url("/idlib")})).json()
+        assert read["article"]["fetched"] is True and len(server.seen.requests) == 1
+        named = await client.post("/v1/briefs", json={"text": read["article"]["text"], "url": server.url("/other")})
+        assert len(server.seen.requests) == 1  # the named source was never contacted
+    assert named.status_code == 200, named.text
+    source = named.json()["article"]
+    assert source["url"] == server.url("/other") and source["fetched"] is False
+    stored = (await client.get(f"/v1/briefs/{read['id']}")).json()["article"]
+    assert stored["fetched"] is True and stored["url"] == server.url("/idlib")
+
+
 async def test_a_redirect_from_an_allowed_host_to_a_private_one_is_refused(api: ApiFactory) -> None:
     def hop(handler: Handler) -> None:
         handler.redirect("http://10.0.0.1/internal")

@@ -31,6 +31,8 @@ from tests.support import (
     standin_args,
 )
 
+pytestmark = pytest.mark.both_databases  # the store's users run on SQLite and PostgreSQL
+
 
 async def test_a_callback_arrives_signed_and_verifiable(
     replay: ReplayFactory, store: SqlStore, receiver: Callable[..., Receiver]
@@ -148,11 +150,14 @@ async def test_bad_job_requests_are_refused_before_202(
 
 @pytest.mark.slow
 async def test_a_job_accepted_before_a_crash_is_delivered_after_the_restart(
-    processes: Callable[..., Process], receiver: Callable[..., Receiver], tmp_path: Path
+    processes: Callable[..., Process],
+    receiver: Callable[..., Receiver],
+    tmp_path: Path,
+    database_url: str,
 ) -> None:
     llm = processes(standin_args("--latency", "4"), "/stats")
     hook, record = receiver()
-    env = service_env(llm, tmp_path / "wirebrief.db")
+    env = service_env(llm, database_url)
     first = processes(SERVE, "/healthz", env=env)
     accepted = httpx.post(first.url + "/v1/briefs", json={"text": article_text("idlib"), "callback_url": hook.url})
     assert accepted.status_code == 202
@@ -172,11 +177,14 @@ async def test_a_job_accepted_before_a_crash_is_delivered_after_the_restart(
 
 @pytest.mark.slow
 async def test_a_slash_command_is_acknowledged_at_once_and_answered_when_ready(
-    processes: Callable[..., Process], receiver: Callable[..., Receiver], tmp_path: Path
+    processes: Callable[..., Process],
+    receiver: Callable[..., Receiver],
+    tmp_path: Path,
+    database_url: str,
 ) -> None:
     llm = processes(standin_args("--latency", "10"), "/stats")
     slack, record = receiver("--slack")
-    service = processes(SERVE, "/healthz", env=service_env(llm, tmp_path / "wirebrief.db"))
+    service = processes(SERVE, "/healthz", env=service_env(llm, database_url))
 
     body, headers = signed_slash("public " + article_text("idlib"), slack.url + "/response")
     started = time.monotonic()

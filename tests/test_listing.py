@@ -7,8 +7,11 @@ import datetime
 from collections.abc import Callable
 
 import httpx
+import pytest
 
 from tests.support import article_text, assert_problem
+
+pytestmark = pytest.mark.both_databases  # the store's users run on SQLite and PostgreSQL
 
 Api = Callable[..., httpx.AsyncClient]
 A = {"x-api-key": "alpha-key"}
@@ -68,6 +71,13 @@ async def test_a_cursor_the_service_did_not_give_is_a_request_error(api: Api) ->
     for cursor in ("bm90LWEtY3Vyc29y", "!!", "W10"):
         problem = assert_problem(await client.get(f"/v1/briefs?cursor={cursor}", headers=A), 422, "invalid-request")
         assert any("cursor" in error["loc"] for error in problem["errors"])  # type: ignore[union-attr]
+
+
+async def test_a_day_not_written_as_a_day_is_a_request_error(api: Api) -> None:
+    client = api(api_keys=KEYS)
+    for query in ("until=0.0", "since=1700000000", "since=2026-13-01", "until=1%2F2%2F2026"):
+        problem = assert_problem(await client.get(f"/v1/briefs?{query}", headers=A), 422, "invalid-request")
+        assert any(query.split("=")[0] in error["loc"] for error in problem["errors"])  # type: ignore[union-attr]
 
 
 async def test_the_first_and_last_days_there_are_are_bounds_not_errors(api: Api) -> None:

@@ -307,9 +307,11 @@ def cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProce
     )
 
 
-def test_without_a_model_the_cli_says_so_in_one_line(tmp_path: Path) -> None:
+def test_without_a_model_the_cli_says_so_in_one_line(tmp_path: Path, database_url: str) -> None:
     jsonl = write_jsonl(tmp_path / "in.jsonl", sentences(2))
-    run = cli(str(jsonl), "-o", str(tmp_path / "out.jsonl"), "--provider-batch", env=batch_env(tmp_path), cwd=tmp_path)
+    run = cli(
+        str(jsonl), "-o", str(tmp_path / "out.jsonl"), "--provider-batch", env=batch_env(database_url), cwd=tmp_path
+    )
 
     assert run.returncode != 0
     assert run.stderr.strip().splitlines() == [
@@ -320,14 +322,16 @@ def test_without_a_model_the_cli_says_so_in_one_line(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_the_cli_round_trips_an_expired_batch_through_a_provider_process(
-    processes: Callable[..., Process], tmp_path: Path
+    processes: Callable[..., Process],
+    tmp_path: Path,
+    database_url: str,
 ) -> None:
     provider = processes(["-m", "tests.fake_batch_provider", "--port", "{port}", "--scenario", "expired"], "/stats")
     jsonl = write_jsonl(tmp_path / "in.jsonl", sentences(6))
     out = tmp_path / "out.jsonl"
 
     run = cli(str(jsonl), "-o", str(out), "--provider-batch", "--poll-interval", "0.01",
-              env=batch_env(tmp_path, provider), cwd=tmp_path)  # fmt: skip
+              env=batch_env(database_url, provider), cwd=tmp_path)  # fmt: skip
 
     assert run.returncode == 0, run.stderr
     assert sorted(r["input_id"] for r in read_records(out)) == [f"art-{n:03d}" for n in range(6)]
@@ -377,12 +381,14 @@ async def test_a_batch_for_requests_that_changed_since_is_not_applied(
 
 
 @pytest.mark.slow
-def test_a_provider_without_the_batch_api_is_one_clear_error(processes: Callable[..., Process], tmp_path: Path) -> None:
+def test_a_provider_without_the_batch_api_is_one_clear_error(
+    processes: Callable[..., Process], tmp_path: Path, database_url: str
+) -> None:
     llm = processes(standin_args(), "/stats")  # chat completions only, no /v1/files
     jsonl = write_jsonl(tmp_path / "in.jsonl", sentences(2))
 
     run = cli(str(jsonl), "-o", str(tmp_path / "out.jsonl"), "--provider-batch", "-q",
-              env=batch_env(tmp_path, llm), cwd=tmp_path)  # fmt: skip
+              env=batch_env(database_url, llm), cwd=tmp_path)  # fmt: skip
 
     assert run.returncode == 1
     [line] = run.stderr.strip().splitlines()

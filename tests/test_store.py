@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 import httpx
+import pytest
 
 from devtools.cassettes import fixture_settings
 from schemas import Analysis
@@ -14,6 +15,8 @@ from service.ingest import article_from_text
 from service.pipeline import Pipeline
 from service.store import SqlStore
 from tests.support import ReplayFactory, article_text
+
+pytestmark = pytest.mark.both_databases  # the store's users run on SQLite and PostgreSQL
 
 ApiFactory = Callable[..., httpx.AsyncClient]
 

@@ -17,6 +17,8 @@ from service.store import SqlStore
 from service.tenancy import redact_url
 from tests.support import SECRET, running_app
 
+pytestmark = pytest.mark.both_databases  # the store's users run on SQLite and PostgreSQL
+
 Api = Callable[..., httpx.AsyncClient]
 TEXT = "Ministers of both countries agreed on Monday to meet again in March, the foreign ministry said."
 A = {"x-api-key": "alpha-key"}

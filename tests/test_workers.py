@@ -38,7 +38,7 @@ from tests.support import (
 )
 from tests.support import delivery_settings as settings
 
-pytestmark = pytest.mark.slow  # worker processes and leases that take seconds
+pytestmark = [pytest.mark.slow, pytest.mark.both_databases]  # worker processes and leases that take seconds
 
 
 async def test_the_lease_has_one_holder_at_a_time(store: SqlStore) -> None:
@@ -189,11 +189,14 @@ def metric(page: str, name: str, **labels: str) -> float:
 
 
 async def test_two_workers_share_the_port_the_store_and_the_metrics(
-    processes: Callable[..., Process], receiver: Callable[..., Receiver], tmp_path: Path
+    processes: Callable[..., Process],
+    receiver: Callable[..., Receiver],
+    tmp_path: Path,
+    database_url: str,
 ) -> None:
     llm = processes(standin_args("--latency", "0.3"), "/stats")
     hook, record = receiver()
-    service = processes([*SERVE, "--workers", "2"], "/readyz", env=service_env(llm, tmp_path / "wirebrief.db"))
+    service = processes([*SERVE, "--workers", "2"], "/readyz", env=service_env(llm, database_url))
 
     def post(number: int) -> httpx.Response:  # a connection each: the kernel hands them to either worker
         text = f"Talks, round {number}.\nOfficials said on day {number} that Chile agreed to send envoys next week."

@@ -22,6 +22,7 @@ from service.delivery import Deliveries
 from service.duties import Duties
 from service.jobs import JobRunner
 from service.pipeline import Pipeline
+from service.store import store_location
 
 log = logging.getLogger(__name__)
 STARTUP_CHECK_S = 60.0
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         app.state.pipeline = running = pipeline or await Pipeline.from_settings(settings)
         duties = runner = None
         if running.store is not None:  # jobs and deliveries live in the store; one process sends them
+            log.info("results, jobs and deliveries are kept in %s", store_location(settings.database_url))
             deliveries = Deliveries(running.store, settings)
             runner = JobRunner(running, running.store, deliveries, public_base_url=settings.public_base_url)
             app.state.deliveries, app.state.jobs = deliveries, runner

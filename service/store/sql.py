@@ -15,15 +15,18 @@ import time
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from schemas import Analysis
 from service.store import tables
-from service.tenancy import with_url
+from service.store.migrate import upgrade
+from service.tenancy import as_given
 
 T = TypeVar("T")
 
@@ -79,12 +82,13 @@ class SqlStore:
 
         return await self._run(run)
 
-    async def create_tables(self) -> None:
+    async def migrate(self) -> None:
+        """The newest schema, created when the database is empty (Alembic, `service.store.migrate`)."""
         for attempt in range(10):
             try:
-                await self._write(tables.metadata.create_all)
+                await self._run(lambda: upgrade(self.engine))
                 return
-            except DBAPIError:  # another worker process is creating them too: look again once it is done
+            except DBAPIError:  # another process is migrating the same SQLite file: look again once it is done
                 if attempt == 9:
                     raise
                 await asyncio.sleep(0.05 * (attempt + 1))
@@ -120,14 +124,14 @@ class SqlStore:
         another tenant made it, so that a guessed id tells nothing."""
         owned, analyses = tables.tenant_analyses, tables.analyses
         query = (
-            select(analyses.c.body, owned.c.url)
+            select(analyses.c.body, owned.c.url, owned.c.fetched)
             .join(owned, owned.c.analysis_id == analyses.c.id)
             .where(owned.c.tenant == tenant, owned.c.analysis_id == analysis_id)
         )
         row = await self._read(lambda connection: connection.execute(query).first())
         if row is None:
             return None
-        return with_url(Analysis.model_validate_json(row.body), row.url)
+        return as_given(Analysis.model_validate_json(row.body), row.url, row.fetched)
 
     async def list_tenant_analyses(
         self,
@@ -148,7 +152,7 @@ class SqlStore:
         thread): the position to go on from comes back, or None at the end."""
         owned, analyses = tables.tenant_analyses, tables.analyses
         query = (
-            select(owned.c.created_at, owned.c.analysis_id, owned.c.url, analyses.c.body)
+            select(owned.c.created_at, owned.c.analysis_id, owned.c.url, owned.c.fetched, analyses.c.body)
             .join(analyses, owned.c.analysis_id == analyses.c.id)
             .where(owned.c.tenant == tenant)
             .order_by(owned.c.created_at.desc(), owned.c.analysis_id.desc())
@@ -175,27 +179,34 @@ class SqlStore:
                 position = (row.created_at, row.analysis_id)
                 if wanted is not None and wanted not in row.body.casefold():
                     continue
-                analysis = with_url(Analysis.model_validate_json(row.body), row.url)
+                analysis = as_given(Analysis.model_validate_json(row.body), row.url, row.fetched)
                 if keep is None or keep(analysis):
                     found.append((row.created_at, analysis))
             return found, None
 
         return await self._read(page)
 
-    async def own_analysis(self, tenant: str, analysis_id: str, url: str | None) -> None:
+    async def own_analysis(self, tenant: str, analysis_id: str, url: str | None, fetched: bool) -> None:
         """Record that `tenant` has this analysis, for the url it gave (the latest one it gave)."""
-        statement = self._ownership(tenant, analysis_id, url)
+        statement = self._ownership(tenant, analysis_id, url, fetched)
         await self._write(lambda connection: connection.execute(statement))
 
-    def _ownership(self, tenant: str, analysis_id: str, url: str | None) -> Any:
-        values = {"tenant": tenant, "analysis_id": analysis_id, "url": url, "created_at": time.time()}
+    def _ownership(self, tenant: str, analysis_id: str, url: str | None, fetched: bool) -> Any:
+        values = {
+            "tenant": tenant,
+            "analysis_id": analysis_id,
+            "url": url,
+            "fetched": fetched,
+            "created_at": time.time(),
+        }
         return _upsert(self.engine.dialect.name, tables.tenant_analyses, values, ["tenant", "analysis_id"])
 
     async def put_analysis(self, analysis: Analysis, *, tenant: str | None = None) -> None:
         """Store (or replace) an analysis, without the url its caller gave: that is the caller's,
         kept with `tenant`'s record of it."""
-        ownership = self._ownership(tenant, analysis.id, analysis.article.url) if tenant is not None else None
-        analysis = with_url(analysis, None)
+        given = analysis.article
+        ownership = self._ownership(tenant, analysis.id, given.url, given.fetched) if tenant is not None else None
+        analysis = as_given(analysis, None, False)
         values = {
             "id": analysis.id,
             "created_at": time.time(),
@@ -528,9 +539,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def store_location(url: str) -> str:
+    """Where a database URL keeps things, for people: a SQLite file's path, any other URL without its password."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return str(Path(parsed.database).resolve()) if parsed.database and parsed.database != ":memory:" else "memory"
+    return parsed.render_as_string(hide_password=True)
+
+
 async def open_store(url: str) -> SqlStore:
-    """Connect, create the tables if needed. Done once at start-up."""
+    """Connect, bring the schema up to date. Done once at start-up."""
     if url.startswith("sqlite"):
+        if (database := make_url(url).database) and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)  # the data folder, on first use
         # SQLite has one writer at a time: one thread serves the store, so this process never waits
         # on its own lock. pysqlite opens no transaction for reads, so resetting a connection on its
         # return to the pool is a no-op: skip it.
@@ -541,5 +562,5 @@ async def open_store(url: str) -> SqlStore:
         engine = create_engine(url, pool_pre_ping=True)
         threads = 4
     store = SqlStore(engine, threads)
-    await store.create_tables()
+    await store.migrate()
     return store

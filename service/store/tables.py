@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, false
 
 metadata = MetaData()
 
@@ -24,6 +24,8 @@ tenant_analyses = Table(
     Column("tenant", String(64), primary_key=True),
     Column("analysis_id", String(64), primary_key=True),
     Column("url", Text, nullable=True),  # the article's url as this tenant gave it
+    # true: the url was fetched and its page read; false: the tenant sent the text and named its source
+    Column("fetched", Boolean, nullable=False, server_default=false()),
     Column("created_at", Float, nullable=False),
     Index("ix_tenant_analyses_created", "created_at"),
 )

@@ -4,10 +4,12 @@ when the result is to be delivered to a callback or Slack; `GET /v1/briefs/{id}`
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BeforeValidator
 
 from schemas import Analysis
 from schemas.analysis import ENGINE_NAME
@@ -136,6 +138,16 @@ def _rendered(analysis: Analysis, fmt: ResponseFormat, *, stored: bool = True) -
     return Response(render(analysis, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
+def _iso_day(value: object) -> object:
+    """A day is written YYYY-MM-DD; pydantic alone would also take a number (seconds since 1970)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[datetime.date, BeforeValidator(_iso_day)]
+
+
 @router.get(
     "/briefs",
     response_model=BriefPage,
@@ -151,8 +163,8 @@ async def list_briefs(
     limit: Annotated[int, Query(ge=1, le=100, description="Analyses per page")] = 20,
     cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")] = None,
     actor: Annotated[str | None, Query(max_length=200, pattern=ONE_LINE, description="Part of an actor's name")] = None,
-    since: Annotated[datetime.date | None, Query(description="From this day (YYYY-MM-DD, UTC)")] = None,
-    until: Annotated[datetime.date | None, Query(description="To this day, inclusive")] = None,
+    since: Annotated[Day | None, Query(description="From this day (YYYY-MM-DD, UTC)")] = None,
+    until: Annotated[Day | None, Query(description="To this day, inclusive")] = None,
 ) -> BriefPage:
     if pipeline.store is None:
         raise EngineUnavailable("this service keeps no analyses (no store)")

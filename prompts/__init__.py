@@ -1,0 +1,1 @@
+"""The LLM's prompts, shipped as package data: each folder holds `system.md` and `user.md` (see README.md)."""
