@@ -27,11 +27,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Most of the suite's time is spent waiting on the processes it starts: one pytest worker per core.
+XDIST := -n auto --maxprocesses 4
+
 unit: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST)
 
 quick: $(STAMP)  ## the tests that take no real processes or seconds (a minute, for the edit-test loop)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest $(XDIST) -m "not slow"
 
 test-real: $(STAMP)  ## the real wirebrief against llama.cpp's server and a real model (builds it once: minutes)
 	$(BIN)/python -m devtools.llama_server install

@@ -34,7 +34,7 @@ from schemas import Analysis
 from schemas.request import BriefRequest
 from service.config import Settings
 from service.errors import WirebriefError
-from service.ingest import ingest
+from service.ingest import article_from_text, ingest
 from service.pipeline import Pipeline
 
 COMPATIBLE: dict[str, set[str]] = {
@@ -90,10 +90,12 @@ class Scores:
     facts: int = 0
     facts_covered: int = 0
     missed_facts: list[str] = field(default_factory=list)
+    missed_commitments: list[str] = field(default_factory=list)  # "kind: evidence" of gold rows not recalled
+    false_commitments: list[str] = field(default_factory=list)  # "kind: quote" of produced rows matching no gold
 
     def add(self, other: Scores) -> None:
         for name in self.__dataclass_fields__:
-            if name != "missed_facts":
+            if not isinstance(getattr(self, name), list):
                 setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -126,12 +128,18 @@ def score(text: str, gold: dict[str, Any], out: Output) -> Scores:
     s.gold_commitments = len(gold_items)
     for g, gspan in gold_items:
         hits = [c for c, cspan in produced if overlap(gspan, cspan)]
-        s.recalled += any(c.kind in COMPATIBLE.get(g["kind"], set()) for c in hits)
+        recalled = any(c.kind in COMPATIBLE.get(g["kind"], set()) for c in hits)
+        s.recalled += recalled
+        if not recalled:
+            s.missed_commitments.append(f"{g['kind']}: {g['evidence']}" + (f" (got {hits[0].kind})" if hits else ""))
         s.recalled_exact += any(c.kind == g["kind"] for c in hits)
     s.produced = len(produced)
     for item, cspan in produced:
         gold_hits = [g for g, gspan in gold_items if overlap(gspan, cspan)]  # cspan: the row's quotes
-        s.precise += any(item.kind in COMPATIBLE.get(g["kind"], set()) for g in gold_hits)
+        precise = any(item.kind in COMPATIBLE.get(g["kind"], set()) for g in gold_hits)
+        s.precise += precise
+        if not precise:
+            s.false_commitments.append(f"{item.kind}: {item.quote}")
         s.precise_exact += any(item.kind == g["kind"] for g in gold_hits)
 
     brief = out.brief_text.lower()
@@ -239,6 +247,10 @@ async def evaluate(pipeline: Pipeline, engine: str, verbose: bool) -> None:
         if verbose:
             for fact in s.missed_facts:
                 print(f"          missed fact: {fact}")
+            for missed in s.missed_commitments:
+                print(f"          missed commitment: {missed}")
+            for false in s.false_commitments:
+                print(f"          false commitment: {false}")
             for warning in analysis.warnings:
                 print(f"          warning {warning.code}: {warning.detail}")
     print("-" * len(header))
@@ -262,10 +274,39 @@ async def evaluate(pipeline: Pipeline, engine: str, verbose: bool) -> None:
     )
 
 
+def statements(reader: Any, nothing: list[str], found: list[tuple[str, str]]) -> tuple[int, int]:
+    """How many statements that commit to nothing gave a commitment; how many genuine ones were found
+    (a commitment of a compatible kind)."""
+    false = sum(bool(reader.draft(article_from_text(text, max_chars=10_000)).commitments) for text in nothing)
+    hits = 0
+    for text, kind in found:
+        kinds = {c.kind for c in reader.draft(article_from_text(text, max_chars=10_000)).commitments}
+        hits += bool(kinds & COMPATIBLE[kind])
+    return false, hits
+
+
+def challenge() -> None:
+    """The rules engine on short statements: the tuning set in tests/ and the held-out one in bench/."""
+    from bench import heldout_statements
+    from service.engines.rules.reader import RulesReader
+    from tests import challenge_set
+
+    reader = RulesReader()
+    print("\nstatements (rules engine)      commit-to-nothing gave one   genuine found")
+    for name, data in (("tests/challenge_set.py", challenge_set), ("bench/heldout_statements.py", heldout_statements)):
+        false, hits = statements(reader, data.NOTHING, data.FOUND)
+        print(
+            f"{name:<31}{false:>4}/{len(data.NOTHING):<3} = {false / len(data.NOTHING):.2f}"
+            f"{hits:>14}/{len(data.FOUND):<3} = {hits / len(data.FOUND):.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--engine", default="rules", choices=["rules", "llm"])
-    parser.add_argument("--verbose", action="store_true", help="print missed key facts and warnings")
+    parser.add_argument(
+        "--verbose", action="store_true", help="print missed key facts, missed and false commitments, and warnings"
+    )
     args = parser.parse_args()
     shared = shared_dir()
     found = cases(shared)
@@ -280,6 +321,7 @@ def main() -> None:
     corpus = len(found) - (found[0][0] == "seed")
     print(f"data: {shared} (the seed{' and ' + str(corpus) + ' corpus articles' if corpus else ' only'})")
     asyncio.run(run(args.engine, args.verbose))
+    challenge()
 
 
 if __name__ == "__main__":

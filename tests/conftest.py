@@ -45,16 +45,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if _POSTGRES_MISSING:
-        terminalreporter.write_line(
-            f"NOTE: the PostgreSQL half of the suite did not run: {_POSTGRES_MISSING[0]}", yellow=True, bold=True
-        )
-
-
-_POSTGRES_MISSING: list[str] = []
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """A throwaway PostgreSQL cluster for the session (tests/postgres.py), started when first asked for."""
@@ -63,8 +53,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     except PostgresUnavailable as error:
         if os.environ.get("WIREBRIEF_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"WIREBRIEF_REQUIRE_POSTGRES=1, but {error}")
-        _POSTGRES_MISSING.append(str(error))
-        pytest.skip(f"PostgreSQL: {error}")
+        pytest.skip(f"the PostgreSQL half of the suite did not run: {error}")
     yield server
     server.stop()
 

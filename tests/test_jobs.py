@@ -182,7 +182,7 @@ async def test_a_slash_command_is_acknowledged_at_once_and_answered_when_ready(
     tmp_path: Path,
     database_url: str,
 ) -> None:
-    llm = processes(standin_args("--latency", "10"), "/stats")
+    llm = processes(standin_args("--latency", "4"), "/stats")
     slack, record = receiver("--slack")
     service = processes(SERVE, "/healthz", env=service_env(llm, database_url))
 

@@ -1,9 +1,7 @@
 """The rules engine must never reverse what an article says (issue 12, the polarity layer).
 
-Written for this project, not taken from any corpus: short statements that make no commitment
-(negated, denied, hypothetical, done, an opinion) and must yield none, beside genuine ones in
-similar words that must still be found. A benchmark of behaviour, not a lookup table: the
-phrasings differ from the ones the rules were written against."""
+The statements are in `tests/challenge_set.py` (`bench/eval.py` prints their pass rates, and those
+of a held-out set, `bench/heldout_statements.py`)."""
 
 from __future__ import annotations
 
@@ -13,47 +11,7 @@ import pytest
 
 from service.engines.rules.reader import RulesReader
 from service.ingest import article_from_text
-
-NOTHING = [
-    # negated, including fronted negatives
-    "We are not pre-committing to a particular rate path, the central bank's president Christine Lagarde said.",
-    "The government did not agree to the proposal.",
-    "At no point did the government promise to cut taxes.",
-    "Under no circumstances did the mayor promise to reopen the stadium.",
-    "The governor never promised to lower tuition.",
-    "Germany has not pledged to send more tanks, the defence ministry said.",
-    "The senator did not say the party would back the bill.",
-    "The prime minister is not planning to call an early election, his office said.",
-    # denied
-    "The ministry denied plans to close the embassy.",
-    "Canada dismissed reports that it would withdraw its ambassador.",
-    "The club denied claims that it had agreed to sell the striker.",
-    "The minister refused to rule out new sanctions.",
-    "The finance minister rejected reports that the government would devalue the currency.",
-    # hypothetical
-    "The company could raise prices next year.",
-    "The United Nations would help if asked, the spokesman said.",
-    "Japan might join the talks if the conditions change.",
-    "The cabinet is weighing a plan to raise taxes.",
-    # opinions, not one's own threat
-    "The union warned against cutting wages too early.",
-    "Russia warned that the sanctions could backfire.",
-    "Economists warned of a recession next year.",
-]
-
-FOUND = [
-    ("The union threatened to walk off the job on Monday.", "threat"),
-    ("The secretary urged both sides to resume talks.", "demand"),
-    ("Brazil warned it would retaliate against any tariffs.", "threat"),
-    ("The company ruled out layoffs this year.", "refusal"),
-    ('"We will rebuild the bridge," the mayor said.', "plan"),
-    ("The government will not accept the ruling, the minister said.", "refusal"),
-    ("Germany pledged to send more tanks to Ukraine by March.", "promise"),
-    ("The mayor promised to reopen the stadium if the council approves the budget.", "promise"),
-    ("Canada refused to withdraw its ambassador.", "refusal"),
-    ("The parliament rejected the plan to privatise the railways.", "refusal"),  # a plan rejected is refused
-    ("The International Longshore and Warehouse Union threatened to strike.", "threat"),
-]
+from tests.challenge_set import FOUND, NOTHING
 
 
 @pytest.mark.parametrize("text", NOTHING)
