@@ -33,6 +33,11 @@ NOTHING = [
     "The union warned against cutting wages too early.",
     "Russia warned that the sanctions could backfire.",
     "Economists warned of a recession next year.",
+    # courtesies, regrets and forecasts in the shape of undertakings
+    "We want to thank every city that applied, the agency said.",
+    '"Houston should have been chosen," the mayor said.',
+    "The airline's chief executive offered an apology for the delays.",
+    "The full effect of the reform will be felt by 2040, the ministry said.",
 ]
 
 FOUND = [
@@ -47,4 +52,13 @@ FOUND = [
     ("Canada refused to withdraw its ambassador.", "refusal"),
     ("The parliament rejected the plan to privatise the railways.", "refusal"),  # a plan rejected is refused
     ("The International Longshore and Warehouse Union threatened to strike.", "threat"),
+    # negation the parse does not attach: quoted, or set off by commas
+    ('China said it would "absolutely not" agree to the target.', "refusal"),
+    ("Brazil will, frankly, never sign the deal, its president said.", "refusal"),
+    # a fronted clause of what was done, then the undertaking, its subject a pronoun
+    ("Not only did the cabinet approve the tax cut, it also vowed to extend it.", "promise"),
+    # many states as one subject; a verb the parser takes for an adjective ("to triple")
+    ("More than 100 countries pledged to triple renewables by 2030.", "promise"),
+    ("Dozens of nations agreed to share the costs of the new telescope.", "agreement"),
+    ("Dockworkers threatened on Sunday to walk off the job at 14 ports.", "threat"),
 ]

@@ -26,6 +26,20 @@ def test_a_genuine_commitment_in_similar_words_is_still_found(rules_reader: Rule
     assert [c.kind for c in draft.commitments] == [kind], [(c.kind, c.quote) for c in draft.commitments]
 
 
+def test_a_plan_whose_planner_the_sentence_leaves_out_goes_to_the_planner_just_named(rules_reader: RulesReader) -> None:
+    text = (
+        "The government intends to hold two referendums on the flag. "
+        "The first referendum is to be held in November. The second vote will be held in March."
+    )
+    draft = rules_reader.draft(article_from_text(text, max_chars=10_000))
+    names = {actor.ref: actor.name for actor in draft.actors}
+    assert [(c.kind, [names[a] for a in c.actors]) for c in draft.commitments] == [("plan", ["government"])] * 3
+    assert "The first referendum is to be held in November" in draft.commitments[1].quote
+    # with no planner before it, a thing that "will be sent" is nobody's plan: left out, not guessed
+    alone = rules_reader.draft(article_from_text("The orbiter will be sent to Los Angeles.", max_chars=10_000))
+    assert alone.commitments == []
+
+
 def test_key_points_read_as_sentences() -> None:
     from service.engines.rules.brief import key_point
 

@@ -36,6 +36,21 @@ _LOCATIVE_PREPS = frozenset(
 )
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent", "csubj"})
 _DETS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+# Plural nouns for states that, as the subject of a commitment, are one actor: "100 countries", "many nations".
+_MANY_STATES = frozenset({"country", "nation"})
+_HOW_MANY = frozenset({"dozen", "dozens", "hundreds", "scores", "number", "majority", "group", "bloc", "coalition"})
+
+
+def _of_many_states(head: Token) -> bool:
+    """'Dozens of nations', 'a group of countries': a quantity of states, one actor."""
+    return any(
+        p.dep_ == "pobj" and p.lemma_.lower() in _MANY_STATES and p.tag_ == "NNS"
+        for c in head.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for p in c.children
+    )
+
+
 _QUANTIFIERS = frozenset(
     {"many", "several", "some", "all", "most", "few", "both", "various", "numerous", "other", "any", "each", "every"}
 )
@@ -428,6 +443,10 @@ class ActorIndex:
             key = self.actor_at(token)
             if key is not None and key not in modifier_keys:
                 modifier_keys.append(key)
+        if roles and create and lemma in _MANY_STATES and head.tag_ == "NNS" and not modifier_keys:
+            return [self._role_actor(head, lemma, modifier_keys)]  # "More than 100 countries pledged"
+        if roles and create and lemma in _HOW_MANY and _of_many_states(head):
+            return [self._role_actor(head, lemma, modifier_keys)]  # "Dozens of nations pledged"
         if lemma in lexicon.REPRESENTATIVE_NOUNS:
             if modifier_keys:
                 return modifier_keys
@@ -502,7 +521,7 @@ class ActorIndex:
         while len(span) > 1 and span[0].i < head.i and (span[0].lower_ in _QUANTIFIERS or span[0].tag_ == "PRP$"):
             span = span[1:]  # "their citizens", "many schools": the name is the noun phrase itself
         text = _norm(span.text)
-        kind: ActorKind = lexicon.ROLE_NOUNS[lemma]  # type: ignore[assignment]
+        kind: ActorKind = lexicon.ROLE_NOUNS.get(lemma, "group")  # type: ignore[assignment]
         plural = head.tag_ in {"NNS", "NNPS"}
         if plural and kind != "armed_group":
             kind = "group"  # "ministers", "unions": several actors speaking as one

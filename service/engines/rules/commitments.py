@@ -59,6 +59,27 @@ _COERCIVE = re.compile(r"(?i)^(?:unless\b|if\b.*\b(?:not|n't|never|no longer|fai
 _CUE_HASHES: frozenset[int] = frozenset(StringStore().add(w) for w in _CUE_WORDS)  # hashes are store-independent
 
 
+def _done_before(clause: Token, verb: Token) -> bool:
+    """A clause before the cue that reports what was done ("Not only did the cabinet approve X, it also
+    vowed ..."): not what is vowed. A fronted quote of the undertaking ('"We will rebuild," she vowed')
+    stays: it is in the future."""
+    if clause.i > verb.i:
+        return False
+    return clause.tag_ == "VBD" or any(
+        c.dep_ in {"aux", "preconj"} and c.lower_ in {"did", "does", "do", "not"} for c in clause.children
+    )
+
+
+# What "want to" / "offer" take when nothing is undertaken: "want to thank", "offered an apology".
+_COURTESIES = frozenset({"thank", "congratulate", "welcome", "apologize", "apologise", "express", "acknowledge"})
+_EXPRESSIONS = frozenset({"apology", "condolence", "sympathy", "congratulation", "thanks", "regret", "prayer"})
+# Passive futures that are forecasts of what someone will undergo, not arrangements: "will be felt".
+_UNDERGONE = frozenset(
+    {"feel", "felt", "see", "seen", "notice", "noticed", "affect", "affected", "hit", "impact", "impacted", "know",
+     "known", "remember", "remembered"}
+)  # fmt: skip
+
+
 @dataclass
 class Found:
     """A commitment as detected: actor keys (not yet refs), offsets into the article text."""
@@ -182,8 +203,17 @@ class Detector:
                 if c.dep_ == "advcl"
                 and c.i > verb.i
                 and any(a.dep_ == "aux" and a.lower_ == "to" and a.i == verb.i + 1 for a in c.children)
+            ] or [  # "pledged to triple renewables", the verb taken for an adjective: "to" + "triple renewables"
+                c
+                for c in verb.children
+                if c.dep_ == "prep"
+                and c.lower_ == "to"
+                and c.i == verb.i + 1
+                and c.i + 1 < len(c.doc)
+                and c.doc[c.i + 1].tag_ in {"JJ", "VB", "VBP"}
+                and kind in {"promise", "plan", "threat", "agreement"}
             ]
-        ccomps = [c for c in verb.children if c.dep_ == "ccomp"]
+        ccomps = [c for c in verb.children if c.dep_ == "ccomp" and not _done_before(c, verb)]
         dobjs = [
             c
             for c in verb.children
@@ -219,6 +249,10 @@ class Detector:
             return
         if lemma in lexicon.NEEDS_XCOMP and not xcomps and not (lemma == "commit" and preps):
             return
+        if xcomps and all(x.lemma_.lower() in _COURTESIES for x in xcomps):
+            return  # "We want to thank ...", "wished to congratulate": a courtesy, not an undertaking
+        if kind == "promise" and dobjs and all(d.lemma_.lower() in _EXPRESSIONS for d in dobjs) and not xcomps:
+            return  # "offered an apology", "offered condolences": said, not undertaken
         object_complement = any(c.dep_ == "xcomp" for d in dobjs for c in d.children)
         if lemma in lexicon.NEEDS_CLAUSE and not (xcomps or ccomps or preps or object_complement):
             return
@@ -363,29 +397,88 @@ class Detector:
         'the Air Force said the contract would be revived': whoever announces a passive future
         (an institution, or an official in its name) plans it. A bare 'the stores will be sold'
         has no committing actor."""
+        if main.lower_ in _UNDERGONE or main.lemma_.lower() in _UNDERGONE:
+            return  # "the effect will be felt by 2040": a forecast, whoever says it
         keys = self._keys(syntax.agent(main), main)
         if not keys and syntax.reported(main) and not syntax.opinion(main):
             speaker = self._speaker(main)
             keys = [speaker] if speaker else []
         if keys:
             self._emit(main, sent, keys, "refusal" if negated else "plan", [main], [], start_token=aux)
+        elif not negated and aux.lower_ not in _MODALS_MAY:
+            self._unnamed_plan(main, sent)
+
+    def _unnamed_plan(self, main: Token, sent: Span) -> None:
+        """'The orbiter will be sent to Los Angeles', 'the first referendum is to be held in November':
+        something arranged by a planner the sentence does not name. The planner is the one the article
+        has just shown planning ('The government intends to hold two referendums. The first is to be
+        held ...'); with none, the row is left out rather than given a guessed actor. Only a thing can
+        be so planned, and a forecast ('experts believe it will be approved') is no plan."""
+        subject = next((c for c in main.children if c.dep_ == "nsubjpass"), None)
+        if (
+            subject is None
+            or subject.pos_ not in {"NOUN", "PROPN"}
+            or subject.ent_type_ in {"PERSON", "NORP"}
+            or self.actors.resolve(subject, create=False)
+            or syntax.opinion(main)
+            or syntax.has(main, "agent")
+            or sent.text.rstrip().endswith("?")
+        ):
+            return
+        skip = [c for c in main.children if c.dep_ in {"conj", "cc", "mark", "punct"}]
+        skip += [c for c in main.children if c.dep_ == "advcl" and c.i > main.i and not syntax.is_condition(c)]
+        planner = self._planner_in_context()
+        if not planner:
+            return
+        start, end = syntax.phrase_range(main, skip)
+        start = min(start, subject.left_edge.i)
+        action = self._slice((start, end))
+        self._add(main, sent, planner, "plan", action, (start, end), [], start_at=start, condition_head=main,
+                  action_head=main, when_range=(start, end))  # fmt: skip
 
     def _be_to(self, be: Token, sent: Span) -> None:
         """'X is to hold a referendum', 'X was to begin ...': an arranged plan."""
         xcomps = [
             c
             for c in be.children
-            if c.dep_ == "xcomp"
-            and c.pos_ == "VERB"
-            and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)
-            and not any(a.dep_ == "auxpass" for a in c.children)  # "is to be held": no actor commits
+            if c.dep_ == "xcomp" and c.pos_ == "VERB" and any(a.lower_ == "to" and a.dep_ == "aux" for a in c.children)
         ]
         if not xcomps or syntax.negated(be) or any(c.dep_ == "acomp" for c in be.children):
+            return
+        if any(a.dep_ == "auxpass" for a in xcomps[0].children):  # "is to be held": its planner unnamed
+            if any(c.dep_ == "nsubj" for c in be.children) and not syntax.has(xcomps[0], "nsubjpass"):
+                self._unnamed_be_to(be, xcomps[0], sent)
             return
         subjects = [c for c in be.children if c.dep_ == "nsubj"]
         keys = self._keys(subjects, be) if subjects else []
         if keys:
             self._emit(be, sent, keys, "plan", self._complements(be, xcomps, [], [], []), [])
+
+    def _planner_in_context(self) -> list[str]:
+        """The actors of the article's latest plan, promise or agreement so far, if an institution's."""
+        for item in reversed(self.found):
+            if item.kind in {"plan", "promise", "agreement"}:
+                if all(self.actors.records[k].kind != "person" for k in item.actors):
+                    return list(item.actors)
+                return []
+        return []
+
+    def _unnamed_be_to(self, be: Token, verb: Token, sent: Span) -> None:
+        """'The first referendum is to be held from November 20': the subject is the be-verb's."""
+        subject = next(c for c in be.children if c.dep_ == "nsubj")
+        if (
+            subject.pos_ not in {"NOUN", "PROPN"}
+            or subject.ent_type_ in {"PERSON", "NORP"}
+            or self.actors.resolve(subject, create=False)
+        ):
+            return
+        planner = self._planner_in_context()
+        if not planner:
+            return
+        start = subject.left_edge.i
+        end = syntax.phrase_range(verb, [c for c in verb.children if c.dep_ in {"conj", "cc", "punct"}])[1]
+        self._add(be, sent, planner, "plan", self._slice((start, end)), (start, end), [], start_at=start,
+                  condition_head=verb, action_head=verb, when_range=(start, end))  # fmt: skip
 
     def _periphrastic_obligation(self, token: Token) -> Token | None:
         """The verb of 'Y has to / needs to / is required to / is obliged to do Z', if `token` is
@@ -412,8 +505,10 @@ class Detector:
     def _obligation(self, aux: Token, sent: Span, main: Token | None = None) -> None:
         """'X said Y must/should/has to do Z': a demand by X on Y."""
         main = main if main is not None else aux.head
+        if any(c.dep_ == "aux" and c.lower_ == "have" for c in main.children):
+            return  # "Houston should have been selected": a regret about the past, no demand
         speaker = self._speaker(main)
-        if speaker is None or (syntax.negated(main) and False):
+        if speaker is None:
             return
         subjects = syntax.subjects(main)
         infinitive = [c for c in main.children if c.dep_ == "aux" and c.lower_ == "to"]  # "has to cut"
@@ -720,8 +815,17 @@ class Detector:
             return [recent] if recent else []
         if speaker and self.actors.records[speaker].kind != "person":
             return [speaker]
+        if lower in {"it", "they"} and (earlier := self._earlier_subject(token)):
+            return earlier  # "The cabinet approved the cut, and it also vowed to extend it"
         recent = self.actors.recent(token.i, person=False, window=80, subject=True)
         return [recent] if recent else []
+
+    def _earlier_subject(self, pronoun: Token) -> list[str]:
+        """The actor that is the subject of an earlier clause of the pronoun's own sentence."""
+        for token in reversed(pronoun.sent[: pronoun.i - pronoun.sent.start]):
+            if token.dep_ == "nsubj" and token.pos_ in {"NOUN", "PROPN"}:
+                return self.actors.resolve(token, roles=True)
+        return []
 
     def _speaker(self, token: Token, exclude: Token | None = None) -> str | None:
         """Whoever the clause is attributed to: subject of a speech verb above it, or 'according to X'."""

@@ -829,6 +829,8 @@ ROLE_NOUNS: Final[dict[str, str]] = {
         for w in (
             "resident",
             "worker",
+            "dockworker",
+            "longshoreman",
             "protester",
             "protestor",
             "demonstrator",

@@ -29,10 +29,19 @@ _EMBEDDING = frozenset({"xcomp", "advcl", "acomp", "ccomp"})
 _EMBEDDING_OR_OBJECT = _EMBEDDING | {"dobj", "pobj", "prep", "acl", "relcl", "nsubj", "attr"}
 
 
+_SURFACE_NEGATIVES = frozenset({"not", "n't", "never"})
+
+
 def negated(token: Token) -> bool:
     """'did not agree', 'never promised', 'failed to agree', 'no longer', and a fronted negative:
     'At no point did the government promise', 'Under no circumstances will it sign'."""
     if any(c.dep_ == "neg" or (c.lower_ in _NEGATIVE_ADVERBS and c.dep_ in {"advmod", "neg"}) for c in token.children):
+        return True
+    # A negative between the auxiliary and the verb negates the verb, however the parse attaches it:
+    # 'would "absolutely not" agree' (quotes), 'will, frankly, never sign'. Where it belongs to
+    # something else ('will, if not stopped, attack'), the commitment is left out: the safe side.
+    auxiliaries = [c.i for c in token.children if c.dep_ in {"aux", "auxpass"} and c.i < token.i]
+    if auxiliaries and any(t.lower_ in _SURFACE_NEGATIVES for t in token.doc[min(auxiliaries) + 1 : token.i]):
         return True
     if any(
         c.dep_ == "prep" and c.i < token.i and any(_has_negative_determiner(p) for p in c.children if p.dep_ == "pobj")
