@@ -406,35 +406,42 @@ class Detector:
         if keys:
             self._emit(main, sent, keys, "refusal" if negated else "plan", [main], [], start_token=aux)
         elif not negated and aux.lower_ not in _MODALS_MAY:
-            self._unnamed_plan(main, sent)
+            self._unnamed_plan(main, main, next((c for c in main.children if c.dep_ == "nsubjpass"), None), sent)
 
-    def _unnamed_plan(self, main: Token, sent: Span) -> None:
+    def _unnamed_plan(self, cue: Token, verb: Token, subject: Token | None, sent: Span) -> None:
         """'The orbiter will be sent to Los Angeles', 'the first referendum is to be held in November':
         something arranged by a planner the sentence does not name. The planner is the one the article
         has just shown planning ('The government intends to hold two referendums. The first is to be
         held ...'); with none, the row is left out rather than given a guessed actor. Only a thing can
         be so planned, and a forecast ('experts believe it will be approved') is no plan."""
-        subject = next((c for c in main.children if c.dep_ == "nsubjpass"), None)
         if (
             subject is None
             or subject.pos_ not in {"NOUN", "PROPN"}
             or subject.ent_type_ in {"PERSON", "NORP"}
             or self.actors.resolve(subject, create=False)
-            or syntax.opinion(main)
-            or syntax.has(main, "agent")
+            or syntax.opinion(verb)
+            or syntax.has(verb, "agent")
             or sent.text.rstrip().endswith("?")
         ):
             return
-        skip = [c for c in main.children if c.dep_ in {"conj", "cc", "mark", "punct"}]
-        skip += [c for c in main.children if c.dep_ == "advcl" and c.i > main.i and not syntax.is_condition(c)]
         planner = self._planner_in_context()
         if not planner:
             return
-        start, end = syntax.phrase_range(main, skip)
+        skip = [c for c in verb.children if c.dep_ in {"conj", "cc", "mark", "punct"}]
+        skip += [c for c in verb.children if c.dep_ == "advcl" and c.i > verb.i and not syntax.is_condition(c)]
+        start, end = syntax.phrase_range(verb, skip)
         start = min(start, subject.left_edge.i)
-        action = self._slice((start, end))
-        self._add(main, sent, planner, "plan", action, (start, end), [], start_at=start, condition_head=main,
-                  action_head=main, when_range=(start, end))  # fmt: skip
+        self._add(cue, sent, planner, "plan", self._slice((start, end)), (start, end), [], start_at=start,
+                  condition_head=verb, action_head=verb, when_range=(start, end))  # fmt: skip
+
+    def _planner_in_context(self) -> list[str]:
+        """The actors of the article's latest plan, promise or agreement so far, if an institution's."""
+        for item in reversed(self.found):
+            if item.kind in {"plan", "promise", "agreement"}:
+                if all(self.actors.records[k].kind != "person" for k in item.actors):
+                    return list(item.actors)
+                return []
+        return []
 
     def _be_to(self, be: Token, sent: Span) -> None:
         """'X is to hold a referendum', 'X was to begin ...': an arranged plan."""
@@ -446,39 +453,13 @@ class Detector:
         if not xcomps or syntax.negated(be) or any(c.dep_ == "acomp" for c in be.children):
             return
         if any(a.dep_ == "auxpass" for a in xcomps[0].children):  # "is to be held": its planner unnamed
-            if any(c.dep_ == "nsubj" for c in be.children) and not syntax.has(xcomps[0], "nsubjpass"):
-                self._unnamed_be_to(be, xcomps[0], sent)
+            if not syntax.has(xcomps[0], "nsubjpass"):
+                self._unnamed_plan(be, xcomps[0], next((c for c in be.children if c.dep_ == "nsubj"), None), sent)
             return
         subjects = [c for c in be.children if c.dep_ == "nsubj"]
         keys = self._keys(subjects, be) if subjects else []
         if keys:
             self._emit(be, sent, keys, "plan", self._complements(be, xcomps, [], [], []), [])
-
-    def _planner_in_context(self) -> list[str]:
-        """The actors of the article's latest plan, promise or agreement so far, if an institution's."""
-        for item in reversed(self.found):
-            if item.kind in {"plan", "promise", "agreement"}:
-                if all(self.actors.records[k].kind != "person" for k in item.actors):
-                    return list(item.actors)
-                return []
-        return []
-
-    def _unnamed_be_to(self, be: Token, verb: Token, sent: Span) -> None:
-        """'The first referendum is to be held from November 20': the subject is the be-verb's."""
-        subject = next(c for c in be.children if c.dep_ == "nsubj")
-        if (
-            subject.pos_ not in {"NOUN", "PROPN"}
-            or subject.ent_type_ in {"PERSON", "NORP"}
-            or self.actors.resolve(subject, create=False)
-        ):
-            return
-        planner = self._planner_in_context()
-        if not planner:
-            return
-        start = subject.left_edge.i
-        end = syntax.phrase_range(verb, [c for c in verb.children if c.dep_ in {"conj", "cc", "punct"}])[1]
-        self._add(be, sent, planner, "plan", self._slice((start, end)), (start, end), [], start_at=start,
-                  condition_head=verb, action_head=verb, when_range=(start, end))  # fmt: skip
 
     def _periphrastic_obligation(self, token: Token) -> Token | None:
         """The verb of 'Y has to / needs to / is required to / is obliged to do Z', if `token` is
