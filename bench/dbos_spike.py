@@ -1,0 +1,156 @@
+"""Spike for issue 15: can DBOS Transact run wirebrief's background duties? (prints figures; never fails)
+
+Not part of `make bench`: DBOS is not a dependency yet. Run it in a venv that has it:
+
+    python -m venv --without-pip /tmp/spike && .venv/bin/python -c "import site; print(*site.getsitepackages())" \\
+        > /tmp/spike/lib/python3.11/site-packages/base.pth && .venv/bin/pip --python /tmp/spike/bin/python install dbos
+    /tmp/spike/bin/python bench/dbos_spike.py [--jobs 2000] [--latency 1]
+
+What it checks, as the issue asks:
+- launched inside FastAPI's lifespan, on the app's event loop, with one shared HTTP client;
+- N workflows in flight at once, each one step calling the stand-in LLM (tests/standin_llm.py) and
+  one durable sleep, on a SQLite system database: wall time against the ideal (the latency, plus the
+  sleep), CPU per workflow, and the system database's rows per workflow;
+- the same N calls with plain asyncio (no durability) for the overhead;
+- JSON rather than pickle for what is stored (DBOSPortableJSONSerializer), read back from the database;
+- isolation: a second DBOS on a new database after `DBOS.destroy()`, as a test would make one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.standin import standin
+
+try:
+    from dbos import DBOS, DBOSConfig, DBOSPortableJSONSerializer
+except ImportError:  # pragma: no cover - the script says how to get it
+    print("bench/dbos_spike.py needs dbos installed (see its docstring)", file=sys.stderr)
+    raise SystemExit(2) from None
+
+CLIENT: httpx.AsyncClient | None = None
+BASE_URL = ""
+
+
+@DBOS.step()
+async def call_llm(text: str) -> dict[str, Any]:
+    assert CLIENT is not None
+    response = await CLIENT.post(
+        BASE_URL + "/chat/completions",
+        json={"model": "stand-in", "messages": [{"role": "user", "content": text}]},
+        timeout=60,
+    )
+    response.raise_for_status()
+    usage: dict[str, Any] = response.json().get("usage", {})
+    return usage
+
+
+@DBOS.workflow()
+async def brief_job(text: str, pause_s: float) -> dict[str, Any]:
+    usage = await call_llm(text)
+    await DBOS.sleep_async(pause_s)  # the delivery's wait before a retry, durable
+    return {"tokens": usage.get("total_tokens", 0), "chars": len(text)}
+
+
+def cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+async def plain(count: int) -> float:
+    assert CLIENT is not None
+    started = time.perf_counter()
+
+    async def one(n: int) -> None:
+        assert CLIENT is not None
+        response = await CLIENT.post(
+            BASE_URL + "/chat/completions",
+            json={"model": "stand-in", "messages": [{"role": "user", "content": f"article {n}"}]},
+            timeout=60,
+        )
+        response.raise_for_status()
+
+    await asyncio.gather(*(one(n) for n in range(count)))
+    return time.perf_counter() - started
+
+
+def make_app(database: Path) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        global CLIENT
+        CLIENT = httpx.AsyncClient(limits=httpx.Limits(max_connections=4000, max_keepalive_connections=4000))
+        config: DBOSConfig = {
+            "name": "wirebrief-spike",
+            "system_database_url": f"sqlite:///{database}",
+            "serializer": DBOSPortableJSONSerializer(),
+            "run_admin_server": False,  # type: ignore[typeddict-unknown-key]
+            "log_level": "WARNING",
+        }
+        DBOS(config=config)
+        DBOS.launch()
+        yield
+        DBOS.destroy()
+        await CLIENT.aclose()
+
+    return FastAPI(lifespan=lifespan)
+
+
+async def run(count: int, pause_s: float, database: Path) -> dict[str, float]:
+    app = make_app(database)
+    async with app.router.lifespan_context(app):
+        baseline = await plain(count)
+        before, started = cpu(), time.perf_counter()
+        handles = await asyncio.gather(
+            *(DBOS.start_workflow_async(brief_job, f"article {n}", pause_s) for n in range(count))
+        )
+        results = await asyncio.gather(*(h.get_result() for h in handles))
+        wall, spent = time.perf_counter() - started, cpu() - before
+        assert len(results) == count and all(r["chars"] for r in results)
+    with sqlite3.connect(database) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        rows = {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        sample = db.execute("SELECT output, serialization FROM workflow_status LIMIT 1").fetchone()
+    print(f"tables and rows: {json.dumps(rows)}")
+    print(f"a stored output: {sample[0]!r} (serialization {sample[1]!r})")
+    return {"baseline_s": baseline, "wall_s": wall, "cpu_s": spent, "rows": sum(rows.values())}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2000)
+    parser.add_argument("--latency", type=float, default=1.0)
+    parser.add_argument("--pause", type=float, default=1.0, help="the durable sleep in each workflow")
+    args = parser.parse_args()
+    global BASE_URL
+    with standin("--latency", str(args.latency)) as url, tempfile.TemporaryDirectory() as folder:
+        BASE_URL = url
+        first = asyncio.run(run(args.jobs, args.pause, Path(folder) / "one.sqlite"))
+        launched = time.perf_counter()
+        second = asyncio.run(run(50, args.pause, Path(folder) / "two.sqlite"))  # a new DBOS, a new database
+        isolation_s = time.perf_counter() - launched - second["wall_s"] - second["baseline_s"]
+    ideal = args.latency + args.pause
+    print(f"{args.jobs} workflows in flight, LLM latency {args.latency} s, durable sleep {args.pause} s (SQLite)")
+    print(f"  plain asyncio, the same calls   {first['baseline_s']:.2f} s wall (ideal {args.latency:.2f})")
+    print(f"  DBOS workflows                  {first['wall_s']:.2f} s wall (ideal {ideal:.2f})")
+    print(f"  CPU per workflow                {first['cpu_s'] / args.jobs * 1000:.2f} ms")
+    print(f"  system-database rows/workflow   {first['rows'] / args.jobs:.1f}")
+    print(f"  a second DBOS after destroy()   launch + 50 workflows ok; set-up and tear-down {isolation_s:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
