@@ -310,17 +310,17 @@ def main() -> None:
     args = parser.parse_args()
     shared = shared_dir()
     found = cases(shared)
-    if not found:
-        # A clone without the development data: say so, rather than print a table of 0/0.
+    if found:
+        corpus = len(found) - (found[0][0] == "seed")
+        print(f"data: {shared} (the seed{' and ' + str(corpus) + ' corpus articles' if corpus else ' only'})")
+        asyncio.run(run(args.engine, args.verbose))
+    else:
+        # A clone without the development data: say so, rather than print a table of 0/0; the
+        # statements below are the project's own and are always measured.
         print(
-            f"bench/eval.py: no gold data at {shared} (the seed's gold and the corpus live in ../shared, "
-            "beside the repository, or WIREBRIEF_SHARED): nothing to evaluate",
-            file=sys.stderr,
+            f"no gold data at {shared} (the seed's gold and the corpus live in ../shared, beside the repository, "
+            "or WIREBRIEF_SHARED): the corpus figures are skipped"
         )
-        raise SystemExit(2)
-    corpus = len(found) - (found[0][0] == "seed")
-    print(f"data: {shared} (the seed{' and ' + str(corpus) + ' corpus articles' if corpus else ' only'})")
-    asyncio.run(run(args.engine, args.verbose))
     challenge()
 
 
