@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,16 +61,17 @@ async def run_batch(
     deliveries = None
     started = time.monotonic()
     tally = Tally()  # its clock starts again when the first article does
+    stop = asyncio.Event()
     try:
         if webhook and pipeline.store is not None:
             deliveries = Deliveries(pipeline.store, settings, own_only=True)
             await deliveries.start()
-        runner = BatchRunner(pipeline, output, limit=limit, deliveries=deliveries, webhook_url=webhook)
+        runner = BatchRunner(pipeline, output, limit=limit, deliveries=deliveries, webhook_url=webhook, stop=stop)
         await runner.deliver_done(read_records(output_path))
         output.open()
         tally.started = time.monotonic()
         try:
-            with Reporter(tally, quiet=quiet) as reporter:
+            with Reporter(tally, quiet=quiet) as reporter, _interrupt_sets(stop):
                 if provider_batch is not None and prefill is not None:  # the Batch API first, then live
                     from service.batch.provider import run_with_provider_batch
 
@@ -88,4 +93,33 @@ async def run_batch(
                 write_table(table, results(records))
             if report is not None:
                 write_report(report, records, tally, time.monotonic() - started)
+    if stop.is_set():
+        raise KeyboardInterrupt  # the command exits 130: run it again to resume
     return tally
+
+
+@contextlib.contextmanager
+def _interrupt_sets(stop: asyncio.Event) -> Iterator[None]:
+    """Ctrl-C cancels the run, as asyncio's own handler does, and also sets `stop`: no article starts
+    after it even where the cancellation is absorbed on its way, and the command ends as interrupted
+    (exit 130) with the table and report written for what is done."""
+    loop, task = asyncio.get_running_loop(), asyncio.current_task()
+
+    def interrupt() -> None:
+        stop.set()
+        if task is not None:
+            task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, interrupt)
+    except (NotImplementedError, RuntimeError):  # no signal handlers here (Windows, a thread): asyncio's
+        yield
+        return
+    try:
+        yield
+    except asyncio.CancelledError:
+        if stop.is_set():
+            raise KeyboardInterrupt from None  # through the finally blocks that write what is done
+        raise
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)

@@ -29,7 +29,9 @@ class BatchRunner:
         limit: AdaptiveLimit,
         deliveries: Deliveries | None = None,
         webhook_url: str | None = None,
+        stop: asyncio.Event | None = None,
     ) -> None:
+        self.stop = stop or asyncio.Event()  # set by Ctrl-C: no article starts after it
         self.pipeline = pipeline
         self.output = output
         self.limit = limit  # the LLM engine tells it of 429s (`Seams.on_rate_limited`)
@@ -49,6 +51,9 @@ class BatchRunner:
                     continue
                 queued.add(item.id)
                 await self.limit.acquire()
+                if self.stop.is_set():
+                    await self.limit.release(False)
+                    break
                 task = asyncio.create_task(self._one(item, tally, reporter))
                 pending.add(task)
                 task.add_done_callback(pending.discard)
