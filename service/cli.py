@@ -295,10 +295,11 @@ def _database() -> Iterator[tuple[Any, str]]:
     from sqlalchemy import create_engine
     from sqlalchemy.exc import SQLAlchemyError
 
-    from service.store import store_location
+    from service.store import make_sqlite_folder, store_location
 
     url = get_settings().database_url
     where = store_location(url)
+    make_sqlite_folder(url)
     engine = create_engine(url)
     try:
         yield engine, where

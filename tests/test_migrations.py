@@ -72,7 +72,7 @@ def test_processes_starting_together_each_find_the_schema_ready(tmp_path: Path, 
 
 
 def test_wirebrief_db_upgrade_and_current(tmp_path: Path) -> None:
-    database = {"WIREBRIEF_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+    database = {"WIREBRIEF_DATABASE_URL": f"sqlite:///{tmp_path / 'not-yet' / 'cli.db'}"}  # its folder made too
     assert wirebrief("db", "current", cwd=tmp_path, **database).stdout.startswith("none")
     upgraded = wirebrief("db", "upgrade", cwd=tmp_path, **database)
     assert upgraded.returncode == 0 and f"schema {head_revision()}" in upgraded.stderr

@@ -539,6 +539,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def make_sqlite_folder(url: str) -> None:
+    """A SQLite file's folder exists before the file is opened (the user's data folder, on first use)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
 def store_location(url: str) -> str:
     """Where a database URL keeps things, for people: a SQLite file's path, any other URL without its password."""
     parsed = make_url(url)
@@ -549,9 +556,8 @@ def store_location(url: str) -> str:
 
 async def open_store(url: str) -> SqlStore:
     """Connect, bring the schema up to date. Done once at start-up."""
+    make_sqlite_folder(url)
     if url.startswith("sqlite"):
-        if (database := make_url(url).database) and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)  # the data folder, on first use
         # SQLite has one writer at a time: one thread serves the store, so this process never waits
         # on its own lock. pysqlite opens no transaction for reads, so resetting a connection on its
         # return to the pool is a no-op: skip it.
