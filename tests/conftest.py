@@ -53,6 +53,8 @@ def postgres_server() -> Iterator[PostgresServer]:
     except PostgresUnavailable as error:
         if os.environ.get("WIREBRIEF_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"WIREBRIEF_REQUIRE_POSTGRES=1, but {error}")
+        # until a server is installed (issue 15: "says plainly that the PostgreSQL half did not run");
+        # .ci/run installs one and never skips
         pytest.skip(f"the PostgreSQL half of the suite did not run: {error}")
     yield server
     server.stop()

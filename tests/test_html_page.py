@@ -42,7 +42,9 @@ async def browser() -> AsyncIterator[object]:
     if CHROMIUM is None:
         if os.environ.get("WIREBRIEF_REQUIRE_BROWSER") == "1":
             pytest.fail("WIREBRIEF_REQUIRE_BROWSER=1 but no Chromium is installed (apt-get install chromium)")
-        pytest.skip("no Chromium on this machine (apt-get install chromium): the HTML page tests did not run")
+        pytest.skip(  # until Chromium is installed; .ci/run installs it and never skips
+            "no Chromium on this machine: the HTML page tests did not run (apt-get install chromium to run them)"
+        )
     from playwright.async_api import async_playwright
 
     async with async_playwright() as driver:

@@ -2,7 +2,7 @@
 
 Why in code and not in an alembic.ini: the service migrates its own database with the URL it was
 given, so a user never runs a separate tool, and several processes starting at once take turns
-(an advisory lock on PostgreSQL; SQLite's single writer and the caller's retry elsewhere).
+(an advisory lock on PostgreSQL, BEGIN IMMEDIATE on SQLite): the later ones find it done.
 """
 
 from __future__ import annotations
