@@ -33,6 +33,7 @@ NOTHING = [
     "The union warned against cutting wages too early.",
     "Russia warned that the sanctions could backfire.",
     "Economists warned of a recession next year.",
+    "The senator did not say the party would not agree to cut taxes.",  # a refusal, itself not said
     # courtesies, regrets and forecasts in the shape of undertakings
     "We want to thank every city that applied, the agency said.",
     '"Houston should have been chosen," the mayor said.',
@@ -55,6 +56,7 @@ FOUND = [
     # negation the parse does not attach: quoted, or set off by commas
     ('China said it would "absolutely not" agree to the target.', "refusal"),
     ("Brazil will, frankly, never sign the deal, its president said.", "refusal"),
+    ("Germany will not agree to send troops to the border.", "refusal"),  # the negative is the cue's own
     # a fronted clause of what was done, then the undertaking, its subject a pronoun
     ("Not only did the cabinet approve the tax cut, it also vowed to extend it.", "promise"),
     # many states as one subject; a verb the parser takes for an adjective ("to triple")

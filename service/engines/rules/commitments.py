@@ -681,6 +681,8 @@ class Detector:
     ) -> None:
         doc = self.doc
         heads = [cue] if action_head is None else [cue, action_head]
+        if kind == "refusal" and syntax.negated(cue):
+            heads = [cue]  # "will not agree to send troops": the cue's own negative is the refusal; above it counts
         if any(syntax.negated_above(t) or syntax.denied_above(t, cue) or syntax.hypothetical(t) for t in heads):
             return  # negated, denied or hypothetical: truth before recall, a missed row beats a reversed one
         first = min(rng[0], start_at if start_at is not None else rng[0])
