@@ -4,6 +4,8 @@ Builds a few hundred ~500-word articles from the development corpus texts (slice
 repeated, read in place from the shared folder; `WIREBRIEF_SHARED` overrides), warms the
 model once, then times `RulesReader().draft` one article at a time on one core.
 
+It also times spaCy's parse alone over the same texts: the ceiling for any rules on top.
+
 It calls the rules engine directly, not the product path: it measures the engine's own speed
 (spaCy parse plus rules), without ingest, grounding or assembly. `bench/eval.py` times the
 product path (`Pipeline.analyze`) per article; `bench/service.py` times the HTTP service.
@@ -84,6 +86,11 @@ def main() -> None:
         commitments += len(engine.draft(article).commitments)
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
+    nlp = load()
+    parse_started = time.process_time()
+    for text in texts:
+        nlp(text)
+    parse_cpu = time.process_time() - parse_started
     print(f"model load          {load_s:8.2f} s")
     print(f"articles            {len(texts):8d}  (~{words / len(texts):.0f} words each)")
     print(f"wall time           {elapsed:8.2f} s")
@@ -91,6 +98,10 @@ def main() -> None:
         f"articles/second     {len(texts) / elapsed:8.1f}  (wall)   {len(texts) / max(cpu, 1e-9):.1f} (per CPU-second)"
     )
     print(f"words/second        {words / elapsed:8.0f}")
+    print(
+        f"spaCy parse alone   {len(texts) / max(parse_cpu, 1e-9):8.1f}  articles per CPU-second"
+        f" ({parse_cpu / cpu:.0%} of the engine's time)"
+    )
     print(f"commitments found   {commitments:8d}")
     print(f"peak RSS            {peak_rss_mb():8.0f} MB")
 
