@@ -2,7 +2,7 @@
 
 Three processes: the stand-in LLM (`tests/standin_llm.py`, its own process), the service
 (`python -m service.cli serve`, its own process, a SQLite store in a temporary folder, no rate
-limit, LLM slots unbounded in practice), and this one, the load generator (aiohttp, the cheapest
+limit unless `--rate-limit`, LLM slots unbounded in practice), and this one, the load generator (aiohttp, the cheapest
 client at hand: its CPU is taken from the same two cores). Each phase keeps N requests in flight,
 every request a distinct article so the cache never hits, and reports what the service adds on
 top of the LLM: client-observed latency minus the stand-in's set latency. The N senders start
@@ -227,13 +227,17 @@ def main() -> None:
     parser.add_argument("--cache-requests", type=int, default=512)
     parser.add_argument("--skip-direct", action="store_true", help="no baseline straight to the stand-in")
     parser.add_argument("--workers", type=int, default=1, help="the service's worker processes")
+    parser.add_argument(
+        "--rate-limit", default="", help="WIREBRIEF_RATE_LIMIT, e.g. 10000000/minute: the cost of counting in the store"
+    )
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores shared by the load generator, the stand-in and the service ({args.workers} workers)")
     print(f"stand-in latency {args.latency} s; 'added' = client-observed latency minus it")
+    print(f"rate limit: {args.rate_limit or 'none'}")
     with (
         tempfile.TemporaryDirectory() as folder,
         standin_process("--latency", str(args.latency)) as (llm_url, standin_pid),
-        service(llm_url, folder, args.workers) as (service_url, service_pid),
+        service(llm_url, folder, args.workers, {"WIREBRIEF_RATE_LIMIT": args.rate_limit}) as (service_url, service_pid),
     ):
         asyncio.run(run(args, llm_url, service_url, {"service": service_pid, "stand-in": standin_pid}))
 

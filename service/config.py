@@ -100,7 +100,8 @@ class Settings(BaseSettings):
         default=None, description="Comma-separated API keys; when set, the API requires one (kept hashed in memory)."
     )
     rate_limit: str = Field(
-        default="600/minute", description="Requests per key (or per client address without keys); empty: no limit."
+        default="600/minute",
+        description="Requests per key (or per client address without keys), counted in the database; empty: no limit.",
     )
     open_ops: bool = Field(default=True, description="/healthz, /readyz and /metrics open without a key.")
     max_body_bytes: int = Field(default=2_000_000, gt=0, description="Largest request body accepted.")
@@ -131,7 +132,7 @@ class Settings(BaseSettings):
     workers: int = Field(
         default=1,
         ge=1,
-        description="Worker processes `wirebrief serve` runs (about one per core); limits and slots are per worker.",
+        description="Worker processes `wirebrief serve` runs (about one per core); LLM slots are per worker.",
     )
     database_url: str = Field(
         default_factory=default_database_url,

@@ -22,7 +22,8 @@ from service.delivery import Deliveries
 from service.duties import Duties
 from service.jobs import JobRunner
 from service.pipeline import Pipeline
-from service.store import store_location
+from service.store import SqlStore, store_location
+from service.store.rate_limits import StoreRateStorage
 
 log = logging.getLogger(__name__)
 STARTUP_CHECK_S = 60.0
@@ -46,6 +47,11 @@ async def _bounded(step: Coroutine[Any, Any, T], seconds: float, what: str) -> T
         return f"{what} did not finish within {seconds:g} s"
 
 
+def _access(settings: Settings, store: SqlStore | None) -> Access:
+    """The key and rate checks; with a store, the limits count in it, shared by every process and replica."""
+    return Access(settings, StoreRateStorage(store) if store is not None else None)
+
+
 def create_app(settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
     """An app over `pipeline` (built from `settings` at start-up when not given)."""
     settings = settings or get_settings()
@@ -57,6 +63,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         duties = runner = None
         if running.store is not None:  # jobs and deliveries live in the store; one process sends them
             log.info("results, jobs and deliveries are kept in %s", store_location(settings.database_url))
+            app.state.access = _access(settings, running.store)
             deliveries = Deliveries(running.store, settings)
             runner = JobRunner(running, running.store, deliveries, public_base_url=settings.public_base_url)
             app.state.deliveries, app.state.jobs = deliveries, runner
@@ -95,7 +102,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         openapi_url=None,
     )
     app.state.settings = settings
-    app.state.access = Access(settings)
+    app.state.access = _access(settings, pipeline.store if pipeline is not None else None)
     if pipeline is not None:
         app.state.pipeline = pipeline
     app.add_middleware(MetricsMiddleware)

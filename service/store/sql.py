@@ -15,10 +15,24 @@ import time
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    case,
+    create_engine,
+    delete,
+    event,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -412,6 +426,33 @@ class SqlStore:
         except IntegrityError:  # the same key inserted by another process at the same moment
             return False
 
+    # --- rate limits ---------------------------------------------------------------------------
+    async def count_hits(self, key: str, amount: int, window_s: float) -> int:
+        """Add `amount` hits to `key`'s window and return its count, in one statement (every process
+        and replica on this database counts in the same row). A window opens at its first hit and
+        lasts `window_s`; a hit after it has ended opens a new one."""
+        now = time.time()
+        statement = _count_hits_statement(self.engine.dialect.name)
+        values = {"key": key, "hits": amount, "ends_at": now + window_s, "now": now}
+        return await self._write(lambda connection: int(connection.execute(statement, values).scalar_one()))
+
+    async def rate_window(self, key: str) -> tuple[int, float] | None:
+        """`key`'s hits and the time its window ends, while it is open."""
+        windows = tables.rate_windows
+        query = select(windows.c.hits, windows.c.ends_at).where(windows.c.key == key, windows.c.ends_at > time.time())
+        row = await self._read(lambda connection: connection.execute(query).first())
+        return (int(row.hits), float(row.ends_at)) if row is not None else None
+
+    async def forget_rate_windows(self, key: str | None = None, *, ended_only: bool = False) -> int:
+        """Delete `key`'s window (every window without a key); `ended_only`: only those that ended."""
+        windows = tables.rate_windows
+        statement = delete(windows)
+        if key is not None:
+            statement = statement.where(windows.c.key == key)
+        if ended_only:
+            statement = statement.where(windows.c.ends_at <= time.time())
+        return await self._write(lambda connection: int(connection.execute(statement).rowcount))
+
     # --- retention -----------------------------------------------------------------------------
     async def prune(self, before: float) -> dict[str, int]:
         """Delete what is older than `before` and finished: analyses, done or failed jobs, settled
@@ -480,6 +521,21 @@ class SqlStore:
     async def release_lease(self, name: str, holder: str) -> None:
         statement = delete(tables.leases).where(tables.leases.c.name == name, tables.leases.c.holder == holder)
         await self._write(lambda connection: connection.execute(statement))
+
+
+@lru_cache(maxsize=2)
+def _count_hits_statement(dialect: str) -> Any:
+    """Built once: building it on every request cost more than running it."""
+    windows = tables.rate_windows
+    new = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(windows)
+    ended = windows.c.ends_at <= bindparam("now")  # on both databases, SET reads the row as it was
+    return new.on_conflict_do_update(
+        index_elements=[windows.c.key],
+        set_={
+            "hits": case((ended, new.excluded.hits), else_=windows.c.hits + new.excluded.hits),
+            "ends_at": case((ended, new.excluded.ends_at), else_=windows.c.ends_at),
+        },
+    ).returning(windows.c.hits)
 
 
 def _upsert(dialect: str, table: Any, values: dict[str, Any], keys: list[str]) -> Any:

@@ -92,3 +92,11 @@ seen_requests = Table(
     Column("key", String(128), primary_key=True),  # e.g. a Slack request signature: a replay has the same
     Column("at", Float, nullable=False, index=True),
 )
+
+rate_windows = Table(
+    "rate_windows",
+    metadata,
+    Column("key", String(256), primary_key=True),  # a limit and whom it counts (a key's digest, an address)
+    Column("hits", Integer, nullable=False),
+    Column("ends_at", Float, nullable=False, index=True),  # a hit after it opens a new window
+)
