@@ -4,7 +4,10 @@ Not part of `make bench`: DBOS is not a dependency yet. Run it in a venv that ha
 
     python -m venv --without-pip /tmp/spike && .venv/bin/python -c "import site; print(*site.getsitepackages())" \\
         > /tmp/spike/lib/python3.11/site-packages/base.pth && .venv/bin/pip --python /tmp/spike/bin/python install dbos
-    /tmp/spike/bin/python bench/dbos_spike.py [--jobs 2000] [--latency 1]
+    /tmp/spike/bin/python bench/dbos_spike.py [--jobs 2000] [--latency 1] [--postgres URL] [--pool 20]
+
+With `--postgres postgresql://user@host:port/`, the system databases are new databases on that
+server (created and dropped by the script) instead of SQLite files.
 
 What it checks, as the issue asks:
 - launched inside FastAPI's lifespan, on the app's event loop, with one shared HTTP client;
@@ -22,7 +25,6 @@ import argparse
 import asyncio
 import json
 import os
-import sqlite3
 import sys
 import tempfile
 import time
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import sqlalchemy
 from fastapi import FastAPI
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -89,14 +92,15 @@ async def plain(count: int) -> float:
     return time.perf_counter() - started
 
 
-def make_app(database: Path) -> FastAPI:
+def make_app(database: str, pool: int) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
         global CLIENT
         CLIENT = httpx.AsyncClient(limits=httpx.Limits(max_connections=4000, max_keepalive_connections=4000))
         config: DBOSConfig = {
             "name": "wirebrief-spike",
-            "system_database_url": f"sqlite:///{database}",
+            "system_database_url": database,
+            "sys_db_pool_size": pool,
             "serializer": DBOSPortableJSONSerializer(),
             "run_admin_server": False,  # type: ignore[typeddict-unknown-key]
             "log_level": "WARNING",
@@ -110,8 +114,8 @@ def make_app(database: Path) -> FastAPI:
     return FastAPI(lifespan=lifespan)
 
 
-async def run(count: int, pause_s: float, database: Path) -> dict[str, float]:
-    app = make_app(database)
+async def run(count: int, pause_s: float, database: str, pool: int) -> dict[str, float]:
+    app = make_app(database, pool)
     async with app.router.lifespan_context(app):
         before = cpu()
         baseline = await plain(count)
@@ -123,10 +127,14 @@ async def run(count: int, pause_s: float, database: Path) -> dict[str, float]:
         results = await asyncio.gather(*(h.get_result() for h in handles))
         wall, spent = time.perf_counter() - started, cpu() - before
         assert len(results) == count and all(r["chars"] for r in results)
-    with sqlite3.connect(database) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        rows = {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-        sample = db.execute("SELECT output, serialization FROM workflow_status LIMIT 1").fetchone()
+    engine = sqlalchemy.create_engine(database.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as db:
+        schema = "dbos" if engine.dialect.name == "postgresql" else None
+        tables = sqlalchemy.inspect(db).get_table_names(schema=schema)
+        prefix = f"{schema}." if schema else ""
+        rows = {t: db.execute(sqlalchemy.text(f'SELECT count(*) FROM {prefix}"{t}"')).scalar() for t in tables}
+        sample = db.execute(sqlalchemy.text(f"SELECT output, serialization FROM {prefix}workflow_status LIMIT 1")).one()
+    engine.dispose()
     print(f"tables and rows: {json.dumps(rows)}")
     print(f"a stored output: {sample[0]!r} (serialization {sample[1]!r})")
     return {
@@ -138,21 +146,41 @@ async def run(count: int, pause_s: float, database: Path) -> dict[str, float]:
     }
 
 
+def postgres_database(server: str, name: str) -> str:
+    """A new, empty database `name` on `server` (dropped first if a run left it)."""
+    admin = sqlalchemy.create_engine(
+        server.replace("postgresql://", "postgresql+psycopg://").rstrip("/") + "/postgres", isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as db:
+        db.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        db.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server.rstrip("/") + "/" + name
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2000)
     parser.add_argument("--latency", type=float, default=1.0)
     parser.add_argument("--pause", type=float, default=1.0, help="the durable sleep in each workflow")
+    parser.add_argument("--postgres", help="a server URL (postgresql://user@host:port/): system databases on it")
+    parser.add_argument("--pool", type=int, default=20, help="DBOS's system-database pool size")
     args = parser.parse_args()
     global BASE_URL
     with standin("--latency", str(args.latency)) as url, tempfile.TemporaryDirectory() as folder:
         BASE_URL = url
-        first = asyncio.run(run(args.jobs, args.pause, Path(folder) / "one.sqlite"))
+        if args.postgres:
+            databases = [postgres_database(args.postgres, name) for name in ("spike_one", "spike_two")]
+        else:
+            databases = [f"sqlite:///{Path(folder) / name}.sqlite" for name in ("one", "two")]
+        first = asyncio.run(run(args.jobs, args.pause, databases[0], args.pool))
         launched = time.perf_counter()
-        second = asyncio.run(run(50, args.pause, Path(folder) / "two.sqlite"))  # a new DBOS, a new database
+        second = asyncio.run(run(50, args.pause, databases[1], args.pool))  # a new DBOS, a new database
         isolation_s = time.perf_counter() - launched - second["wall_s"] - second["baseline_s"]
     ideal = args.latency + args.pause
-    print(f"{args.jobs} workflows in flight, LLM latency {args.latency} s, durable sleep {args.pause} s (SQLite)")
+    kind = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"{args.jobs} workflows in flight, LLM latency {args.latency} s, durable sleep {args.pause} s ({kind})")
+    print(f"  system-database pool            {args.pool}")
     print(f"  plain asyncio, the same calls   {first['baseline_s']:.2f} s wall (ideal {args.latency:.2f})")
     print(f"  DBOS workflows                  {first['wall_s']:.2f} s wall (ideal {ideal:.2f})")
     print(

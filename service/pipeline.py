@@ -7,6 +7,7 @@ from `service.engines.registry` and own their own concurrency, chunking and vers
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Sequence
@@ -44,12 +45,17 @@ class Pipeline:
     async def from_settings(
         cls, settings: Settings, *, seams: Seams | None = None, with_store: bool = True
     ) -> Pipeline:
-        """Build the engines and the store the settings call for; start-up work happens here, once."""
+        """Build the engines and the store the settings call for; start-up work happens here, once.
+        With a store, the LLM's slots are counted in it, with every other process's."""
         from service.store import open_store
+        from service.store.llm_slots import StoreLlmSlots
 
-        engines = await build_engines(settings, seams or Seams())
-        await asyncio.to_thread(detector)  # the language models, once
         store = await open_store(settings.database_url) if with_store else None
+        seams = seams or Seams()
+        if store is not None and seams.llm_slots is None:
+            seams = dataclasses.replace(seams, llm_slots=StoreLlmSlots(store, settings.max_llm_in_flight))
+        engines = await build_engines(settings, seams)
+        await asyncio.to_thread(detector)  # the language models, once
         return cls(settings, engines, store=store)
 
     async def aclose(self) -> None:

@@ -40,8 +40,10 @@ def replay(rules_engine: RulesEngine) -> Iterator[ReplayFactory]:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A test of a module marked `both_databases` that uses the database runs on SQLite and on PostgreSQL."""
-    if "database_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_databases"):
+    """A test of a module marked `both_databases` that uses the database runs on SQLite and on PostgreSQL,
+    unless it names its own (`@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)`)."""
+    own = any("database_url" in mark.args[0] for mark in metafunc.definition.iter_markers("parametrize"))
+    if "database_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_databases") and not own:
         metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 

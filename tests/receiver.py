@@ -4,8 +4,11 @@
 
 Every POST is verified with `standardwebhooks.Webhook(secret).verify(body, headers)` (not with
 our own code) and appended to FILE as one JSON line, flushed at once, before the answer is sent:
-`{"webhook_id", "verified", "error", "status", "path", "body", "headers", "received_at"}`.
-The first K requests get `--down-status` (503: "down"); then `--status-after`. `--gone`
+`{"webhook_id", "verified", "error", "status", "path", "body", "headers", "received_at",
+"overlapping"}`; `overlapping` is true when another request with the same webhook-id was still
+being answered (a delivery attempted twice at once). The first K requests get `--down-status`
+(503: "down"), and so does every request during the first `--down-for-s` seconds after the
+first one; then `--status-after`. `--gone`
 answers 410 always, `--redirect-to URL` a 307 to URL. `--slack` records without verifying
 (Slack incoming webhooks are not signed). `GET /healthz` answers 200 and is not recorded.
 """
@@ -26,6 +29,8 @@ class Receiver:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.count = 0
+        self.first_at: float | None = None
+        self.in_flight: dict[str, int] = {}  # webhook-id -> requests with it being answered now
         self.lock = threading.Lock()
         self.record = open(args.record, "a", encoding="utf-8")  # noqa: SIM115 - open for the process's life
 
@@ -34,15 +39,30 @@ class Receiver:
         with self.lock:
             self.count += 1
             number = self.count
+            self.first_at = self.first_at or time.monotonic()
+            down_by_time = time.monotonic() - self.first_at < self.args.down_for_s
         delay = self.args.slow_s if number <= self.args.slow_first else 0.0
         if self.args.gone:
             return 410, {}, delay
         if self.args.redirect_to:
             return 307, {"Location": self.args.redirect_to}, delay
-        if number <= self.args.down_first:
+        if number <= self.args.down_first or down_by_time:
             headers = {"Retry-After": self.args.retry_after} if self.args.retry_after else {}
             return self.args.down_status, headers, delay
         return self.args.status_after, {}, delay
+
+    def enter(self, webhook_id: str | None) -> bool:
+        """Count a request with this id as being answered; True when another one already is."""
+        if webhook_id is None:
+            return False
+        with self.lock:
+            self.in_flight[webhook_id] = self.in_flight.get(webhook_id, 0) + 1
+            return self.in_flight[webhook_id] > 1
+
+    def leave(self, webhook_id: str | None) -> None:
+        if webhook_id is not None:
+            with self.lock:
+                self.in_flight[webhook_id] -= 1
 
     def write(self, line: dict[str, Any]) -> None:
         with self.lock:
@@ -61,6 +81,13 @@ def handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length)
             headers = {key.lower(): value for key, value in self.headers.items()}
+            overlapping = receiver.enter(headers.get("webhook-id"))
+            try:
+                self._receive(body, headers, overlapping)
+            finally:
+                receiver.leave(headers.get("webhook-id"))
+
+        def _receive(self, body: bytes, headers: dict[str, str], overlapping: bool) -> None:
             verified, error = False, None
             if not receiver.args.slack:
                 try:
@@ -84,6 +111,7 @@ def handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                     "raw": body.decode("utf-8", "replace"),
                     "headers": headers,
                     "received_at": time.time(),
+                    "overlapping": overlapping,
                 }
             )
             if delay:
@@ -111,6 +139,7 @@ def main() -> None:
     parser.add_argument("--secret", default="", help="whsec_... to verify with (not needed with --slack)")
     parser.add_argument("--record", required=True, help="JSON-lines file to append every request to")
     parser.add_argument("--down-first", type=int, default=0, help="answer --down-status to the first K requests")
+    parser.add_argument("--down-for-s", type=float, default=0.0, help="answer --down-status for this long at first")
     parser.add_argument("--down-status", type=int, default=503)
     parser.add_argument("--retry-after", default=None, help="Retry-After header sent with the 'down' answers")
     parser.add_argument("--status-after", type=int, default=200)

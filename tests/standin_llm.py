@@ -17,7 +17,8 @@ answers a small grounded draft (the headline and first sentences, no actors). Mo
 --answer rules answers unknown articles with the offline rules engine's draft (realistic and
 grounded, at the cost of its CPU); --answer generic (the default) with the small draft.
 --fail-first N makes the first N calls fail with 500 whatever the mode.
-`GET /stats` returns the number of calls seen and of those still being answered (in_flight);
+`GET /stats` returns the number of calls seen, of those still being answered (in_flight) and the
+most answered at once (peak_in_flight);
 `POST /stats/reset` sets the count back to zero.
 """
 
@@ -108,6 +109,7 @@ class Standin:
         self.fail_first, self.retry_after = fail_first, retry_after
         self.calls = 0
         self.in_flight = 0  # requests being answered now: a client that gave up must not leave any
+        self.peak_in_flight = 0  # the most answered at once
         self.known = _known_answers()
         self.rules: Any = None
         if answer == "rules":
@@ -127,6 +129,7 @@ class Standin:
 
     async def completions(self, request: Request) -> Response:
         self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
             return await self._complete(request)
         finally:
@@ -175,7 +178,8 @@ class Standin:
     async def stats(self, request: Request) -> Response:
         if request.method == "POST":
             self.calls = 0
-        return JSONResponse({"calls": self.calls, "in_flight": self.in_flight, "mode": self.mode})
+        stats = {"calls": self.calls, "in_flight": self.in_flight, "peak_in_flight": self.peak_in_flight}
+        return JSONResponse({**stats, "mode": self.mode})
 
 
 def build_app(standin: Standin) -> Starlette:

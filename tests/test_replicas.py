@@ -1,22 +1,39 @@
-"""Replicas: several `wirebrief serve` processes (stand-ins for machines) on one database hold the
-limits together. A key's rate limit counts in the database, so two replicas give it the limit
-once, not twice; so do worker processes of one replica."""
+"""Replicas: several `wirebrief serve` processes (stand-ins for machines) on one database.
+
+A key's rate limit counts in the database, so two replicas give it the limit once, not twice (so
+do the worker processes of one replica). Any replica accepts a job; when one is killed, the
+others finish its jobs and send its webhooks, at least once each, never twice at once."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
 
 import httpx
+import httpx2
 import pytest
 
 from devtools.cassettes import fixture_settings
 from service.api.app import create_app
+from service.engines.llm.engine import LlmEngine
 from service.engines.rules.engine import RulesEngine
 from service.pipeline import Pipeline
-from service.store import open_store
-from tests.support import SERVE, Process, assert_problem
+from service.store import SqlStore, open_store
+from service.store.llm_slots import StoreLlmSlots
+from tests.standin_llm import Standin, build_app
+from tests.support import (
+    SERVE,
+    Process,
+    Receiver,
+    assert_problem,
+    eventually,
+    received,
+    service_env,
+    standin_args,
+)
 
 pytestmark = pytest.mark.both_databases
 
@@ -79,6 +96,49 @@ async def test_wrong_keys_sent_to_every_replica_are_counted_together(
     assert statuses == [401] * 20 + [429] * 4
 
 
+async def test_the_llm_cap_holds_for_every_replica_together(database_url: str) -> None:
+    """WIREBRIEF_MAX_LLM_IN_FLIGHT=2 on two replicas: never more than two calls at the LLM at once
+    (not four); the others wait their turn and are answered."""
+    standin = Standin(latency=0.4)
+    settings = fixture_settings(max_llm_in_flight=2, llm_slot_wait_s=10)
+    stores = [await open_store(database_url) for _ in range(2)]
+    engines = [
+        LlmEngine(
+            settings,
+            transport=httpx2.ASGITransport(app=build_app(standin)),
+            shared_slots=StoreLlmSlots(store, settings.max_llm_in_flight),
+        )
+        for store in stores
+    ]
+    apps = [create_app(settings, Pipeline(settings, [e], store=s)) for e, s in zip(engines, stores, strict=True)]
+    clients = [httpx.AsyncClient(transport=httpx.ASGITransport(app=a), base_url="http://wirebrief.test") for a in apps]
+    try:
+        texts = [f"Talks, round {n}.\nOfficials said Chile agreed on day {n} to send envoys." for n in range(6)]
+        answers = await asyncio.gather(
+            *(clients[n % 2].post("/v1/briefs", json={"text": text}) for n, text in enumerate(texts))
+        )
+        assert [a.status_code for a in answers] == [200] * 6
+        assert standin.peak_in_flight == 2
+        # Every slot was given back: two more calls start at once.
+        assert [await stores[0].take_llm_slot(f"check-{n}", 2, 5.0) for n in range(3)] == [0, 1, None]
+    finally:
+        for client in clients:
+            await client.aclose()
+        for engine in engines:
+            await engine.aclose()
+        for store in stores:
+            await store.close()
+
+
+async def test_a_slot_held_by_a_replica_that_died_frees_at_its_expiry(store: SqlStore) -> None:
+    assert await store.take_llm_slot("killed-replica", 1, 0.3) == 0
+    assert await store.take_llm_slot("alive", 1, 5.0) is None  # held
+    await store.free_llm_slot(0, "alive")  # not this holder's to free: nothing changes
+    assert await store.take_llm_slot("alive", 1, 5.0) is None
+    await asyncio.sleep(0.35)
+    assert await store.take_llm_slot("alive", 1, 5.0) == 0
+
+
 @pytest.mark.slow
 def test_two_serve_processes_on_one_database_hold_one_rate_limit(
     processes: Callable[..., Process], database_url: str
@@ -98,3 +158,66 @@ def test_two_serve_processes_on_one_database_hold_one_rate_limit(
     ]
     assert statuses.count(200) == 20 and statuses.count(429) == 10
     assert statuses[:20] == [200] * 20
+
+
+def _delivered(record: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every whole request the receiver got, by the job it reported on. A request cut off by the
+    kill (its body short of its length) is left out: it fails the signature, as the receiver's
+    own check shows, and is sent again."""
+    by_job: dict[str, list[dict[str, Any]]] = {}
+    for line in received(record):
+        if not isinstance(line["body"], dict):
+            assert not line["verified"]
+            continue
+        by_job.setdefault(line["body"]["data"]["job_id"], []).append(line)
+    return by_job
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_jobs_of_a_replica_killed_mid_way_complete_and_every_webhook_arrives(
+    processes: Callable[..., Process], receiver: Callable[..., Receiver], database_url: str
+) -> None:
+    """Two replicas on one PostgreSQL, 200 jobs with callbacks sent to either; `kill -9` of the
+    replica holding the background duties after 120, with some of its jobs still waiting on the LLM
+    and its webhooks waiting to be retried (the receiver is down for its first 8 seconds)."""
+    llm = processes(standin_args("--latency", "1.5"), "/stats")
+    hook, record = receiver("--down-for-s", "8", "--slow-first", "100000", "--slow-s", "0.05")
+    env = {**service_env(llm, database_url), "WIREBRIEF_WEBHOOK_RETRY_SCHEDULE_S": "[0.5, 1, 2, 4, 8, 16]"}
+    first, second = (processes(SERVE, "/readyz", env=env) for _ in range(2))  # the first takes the duties
+
+    def post(replica: Process, number: int) -> str:
+        text = f"Talks, round {number}.\nOfficials said on day {number} that Chile agreed to send envoys next week."
+        answer = httpx.post(replica.url + "/v1/briefs", json={"text": text, "callback_url": hook.url}, timeout=30)
+        assert answer.status_code == 202, answer.text
+        job_id: str = answer.json()["id"]
+        return job_id
+
+    jobs = await asyncio.gather(*(asyncio.to_thread(post, (first, second)[n % 2], n) for n in range(120)))
+    first.popen.kill()  # kill -9: no shutdown, no lease released, jobs and deliveries in flight
+    first.popen.wait()
+    jobs += await asyncio.gather(*(asyncio.to_thread(post, second, n) for n in range(120, 200)))
+
+    def all_delivered() -> bool:
+        delivered = _delivered(record)
+        return all(any(line["status"] == 200 for line in delivered.get(job, [])) for job in jobs)
+
+    # Well before a job counts as abandoned by the stale-job sweep (its deadline and more: 100 s):
+    # the survivor takes the killed one's jobs over when it takes over the duties.
+    await eventually(all_delivered, timeout_s=60)
+    delivered = _delivered(record)
+    assert set(delivered) == set(jobs)  # nothing for a job nobody asked for
+    for job in jobs:
+        status = httpx.get(f"{second.url}/v1/jobs/{job}", timeout=10).json()
+        assert status["state"] == "done", status
+        lines = delivered[job]
+        assert all(line["verified"] for line in lines)
+        assert len({line["webhook_id"] for line in lines}) == 1  # one id for every attempt of one job's webhook
+        assert not any(line["overlapping"] for line in lines)  # never two attempts of one id at once
+    store = await open_store(database_url)
+    try:
+        pending = await store.due_deliveries(limit=1000, now=1e18)  # due at any time at all
+        unfinished = await store.unfinished_jobs()
+    finally:
+        await store.close()
+    assert pending == [] and unfinished == []

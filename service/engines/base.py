@@ -45,6 +45,15 @@ class Engine(Protocol):
     async def aclose(self) -> None: ...
 
 
+class SharedSlots(Protocol):
+    """Slots of a cap counted across processes (every replica's LLM calls against one limit)."""
+
+    async def take(self, hold_s: float) -> object | None:
+        """A ticket for a free slot, held at most `hold_s` seconds; None while every slot is taken."""
+
+    async def give_back(self, ticket: object) -> None: ...
+
+
 @dataclass(frozen=True)
 class Seams:
     """What a caller hands the engines at construction instead of patching them later."""
@@ -52,3 +61,4 @@ class Seams:
     transport: httpx2.AsyncBaseTransport | None = None  # beneath the LLM's retries (tests, provider batch)
     on_rate_limited: Callable[[float | None], None] | None = None  # told of each 429's wait (a batch's pacing)
     defer_loading: bool = False  # load heavy models on first use, not at start (a batch on the LLM)
+    llm_slots: SharedSlots | None = None  # the LLM cap shared with every process on the store

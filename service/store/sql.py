@@ -76,6 +76,7 @@ class SqlStore:
         self.engine = engine
         self._threads = threads
         self._thread: ThreadPoolExecutor | None = None
+        self._llm_slot_rows = 0  # LLM slots known to exist in the table
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
         """`work` on a connection, on the store's thread."""
@@ -453,6 +454,45 @@ class SqlStore:
             statement = statement.where(windows.c.ends_at <= time.time())
         return await self._write(lambda connection: int(connection.execute(statement).rowcount))
 
+    # --- LLM slots -----------------------------------------------------------------------------
+    async def take_llm_slot(self, holder: str, slots: int, hold_s: float) -> int | None:
+        """One of the `slots` free LLM slots for `holder`, for at most `hold_s` seconds (a holder
+        that dies frees it then); None while all are taken, by any process on this database."""
+        now = time.time()
+        table = tables.llm_slots
+
+        if self._llm_slot_rows < slots:  # the rows, made once by each process (all make the same)
+            missing = [{"slot": n, "expires_at": 0.0} for n in range(slots)]
+            made = _insert_missing(self.engine.dialect.name, table, ["slot"])
+            await self._write(lambda connection: connection.execute(made, missing))
+            self._llm_slot_rows = slots
+
+        def take(connection: Connection) -> int | None:
+            free = (
+                select(table.c.slot)
+                .where(table.c.slot < slots, table.c.expires_at <= now)
+                .order_by(table.c.slot)
+                .limit(1)
+                .with_for_update(skip_locked=True)  # PostgreSQL: past the rows others are taking; SQLite: one writer
+                .scalar_subquery()
+            )
+            taken = (
+                update(table)
+                .where(table.c.slot == free, table.c.expires_at <= now)
+                .values(holder=holder, expires_at=now + hold_s)
+                .returning(table.c.slot)
+            )
+            return connection.execute(taken).scalar()
+
+        return await self._write(take)
+
+    async def free_llm_slot(self, slot: int, holder: str) -> None:
+        table = tables.llm_slots
+        statement = (
+            update(table).where(table.c.slot == slot, table.c.holder == holder).values(holder=None, expires_at=0.0)
+        )
+        await self._write(lambda connection: connection.execute(statement))
+
     # --- retention -----------------------------------------------------------------------------
     async def prune(self, before: float) -> dict[str, int]:
         """Delete what is older than `before` and finished: analyses, done or failed jobs, settled
@@ -536,6 +576,12 @@ def _count_hits_statement(dialect: str) -> Any:
             "ends_at": case((ended, new.excluded.ends_at), else_=windows.c.ends_at),
         },
     ).returning(windows.c.hits)
+
+
+def _insert_missing(dialect: str, table: Any, keys: list[str]) -> Any:
+    """INSERT ... ON CONFLICT (keys) DO NOTHING: rows that exist stay as they are."""
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c[key] for key in keys])
 
 
 def _upsert(dialect: str, table: Any, values: dict[str, Any], keys: list[str]) -> Any:

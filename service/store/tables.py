@@ -100,3 +100,11 @@ rate_windows = Table(
     Column("hits", Integer, nullable=False),
     Column("ends_at", Float, nullable=False, index=True),  # a hit after it opens a new window
 )
+
+llm_slots = Table(
+    "llm_slots",
+    metadata,
+    Column("slot", Integer, primary_key=True, autoincrement=False),  # 0 .. WIREBRIEF_MAX_LLM_IN_FLIGHT - 1
+    Column("holder", String(64), nullable=True),  # the call holding it (host:pid:token), while it does
+    Column("expires_at", Float, nullable=False),  # free after this: a call never outlives its deadline
+)

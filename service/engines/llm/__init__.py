@@ -28,7 +28,11 @@ async def build(settings: Settings, seams: Seams) -> LlmEngine | None:
         log.info("WIREBRIEF_LLM_MODE=auto: %s", mode_reason)
         settings = settings.model_copy(update={"llm_mode": mode})
     return LlmEngine(
-        settings, transport=seams.transport, on_rate_limited=seams.on_rate_limited, mode_reason=mode_reason
+        settings,
+        transport=seams.transport,
+        on_rate_limited=seams.on_rate_limited,
+        mode_reason=mode_reason,
+        shared_slots=seams.llm_slots,
     )
 
 

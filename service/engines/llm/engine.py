@@ -32,6 +32,7 @@ from service import metrics
 from service.article import Article, EngineResult
 from service.chunking import split
 from service.config import Settings
+from service.engines.base import SharedSlots
 from service.errors import (
     DeadlineExceeded,
     LlmFailed,
@@ -57,6 +58,7 @@ _MODES = {
 }
 # instructor logs each failed attempt at ERROR; the engine reports failures itself, once.
 logging.getLogger("instructor").setLevel(logging.CRITICAL)
+log = logging.getLogger(__name__)
 instructor_tuning.install()
 
 T = TypeVar("T", bound=BaseModel)
@@ -82,7 +84,10 @@ class LlmEngine:
         *,
         on_rate_limited: Callable[[float | None], None] | None = None,
         mode_reason: str | None = None,
+        shared_slots: SharedSlots | None = None,
     ) -> None:
+        """`shared_slots`: the cap counted with every other process on the store, taken after one of
+        this process's own (so that only as many as the cap wait on the database at once)."""
         if settings.llm_mode == "auto":  # built directly, not through `build`: the SDK's own default
             settings = settings.model_copy(update={"llm_mode": "tools"})
         self.settings = settings
@@ -91,6 +96,7 @@ class LlmEngine:
         self.prompt = prompt or load_prompt("brief")
         self.merge_prompt = load_prompt("merge_brief")
         self._slots = asyncio.Semaphore(settings.max_llm_in_flight)
+        self._shared_slots = shared_slots
         resilient = ResilientTransport(
             transport or default_transport(settings),
             max_attempts=settings.max_attempts,
@@ -163,22 +169,57 @@ class LlmEngine:
     async def _slot(self, deadline: float) -> AsyncIterator[None]:
         """A bounded wait for one of `max_llm_in_flight` slots (never past the article's deadline):
         past it, 503 with Retry-After instead of an endless queue."""
-        wait = min(self.settings.llm_slot_wait_s, max(deadline - time.monotonic(), 0.0))
+        waited_until = time.monotonic() + min(self.settings.llm_slot_wait_s, max(deadline - time.monotonic(), 0.0))
         try:
-            async with asyncio.timeout(wait):
+            async with asyncio.timeout_at(waited_until):
                 await self._slots.acquire()
         except TimeoutError:
-            metrics.OVERLOADED.inc()
-            raise Overloaded(
-                f"all {self.settings.max_llm_in_flight} LLM slots are busy; retry shortly",
-                retry_after=max(1, round(self.settings.llm_slot_wait_s)),
-            ) from None
-        metrics.LLM_IN_FLIGHT.inc()
+            raise self._overloaded() from None
         try:
-            yield
+            ticket = await self._shared_slot(waited_until, deadline) if self._shared_slots is not None else None
+            metrics.LLM_IN_FLIGHT.inc()
+            try:
+                yield
+            finally:
+                metrics.LLM_IN_FLIGHT.dec()
+                if ticket is not None:
+                    await self._give_back(ticket)
         finally:
-            metrics.LLM_IN_FLIGHT.dec()
             self._slots.release()
+
+    async def _shared_slot(self, waited_until: float, deadline: float) -> object | None:
+        """A slot of the cap shared by every process, looked for again and again (a little less
+        often each time) until `waited_until`. A take cancelled on its way (the client gone) may
+        leave its slot held until it expires, at the call's deadline. With the store unreachable,
+        the call goes on under this process's cap alone."""
+        assert self._shared_slots is not None
+        pause = 0.02
+        while True:
+            try:
+                ticket = await self._shared_slots.take(hold_s=max(deadline - time.monotonic(), 0.0))
+            except Exception as error:  # the database down: no reason to refuse what the LLM may serve
+                log.warning("LLM slots not shared: the store is unreachable (%s)", type(error).__name__)
+                return None
+            if ticket is not None:
+                return ticket
+            if time.monotonic() + pause > waited_until:
+                raise self._overloaded()
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+    async def _give_back(self, ticket: object) -> None:
+        assert self._shared_slots is not None
+        try:
+            await asyncio.shield(self._shared_slots.give_back(ticket))  # even when the caller is cancelled
+        except Exception as error:  # it frees itself at its expiry
+            log.warning("an LLM slot could not be given back (%s); it frees at its expiry", type(error).__name__)
+
+    def _overloaded(self) -> Overloaded:
+        metrics.OVERLOADED.inc()
+        return Overloaded(
+            f"all {self.settings.max_llm_in_flight} LLM slots are busy; retry shortly",
+            retry_after=max(1, round(self.settings.llm_slot_wait_s)),
+        )
 
     async def _chunks(self, article: Article, language: str | None, deadline: float) -> EngineResult:
         """One call for an article that fits; else the first chunk, then the others concurrently
