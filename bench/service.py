@@ -43,15 +43,16 @@ def article(number: int) -> str:
 
 @contextmanager
 def service(
-    llm_url: str, folder: str, workers: int, extra_env: dict[str, str] | None = None
+    llm_url: str, folder: str, workers: int, extra_env: dict[str, str] | None = None, database_url: str | None = None
 ) -> Iterator[tuple[str, int]]:
-    """The service in its own process(es); yields its base URL and (parent) process id."""
+    """The service in its own process(es), on `database_url` (a SQLite file in `folder` by default);
+    yields its base URL and (parent) process id."""
     port = free_port()
     env = {
         **os.environ,
         "OPENAI_BASE_URL": llm_url,
         "OPENAI_API_KEY": "",
-        "WIREBRIEF_DATABASE_URL": f"sqlite:///{folder}/wirebrief.db",
+        "WIREBRIEF_DATABASE_URL": database_url or f"sqlite:///{folder}/wirebrief.db",
         "WIREBRIEF_RATE_LIMIT": "",
         "WIREBRIEF_MAX_LLM_IN_FLIGHT": "100000",
         "WIREBRIEF_LOG_LEVEL": "WARNING",
