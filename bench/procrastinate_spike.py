@@ -127,7 +127,8 @@ def main() -> None:
     finally:
         server.drop_database(database)
         server.stop()
-    print(f"{args.jobs} jobs, LLM latency {args.latency} s, delivery {args.pause} s later, concurrency {args.concurrency}")
+    print(f"{args.jobs} jobs, LLM latency {args.latency} s, delivery {args.pause} s later,", end=" ")
+    print(f"concurrency {args.concurrency}")
     print(f"  wall                            {figures['wall_s']:.2f} s (ideal {args.latency + args.pause:.2f})")
     print(f"  CPU per job, this process       {figures['cpu_s'] / args.jobs * 1000:.2f} ms")
     print(f"  CPU per job, PostgreSQL         {figures['server_cpu_s'] / args.jobs * 1000:.2f} ms")
