@@ -334,6 +334,53 @@ def test_a_named_person_wins_over_the_role_noun(engine: RulesReader) -> None:
     assert item.attributed_to is not None and names(result, [item.attributed_to]) == {"John Kirby"}
 
 
+@pytest.mark.parametrize(
+    ("text", "person", "title", "not_an_actor"),
+    [
+        ("Labor Secretary Julie Su said the talks would resume on Monday.", "Julie Su", "Labor Secretary", "Labor"),
+        (
+            "Treasury Secretary Scott Bessent said tariffs will rise in May.",
+            "Scott Bessent",
+            "Treasury Secretary",
+            "Treasury",
+        ),
+    ],
+)
+def test_a_portfolio_is_part_of_the_title_not_an_actor(
+    engine: RulesReader, text: str, person: str, title: str, not_an_actor: str
+) -> None:
+    result = draft(engine, text)
+    assert not actors_named(result, not_an_actor)
+    [named] = actors_named(result, person)
+    assert named.title == title
+
+
+def test_apple_ceo_keeps_apple_as_an_organisation(engine: RulesReader) -> None:
+    result = draft(engine, "Apple CEO Tim Cook promised to invest in Ohio.")
+    assert actors_named(result, "Apple") and actors_named(result, "Tim Cook")
+
+
+def test_the_association_is_the_one_association_named_before(engine: RulesReader) -> None:
+    text = (
+        "The Pacific Maritime Association rejected the offer on Sunday. "
+        "The association said it would return to the table on July 1."
+    )
+    result = draft(engine, text)
+    assert [a.name for a in result.actors] == ["Pacific Maritime Association"]
+    plan = next(c for c in result.commitments if "return to the table" in c.action)
+    assert names(result, plan.actors) == {"Pacific Maritime Association"}
+
+
+def test_the_community_is_neither_when_two_communities_are_named(engine: RulesReader) -> None:
+    text = (
+        "The Andean Community and the South American Community of Nations met in Cusco. "
+        "The community will hold a summit in May."
+    )
+    result = draft(engine, text)
+    andean = actors_named(result, "Andean Community")
+    assert andean and "community" not in andean[0].aliases
+
+
 def test_non_latin_passages_give_no_actors(engine: RulesReader) -> None:
     text = (
         "Israeli officials said הממשלה will meet. Palestinian sources said الحكومة أعلنت خطة جديدة will be signed. "

@@ -105,6 +105,16 @@ def _norm(text: str) -> str:
     return text.strip()
 
 
+def _in_a_title(ent: Span) -> bool:
+    """'Labor' in 'Labor Secretary Julie Su': a portfolio NER took for an organisation."""
+    doc = ent.doc
+    return (
+        ent.end < len(doc)
+        and doc[ent.end].lower_ in lexicon.TITLE_HEADS
+        and all(token.lower_ in lexicon.TITLE_WORDS for token in ent)
+    )
+
+
 def _name_part(ent: Span) -> Span:
     """The entity without leading title words (spaCy sometimes tags 'President Bush')."""
     start = ent.start
@@ -164,6 +174,7 @@ class ActorIndex:
                 self._add_org(ent)
         self._add_state_forms()
         self._add_nominal_aliases()
+        self._add_head_noun_aliases()
         return self
 
     def _known_people(self, ent: Span) -> bool:
@@ -320,7 +331,7 @@ class ActorIndex:
 
     def _add_org(self, ent: Span) -> None:
         text = _norm(ent.text)
-        if not text or ent.doc[ent.end - 1].lower_ in lexicon.NON_ACTOR_HEADS:
+        if not text or ent.doc[ent.end - 1].lower_ in lexicon.NON_ACTOR_HEADS or _in_a_title(ent):
             return
         state = countries.lookup(text)
         if state is not None:
@@ -406,6 +417,21 @@ class ActorIndex:
             ):
                 continue
             self._mention(person, chunk)
+
+    def _add_head_noun_aliases(self) -> None:
+        """'The association' names the one organisation whose name has that word ('Pacific Maritime
+        Association'); with two such names in the article ('the Andean Community', 'the South
+        American Community of Nations') it names neither."""
+        by_word: dict[str, list[ActorRecord]] = {}
+        for record in self.records.values():
+            if record.kind in {"organization", "igo", "armed_group"} and len(record.name.split()) > 1:
+                for word in {w.lower() for w in record.name.split()}:
+                    by_word.setdefault(word, []).append(record)
+        for chunk in self.doc.noun_chunks:
+            if len(chunk) != 2 or chunk[0].lower_ != "the" or chunk.root.ent_type_ or chunk.root.tag_ != "NN":
+                continue
+            if len(matches := by_word.get(chunk.root.lower_, [])) == 1 and self.actor_at(chunk.root) is None:
+                self._mention(matches[0], chunk[1:])
 
     # -- resolving ------------------------------------------------------------------------
     def actor_at(self, token: Token) -> str | None:
