@@ -130,6 +130,25 @@ async def test_the_llm_cap_holds_for_every_replica_together(database_url: str) -
             await store.close()
 
 
+async def test_calls_waiting_for_a_slot_take_turns_asking_the_database(store: SqlStore) -> None:
+    """Fifty calls of one process waiting one second while the only slot is held elsewhere: the
+    database is asked a few times in all, not fifty times at every pause."""
+    assert await store.take_llm_slot("another-replica", 1, 30.0) == 0
+    asked = 0
+    take = store.take_llm_slot
+
+    async def counting(holder: str, slots: int, hold_s: float) -> int | None:
+        nonlocal asked
+        asked += 1
+        return await take(holder, slots, hold_s)
+
+    store.take_llm_slot = counting  # type: ignore[method-assign]  # counts the statements, runs them all
+    slots = StoreLlmSlots(store, 1)
+    tickets = await asyncio.gather(*(slots.take(hold_s=5.0, wait_s=1.0) for _ in range(50)))
+    assert tickets == [None] * 50
+    assert asked <= 12  # one caller at a time, and one pause for the process: 20 ms, 40, 80, 160, then 250
+
+
 async def test_a_slot_held_by_a_replica_that_died_frees_at_its_expiry(store: SqlStore) -> None:
     assert await store.take_llm_slot("killed-replica", 1, 0.3) == 0
     assert await store.take_llm_slot("alive", 1, 5.0) is None  # held

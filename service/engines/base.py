@@ -48,8 +48,8 @@ class Engine(Protocol):
 class SharedSlots(Protocol):
     """Slots of a cap counted across processes (every replica's LLM calls against one limit)."""
 
-    async def take(self, hold_s: float) -> object | None:
-        """A ticket for a free slot, held at most `hold_s` seconds; None while every slot is taken."""
+    async def take(self, hold_s: float, wait_s: float) -> object | None:
+        """A ticket for a free slot, held at most `hold_s` seconds; None when none was free within `wait_s`."""
 
     async def give_back(self, ticket: object) -> None: ...
 

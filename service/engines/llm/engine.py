@@ -188,24 +188,19 @@ class LlmEngine:
             self._slots.release()
 
     async def _shared_slot(self, waited_until: float, deadline: float) -> object | None:
-        """A slot of the cap shared by every process, looked for again and again (a little less
-        often each time) until `waited_until`. A take cancelled on its way (the client gone) may
-        leave its slot held until it expires, at the call's deadline. With the store unreachable,
-        the call goes on under this process's cap alone."""
+        """A slot of the cap shared by every process, waited for until `waited_until`. A take
+        cancelled on its way (the client gone) may leave its slot held until it expires, at the
+        call's deadline. With the store unreachable, the call goes on under this process's cap alone."""
         assert self._shared_slots is not None
-        pause = 0.02
-        while True:
-            try:
-                ticket = await self._shared_slots.take(hold_s=max(deadline - time.monotonic(), 0.0))
-            except Exception as error:  # the database down: no reason to refuse what the LLM may serve
-                log.warning("LLM slots not shared: the store is unreachable (%s)", type(error).__name__)
-                return None
-            if ticket is not None:
-                return ticket
-            if time.monotonic() + pause > waited_until:
-                raise self._overloaded()
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, 0.25)
+        now = time.monotonic()
+        try:
+            ticket = await self._shared_slots.take(hold_s=max(deadline - now, 0.0), wait_s=max(waited_until - now, 0.0))
+        except Exception as error:  # the database down: no reason to refuse what the LLM may serve
+            log.warning("LLM slots not shared: the store is unreachable (%s)", type(error).__name__)
+            return None
+        if ticket is None:
+            raise self._overloaded()
+        return ticket
 
     async def _give_back(self, ticket: object) -> None:
         assert self._shared_slots is not None
