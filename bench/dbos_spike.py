@@ -4,10 +4,10 @@ Not part of `make bench`: DBOS is not a dependency yet. Run it in a venv that ha
 
     python -m venv --without-pip /tmp/spike && .venv/bin/python -c "import site; print(*site.getsitepackages())" \\
         > /tmp/spike/lib/python3.11/site-packages/base.pth && .venv/bin/pip --python /tmp/spike/bin/python install dbos
-    /tmp/spike/bin/python bench/dbos_spike.py [--jobs 2000] [--latency 1] [--postgres URL] [--pool 20]
+    /tmp/spike/bin/python bench/dbos_spike.py [--jobs 2000] [--latency 1] [--postgres] [--pool 20]
 
-With `--postgres postgresql://user@host:port/`, the system databases are new databases on that
-server (created and dropped by the script) instead of SQLite files.
+With `--postgres`, the system databases are new databases on a throwaway PostgreSQL cluster
+(tests/postgres.py; `WIREBRIEF_TEST_POSTGRES_URL` names a server instead) rather than SQLite files.
 
 What it checks, as the issue asks:
 - launched inside FastAPI's lifespan, on the app's event loop, with one shared HTTP client;
@@ -39,6 +39,7 @@ from fastapi import FastAPI
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.standin import standin
+from tests.postgres import PostgresServer
 
 try:
     from dbos import DBOS, DBOSConfig, DBOSPortableJSONSerializer
@@ -146,37 +147,32 @@ async def run(count: int, pause_s: float, database: str, pool: int) -> dict[str,
     }
 
 
-def postgres_database(server: str, name: str) -> str:
-    """A new, empty database `name` on `server` (dropped first if a run left it)."""
-    admin = sqlalchemy.create_engine(
-        server.replace("postgresql://", "postgresql+psycopg://").rstrip("/") + "/postgres", isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as db:
-        db.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        db.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return server.rstrip("/") + "/" + name
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2000)
     parser.add_argument("--latency", type=float, default=1.0)
     parser.add_argument("--pause", type=float, default=1.0, help="the durable sleep in each workflow")
-    parser.add_argument("--postgres", help="a server URL (postgresql://user@host:port/): system databases on it")
+    parser.add_argument("--postgres", action="store_true", help="system databases on PostgreSQL, not SQLite")
     parser.add_argument("--pool", type=int, default=20, help="DBOS's system-database pool size")
     args = parser.parse_args()
     global BASE_URL
+    server = PostgresServer.start() if args.postgres else None
     with standin("--latency", str(args.latency)) as url, tempfile.TemporaryDirectory() as folder:
         BASE_URL = url
-        if args.postgres:
-            databases = [postgres_database(args.postgres, name) for name in ("spike_one", "spike_two")]
+        if server is not None:  # DBOS takes the plain postgresql:// form
+            databases = [server.create_database().replace("postgresql+psycopg://", "postgresql://") for _ in "12"]
         else:
             databases = [f"sqlite:///{Path(folder) / name}.sqlite" for name in ("one", "two")]
-        first = asyncio.run(run(args.jobs, args.pause, databases[0], args.pool))
-        launched = time.perf_counter()
-        second = asyncio.run(run(50, args.pause, databases[1], args.pool))  # a new DBOS, a new database
-        isolation_s = time.perf_counter() - launched - second["wall_s"] - second["baseline_s"]
+        try:
+            first = asyncio.run(run(args.jobs, args.pause, databases[0], args.pool))
+            launched = time.perf_counter()
+            second = asyncio.run(run(50, args.pause, databases[1], args.pool))  # a new DBOS, a new database
+            isolation_s = time.perf_counter() - launched - second["wall_s"] - second["baseline_s"]
+        finally:
+            if server is not None:
+                for database in databases:
+                    server.drop_database(database)
+                server.stop()
     ideal = args.latency + args.pause
     kind = "PostgreSQL" if args.postgres else "SQLite"
     print(f"{args.jobs} workflows in flight, LLM latency {args.latency} s, durable sleep {args.pause} s ({kind})")

@@ -458,40 +458,18 @@ class SqlStore:
     async def take_llm_slot(self, holder: str, slots: int, hold_s: float) -> int | None:
         """One of the `slots` free LLM slots for `holder`, for at most `hold_s` seconds (a holder
         that dies frees it then); None while all are taken, by any process on this database."""
-        now = time.time()
-        table = tables.llm_slots
-
         if self._llm_slot_rows < slots:  # the rows, made once by each process (all make the same)
             missing = [{"slot": n, "expires_at": 0.0} for n in range(slots)]
-            made = _insert_missing(self.engine.dialect.name, table, ["slot"])
+            made = _insert(self.engine.dialect.name, tables.llm_slots).on_conflict_do_nothing(index_elements=["slot"])
             await self._write(lambda connection: connection.execute(made, missing))
             self._llm_slot_rows = slots
-
-        def take(connection: Connection) -> int | None:
-            free = (
-                select(table.c.slot)
-                .where(table.c.slot < slots, table.c.expires_at <= now)
-                .order_by(table.c.slot)
-                .limit(1)
-                .with_for_update(skip_locked=True)  # PostgreSQL: past the rows others are taking; SQLite: one writer
-                .scalar_subquery()
-            )
-            taken = (
-                update(table)
-                .where(table.c.slot == free, table.c.expires_at <= now)
-                .values(holder=holder, expires_at=now + hold_s)
-                .returning(table.c.slot)
-            )
-            return connection.execute(taken).scalar()
-
-        return await self._write(take)
+        now = time.time()
+        values = {"slots": slots, "now": now, "taker": holder, "held_until": now + hold_s}
+        return await self._write(lambda connection: connection.execute(_TAKE_SLOT, values).scalar())
 
     async def free_llm_slot(self, slot: int, holder: str) -> None:
-        table = tables.llm_slots
-        statement = (
-            update(table).where(table.c.slot == slot, table.c.holder == holder).values(holder=None, expires_at=0.0)
-        )
-        await self._write(lambda connection: connection.execute(statement))
+        values = {"freed": slot, "taker": holder}
+        await self._write(lambda connection: connection.execute(_FREE_SLOT, values))
 
     # --- retention -----------------------------------------------------------------------------
     async def prune(self, before: float) -> dict[str, int]:
@@ -563,11 +541,40 @@ class SqlStore:
         await self._write(lambda connection: connection.execute(statement))
 
 
+# Built once, as the rate limit's statement is: both run on every LLM call.
+_SLOTS = tables.llm_slots
+_TAKE_SLOT = (
+    update(_SLOTS)
+    .where(
+        _SLOTS.c.slot
+        == select(_SLOTS.c.slot)
+        .where(_SLOTS.c.slot < bindparam("slots"), _SLOTS.c.expires_at <= bindparam("now"))
+        .order_by(_SLOTS.c.slot)
+        .limit(1)
+        .with_for_update(skip_locked=True)  # PostgreSQL: past the rows others are taking; SQLite: one writer
+        .scalar_subquery(),
+        _SLOTS.c.expires_at <= bindparam("now"),
+    )
+    .values(holder=bindparam("taker"), expires_at=bindparam("held_until"))
+    .returning(_SLOTS.c.slot)
+)
+_FREE_SLOT = (
+    update(_SLOTS)
+    .where(_SLOTS.c.slot == bindparam("freed"), _SLOTS.c.holder == bindparam("taker"))
+    .values(holder=None, expires_at=0.0)
+)
+
+
+def _insert(dialect: str, table: Any) -> Any:
+    """The dialect's INSERT, which has ON CONFLICT (SQLite and PostgreSQL, the two stores)."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
 @lru_cache(maxsize=2)
 def _count_hits_statement(dialect: str) -> Any:
     """Built once: building it on every request cost more than running it."""
     windows = tables.rate_windows
-    new = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(windows)
+    new = _insert(dialect, windows)
     ended = windows.c.ends_at <= bindparam("now")  # on both databases, SET reads the row as it was
     return new.on_conflict_do_update(
         index_elements=[windows.c.key],
@@ -578,16 +585,9 @@ def _count_hits_statement(dialect: str) -> Any:
     ).returning(windows.c.hits)
 
 
-def _insert_missing(dialect: str, table: Any, keys: list[str]) -> Any:
-    """INSERT ... ON CONFLICT (keys) DO NOTHING: rows that exist stay as they are."""
-    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c[key] for key in keys])
-
-
 def _upsert(dialect: str, table: Any, values: dict[str, Any], keys: list[str]) -> Any:
     """One INSERT ... ON CONFLICT (keys) DO UPDATE statement (SQLite and PostgreSQL, the two stores)."""
-    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = dialect_insert(table).values(**values)
+    statement = _insert(dialect, table).values(**values)
     return statement.on_conflict_do_update(index_elements=[table.c[key] for key in keys], set_=values)
 
 
