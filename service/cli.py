@@ -85,7 +85,8 @@ def serve(
     count = workers or settings.workers
     if count > 1:
         typer.echo(
-            f"wirebrief: {count} worker processes; the rate limit, LLM slots and rules queue apply to each", err=True
+            f"wirebrief: {count} worker processes, each with its own rules queue (rate limit and LLM slots: shared)",
+            err=True,
         )
     app: Any = "service.api.app:create_app"  # several workers each build the app from the same settings
     if count == 1:
@@ -103,6 +104,25 @@ def serve(
             http=GuardedHttpProtocol,  # header timeout and size limit, connection cap (service.api.server)
             log_level=settings.log_level.lower(),
         )
+
+
+@app.command()
+def worker() -> None:
+    """Work off the PostgreSQL queue (jobs, deliveries, queued batches) without serving HTTP.
+
+    Start any number, on any machine with WIREBRIEF_DATABASE_URL; Ctrl-C or SIGTERM stops one, and
+    what it was running goes back to the queue."""
+    import logging.config
+
+    from service.background.worker_process import run_worker
+    from service.logs import logging_config
+
+    settings = get_settings()
+    logging.config.dictConfig(logging_config(settings.log_level))
+    try:
+        asyncio.run(run_worker(settings))
+    except WirebriefError as error:
+        fail(error.detail)
 
 
 @contextlib.contextmanager
@@ -158,6 +178,7 @@ def summarize(
 
 async def _summarize(request: BriefRequest, slack: str | None) -> Analysis:
     """The same pipeline as the service; `--slack` goes through the same delivery code."""
+    from service.background.duties import hand_over_unsettled
     from service.delivery import Deliveries, slack_message
     from service.ingest import ingest
     from service.netguard import check_url
@@ -181,8 +202,11 @@ async def _summarize(request: BriefRequest, slack: str | None) -> Analysis:
             finally:
                 await deliveries.stop()
             if record.state != "delivered":
+                handed = await hand_over_unsettled(deliveries, pipeline.store)
+                later = "; the queue's workers will keep trying" if handed else ""
                 typer.echo(
-                    f"wirebrief: the Slack message was not delivered ({record.state}): {record.last_error}", err=True
+                    f"wirebrief: the Slack message was not delivered ({record.state}): {record.last_error}{later}",
+                    err=True,
                 )
     finally:
         await pipeline.aclose()
@@ -220,6 +244,9 @@ def batch(
     poll_interval: Annotated[
         float, typer.Option(min=0, help="Seconds between checks on a --provider-batch batch.")
     ] = 30.0,
+    queue: Annotated[
+        bool, typer.Option("--queue", help="PostgreSQL: queue the articles for `wirebrief worker`s to analyse.")
+    ] = False,
 ) -> None:
     """Summarise many articles into one JSONL file; run it again to resume where it stopped.
 
@@ -232,6 +259,8 @@ def batch(
     if missing:  # a mistyped path is the command's error, found before anything runs
         fail(f"no such file or folder: {', '.join(missing)}")
     options = None
+    if queue and provider_batch:
+        fail("--queue and --provider-batch are two ways to run the batch: give one")
     if provider_batch:
         from service.batch.provider import ProviderBatchOptions, provider_batch_problem
 
@@ -253,6 +282,7 @@ def batch(
                 webhook=webhook,
                 quiet=quiet,
                 provider_batch=options,
+                queued=queue,
             )
         )
     except KeyboardInterrupt:

@@ -28,6 +28,7 @@ from service.store import JobRecord, SqlStore
 from service.tenancy import PUBLIC_TENANT
 
 if TYPE_CHECKING:
+    from service.background.port import WorkQueue
     from service.delivery.worker import Deliveries
 
 log = logging.getLogger(__name__)
@@ -82,12 +83,26 @@ def _article_record(article: Article) -> dict[str, Any]:
     }
 
 
+FINAL_JOB_STATES = frozenset({"done", "failed"})
+
+
 class JobRunner:
-    def __init__(self, pipeline: Pipeline, store: SqlStore, deliveries: Deliveries, *, public_base_url: str) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        store: SqlStore,
+        deliveries: Deliveries,
+        *,
+        public_base_url: str,
+        queue: WorkQueue | None = None,
+    ) -> None:
+        """With a `queue`, an accepted job is handed to it (any worker of the fleet runs it, through
+        `run_by_id`); without one, this process runs it at once."""
         self.pipeline = pipeline
         self.store = store
         self.deliveries = deliveries
         self.public_base_url = public_base_url.rstrip("/")
+        self._queue = queue
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def submit(
@@ -110,8 +125,23 @@ class JobRunner:
         if slack_reply is not None:
             request["slack_reply"] = {"response_url": slack_reply.response_url, "public": slack_reply.public}
         job = await self.store.create_job(new_job_id(), request)
-        self._start(job)
+        if self._queue is not None:
+            try:
+                await self._queue.job_accepted(job.id)
+            except Exception:  # it is stored: the queue's sweep finds it and queues it
+                log.warning("job %s is stored but not queued yet; the sweep will queue it", job.id, exc_info=True)
+        else:
+            self._start(job)
         return job
+
+    async def run_by_id(self, job_id: str) -> None:
+        """Run a job the queue handed over, unless it has finished (a second hand-over of one job)."""
+        job = await self.store.get_job(job_id)
+        if job is None:
+            log.warning("job %s was queued but is not in the store (deleted by the retention?)", job_id)
+            return
+        if job.state not in FINAL_JOB_STATES:
+            await self._run(job)
 
     async def resume(self, untouched_for_s: float | None = None) -> int:
         """Run again the jobs accepted but not finished by a process that stopped: every one (at a

@@ -163,10 +163,12 @@ Receiver = tuple[Process, Path]
 
 
 def received(record: Path) -> list[dict[str, Any]]:
-    """What a `tests.receiver` process has recorded so far."""
+    """What a `tests.receiver` process has recorded so far: its whole lines (one it is still writing
+    is left for the next look)."""
     if not record.exists():
         return []
-    return [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines() if line.strip()]
+    whole = record.read_text(encoding="utf-8").rpartition("\n")[0]
+    return [json.loads(line) for line in whole.splitlines() if line.strip()]
 
 
 # --- from test_api.py

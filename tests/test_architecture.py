@@ -67,3 +67,10 @@ def test_grounding_and_assembly_sit_below_the_engines(lower: str) -> None:
 
 def test_the_running_service_never_imports_the_developer_tools() -> None:
     assert chain("service", "devtools") is None, chain("service", "devtools")
+
+
+@pytest.mark.parametrize("user", ["service.jobs", "service.delivery", "service.store"])
+def test_jobs_and_deliveries_know_the_work_queue_only_by_its_port(user: str) -> None:
+    """procrastinate is one way to run them (PostgreSQL's); the one-machine duties are another."""
+    for engine in ("service.background.queue", "service.background.one_machine", "service.background.duties"):
+        assert chain(user, engine) is None, chain(user, engine)

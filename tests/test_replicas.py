@@ -201,13 +201,13 @@ def _delivered(record: Path) -> dict[str, list[dict[str, Any]]]:
 async def test_jobs_of_a_replica_killed_mid_way_complete_and_every_webhook_arrives(
     processes: Callable[..., Process], receiver: Callable[..., Receiver], database_url: str
 ) -> None:
-    """Two replicas on one PostgreSQL, 200 jobs with callbacks sent to either; `kill -9` of the
-    replica holding the background duties after 120, with some of its jobs still waiting on the LLM
-    and its webhooks waiting to be retried (the receiver is down for its first 8 seconds)."""
+    """Two replicas on one PostgreSQL, 200 jobs with callbacks sent to either; `kill -9` of one after
+    120, with some of the jobs it took from the queue still waiting on the LLM and webhooks waiting to
+    be retried (the receiver is down for its first 8 seconds)."""
     llm = processes(standin_args("--latency", "1.5"), "/stats")
     hook, record = receiver("--down-for-s", "8", "--slow-first", "100000", "--slow-s", "0.05")
     env = {**service_env(llm, database_url), "WIREBRIEF_WEBHOOK_RETRY_SCHEDULE_S": "[0.5, 1, 2, 4, 8, 16]"}
-    first, second = (processes(SERVE, "/readyz", env=env) for _ in range(2))  # the first takes the duties
+    first, second = (processes(SERVE, "/readyz", env=env) for _ in range(2))
 
     def post(replica: Process, number: int) -> str:
         text = f"Talks, round {number}.\nOfficials said on day {number} that Chile agreed to send envoys next week."
@@ -217,7 +217,7 @@ async def test_jobs_of_a_replica_killed_mid_way_complete_and_every_webhook_arriv
         return job_id
 
     jobs = await asyncio.gather(*(asyncio.to_thread(post, (first, second)[n % 2], n) for n in range(120)))
-    first.popen.kill()  # kill -9: no shutdown, no lease released, jobs and deliveries in flight
+    first.popen.kill()  # kill -9: no shutdown, its heartbeat stops with jobs and deliveries in flight
     first.popen.wait()
     jobs += await asyncio.gather(*(asyncio.to_thread(post, second, n) for n in range(120, 200)))
 
@@ -225,8 +225,8 @@ async def test_jobs_of_a_replica_killed_mid_way_complete_and_every_webhook_arriv
         delivered = _delivered(record)
         return all(any(line["status"] == 200 for line in delivered.get(job, [])) for job in jobs)
 
-    # Well before a job counts as abandoned by the stale-job sweep (its deadline and more: 100 s):
-    # the survivor takes the killed one's jobs over when it takes over the duties.
+    # Well before a job's deadline: the queue's sweep hands the killed one's work to the survivor once
+    # its heartbeat is 10 s old.
     await eventually(all_delivered, timeout_s=60)
     delivered = _delivered(record)
     assert set(delivered) == set(jobs)  # nothing for a job nobody asked for

@@ -1,12 +1,12 @@
-"""Several processes on one database: one lease decides who sends deliveries and resumes jobs;
-`wirebrief serve --workers 2` shares one port, one store and one metrics page."""
+"""Several processes on one database. On SQLite (one machine) the holder of a file lock sends the
+deliveries and resumes jobs; on PostgreSQL procrastinate's queue hands work to every process, and its
+sweep requeues what a process stored and died before queueing. `wirebrief serve --workers 2` shares one
+port, one store and one metrics page."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -18,8 +18,10 @@ import pytest
 
 from devtools.cassettes import fixture_settings
 from schemas.request import BriefRequest
+from service.background import queue as queue_module
+from service.background.one_machine import OneMachineDuties, lock_path_for
+from service.background.queue import JobQueue, QueueWorker
 from service.delivery import Deliveries
-from service.duties import LEASE, Duties, _gone_local_process
 from service.engines.rules.engine import RulesEngine
 from service.ingest import article_from_text
 from service.jobs import JobRunner
@@ -38,45 +40,32 @@ from tests.support import (
 )
 from tests.support import delivery_settings as settings
 
-pytestmark = [pytest.mark.slow, pytest.mark.both_databases]  # worker processes and leases that take seconds
-
-
-async def test_the_lease_has_one_holder_at_a_time(store: SqlStore) -> None:
-    assert await store.hold_lease(LEASE, "a", ttl_s=0.5)
-    assert not await store.hold_lease(LEASE, "b", ttl_s=0.5)  # a's is live
-    assert await store.hold_lease(LEASE, "a", ttl_s=0.5)  # a renews it
-    await asyncio.sleep(0.6)
-    assert await store.hold_lease(LEASE, "b", ttl_s=30)  # a stopped renewing: b takes it
-    assert not await store.hold_lease(LEASE, "a", ttl_s=30)
-    await store.release_lease(LEASE, "a")  # not a's to release: nothing changes
-    assert await store.lease_holder(LEASE) == "b"
-    await store.release_lease(LEASE, "b")
-    assert await store.hold_lease(LEASE, "a", ttl_s=30)
-
-
-async def test_a_lease_left_by_a_process_of_this_host_that_is_gone_is_taken_at_once(store: SqlStore) -> None:
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    host = socket.gethostname()
-    dead_holder = f"{host}:{gone.stdout.strip()}:0000"
-    assert await store.hold_lease(LEASE, dead_holder, ttl_s=3600)
-
-    assert _gone_local_process(dead_holder) == dead_holder
-    assert _gone_local_process(f"{host}:{os.getpid()}:0000") is None  # alive
-    assert _gone_local_process(f"elsewhere.example:{gone.stdout.strip()}:0000") is None  # not ours to judge
-    assert await store.hold_lease(LEASE, "new", ttl_s=30, take_from=dead_holder)
-    assert await store.lease_holder(LEASE) == "new"
+pytestmark = [pytest.mark.slow, pytest.mark.both_databases]  # worker processes that take seconds
+ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+ON_POSTGRES = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
 
 @pytest.fixture
-async def duties(store: SqlStore, rules_engine: RulesEngine) -> AsyncIterator[Callable[..., Awaitable[Duties]]]:
-    """`duties()` -> a started `Duties` as one more process on the test's store would have it."""
-    made: list[Duties] = []
+async def duties(
+    store: SqlStore, rules_engine: RulesEngine
+) -> AsyncIterator[Callable[..., Awaitable[OneMachineDuties]]]:
+    """`duties()` -> started `OneMachineDuties` as one more process on the test's SQLite store would have them."""
+    made: list[OneMachineDuties] = []
 
-    async def make(retention_s: float | None = None) -> Duties:
+    async def make(retention_s: float | None = None) -> OneMachineDuties:
         deliveries = Deliveries(store, settings())
         pipeline = Pipeline(fixture_settings(engine="rules"), [rules_engine], store=store)
         runner = JobRunner(pipeline, store, deliveries, public_base_url="https://wirebrief.example")
-        made.append(duty := Duties(store, deliveries, runner, stale_job_s=1.0, retention_s=retention_s, lease_s=0.6))
+        duty = OneMachineDuties(
+            store,
+            deliveries,
+            runner,
+            lock_path=lock_path_for(store.url),
+            stale_job_s=1.0,
+            retention_s=retention_s,
+            check_every_s=0.2,
+        )
+        made.append(duty)
         await duty.start()
         return duty
 
@@ -85,8 +74,9 @@ async def duties(store: SqlStore, rules_engine: RulesEngine) -> AsyncIterator[Ca
         await duty.stop()
 
 
+@ON_SQLITE
 async def test_one_process_sends_every_delivery_and_another_takes_over_when_it_stops(
-    duties: Callable[..., Awaitable[Duties]], receiver: Callable[..., Receiver]
+    duties: Callable[..., Awaitable[OneMachineDuties]], receiver: Callable[..., Receiver]
 ) -> None:
     hook, record = receiver()
     first, second = await duties(), await duties()
@@ -96,7 +86,7 @@ async def test_one_process_sends_every_delivery_and_another_takes_over_when_it_s
     sent_by_first = await second.deliveries.enqueue_webhook(hook.url, "brief.completed", DATA)
     await eventually(lambda: len(received(record)) == 1)
 
-    await first.stop()  # its lease is released: the other process takes the duties over
+    await first.stop()  # its lock is released: the other process takes the duties over
     await eventually(lambda: second.holding, timeout_s=5)
     sent_by_second = await first.deliveries.enqueue_webhook(hook.url, "brief.completed", DATA)
     await eventually(lambda: len(received(record)) == 2)
@@ -105,8 +95,37 @@ async def test_one_process_sends_every_delivery_and_another_takes_over_when_it_s
     assert [line["webhook_id"] for line in received(record)] == [sent_by_first, sent_by_second]
 
 
+@ON_SQLITE
+async def test_the_duties_pass_on_when_their_holder_is_killed(
+    duties: Callable[..., Awaitable[OneMachineDuties]], store: SqlStore
+) -> None:
+    lock = lock_path_for(store.url)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import fcntl,os,time; fd=os.open({str(lock)!r}, os.O_RDWR|os.O_CREAT); "
+            "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        waiting = await duties()
+        await asyncio.sleep(0.5)
+        assert not waiting.holding  # another process of this machine has them
+        holder.kill()  # kill -9: nothing released by hand; the kernel drops the lock with the process
+        holder.wait()
+        await eventually(lambda: waiting.holding, timeout_s=5)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@ON_SQLITE
 async def test_a_job_left_unfinished_by_a_worker_that_died_is_run_again_by_the_holder(
-    duties: Callable[..., Awaitable[Duties]], store: SqlStore
+    duties: Callable[..., Awaitable[OneMachineDuties]], store: SqlStore
 ) -> None:
     holder = await duties()  # holds the duties from here on (the jobs unfinished at its start are resumed then)
     assert holder.holding
@@ -117,39 +136,43 @@ async def test_a_job_left_unfinished_by_a_worker_that_died_is_run_again_by_the_h
     untouched = await store.get_job(orphan.id)
     assert untouched is not None and untouched.state == "running"  # not yet: it may still be running elsewhere
 
-    deadline = time.monotonic() + 20
-    while (job := await store.get_job(orphan.id)) is not None and job.state != "done":
+    await _done(store, orphan.id)
+
+
+async def _done(store: SqlStore, job_id: str, timeout_s: float = 20) -> JobRecord:
+    deadline = time.monotonic() + timeout_s
+    while (job := await store.get_job(job_id)) is not None and job.state != "done":
         assert time.monotonic() < deadline and job.state != "failed", job
         await asyncio.sleep(0.1)
     assert job is not None and job.analysis_id and await store.get_analysis(job.analysis_id) is not None
+    return job
 
 
+@ON_SQLITE
 async def test_a_store_failure_pauses_the_duties_without_ending_them(
-    duties: Callable[..., Awaitable[Duties]], store: SqlStore, monkeypatch: pytest.MonkeyPatch
+    duties: Callable[..., Awaitable[OneMachineDuties]], store: SqlStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     request = {"brief": BriefRequest(text=article_text("idlib")).model_dump(mode="json")}
     left = await store.create_job("job_left", request)  # unfinished when the service starts
     real = store.unfinished_jobs
     failures = iter([OSError("database is locked")])
 
-    async def flaky(untouched_since: float | None = None) -> list[JobRecord]:
+    async def flaky(untouched_since: float | None = None, limit: int | None = None) -> list[JobRecord]:
         failure = next(failures, None)
         if failure is not None:
             raise failure
-        return await real(untouched_since)
+        return await real(untouched_since, limit)
 
     monkeypatch.setattr(store, "unfinished_jobs", flaky)
     holder = await duties()  # taking the duties, it cannot list the unfinished jobs this once
 
-    deadline = time.monotonic() + 20
-    while (job := await store.get_job(left.id)) is not None and job.state != "done":
-        assert time.monotonic() < deadline and job.state != "failed", job
-        await asyncio.sleep(0.1)
+    await _done(store, left.id)
     assert holder.holding and holder._task is not None and not holder._task.done()
 
 
+@ON_SQLITE
 async def test_the_holder_deletes_what_is_past_the_retention(
-    duties: Callable[..., Awaitable[Duties]], store: SqlStore, rules_engine: RulesEngine
+    duties: Callable[..., Awaitable[OneMachineDuties]], store: SqlStore, rules_engine: RulesEngine
 ) -> None:
     pipeline = Pipeline(fixture_settings(engine="rules"), [rules_engine], store=store)
     old = await pipeline.analyze(article_from_text(article_text("idlib"), max_chars=200_000))
@@ -159,6 +182,77 @@ async def test_the_holder_deletes_what_is_past_the_retention(
 
     assert holder.holding
     assert await store.get_analysis(old.id) is None  # taking the duties, the holder pruned at once
+
+
+@pytest.fixture
+async def queue_worker(
+    store: SqlStore, rules_engine: RulesEngine, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Callable[..., Awaitable[QueueWorker]]]:
+    """`queue_worker()` -> a started worker of the PostgreSQL queue, as `wirebrief worker` runs one; what
+    was stored half a second ago and never queued counts as orphaned (30 s in service)."""
+    monkeypatch.setattr(queue_module, "ORPHAN_S", 0.5)
+    made: list[tuple[JobQueue, QueueWorker]] = []
+
+    async def make(retention_s: float | None = None) -> QueueWorker:
+        queue = JobQueue(store.url)
+        await queue.open()
+        deliveries = Deliveries(store, settings(), queue=queue)
+        pipeline = Pipeline(fixture_settings(engine="rules"), [rules_engine], store=store)
+        runner = JobRunner(pipeline, store, deliveries, public_base_url="https://wirebrief.example", queue=queue)
+        worker = QueueWorker(queue, store, runner, deliveries, job_concurrency=8, retention_s=retention_s)
+        made.append((queue, worker))
+        await worker.start()
+        return worker
+
+    yield make
+    for queue, worker in made:
+        await worker.stop()
+        await queue.close()
+
+
+@ON_POSTGRES
+async def test_a_job_stored_by_a_process_that_died_before_queueing_it_is_run_by_the_sweep(
+    queue_worker: Callable[..., Awaitable[QueueWorker]], store: SqlStore
+) -> None:
+    request = {"brief": BriefRequest(text=article_text("idlib")).model_dump(mode="json")}
+    orphan = await store.create_job("job_orphan", request)  # ...and the process died before queueing it
+    await queue_worker()
+
+    await _done(store, orphan.id, timeout_s=30)  # the sweep runs every 5 seconds
+
+
+@ON_POSTGRES
+async def test_a_delivery_stored_by_a_process_that_died_before_queueing_it_is_sent_by_the_sweep(
+    queue_worker: Callable[..., Awaitable[QueueWorker]], store: SqlStore, receiver: Callable[..., Receiver]
+) -> None:
+    hook, record = receiver()
+    died = Deliveries(store, settings())  # no queue: it stores, and nothing hands the delivery over
+    orphan = await died.enqueue_webhook(hook.url, "brief.completed", DATA)
+    await queue_worker()
+
+    await eventually(lambda: len(received(record)) == 1, timeout_s=30)
+    await asyncio.sleep(1.5)  # a second attempt, had the delivery been queued twice, would be here by now
+    assert [line["webhook_id"] for line in received(record)] == [orphan]
+    settled = await store.get_delivery(orphan)
+    assert settled is not None and settled.state == "delivered"
+
+
+@ON_POSTGRES
+async def test_the_queue_applies_the_retention(
+    queue_worker: Callable[..., Awaitable[QueueWorker]], store: SqlStore, rules_engine: RulesEngine
+) -> None:
+    pipeline = Pipeline(fixture_settings(engine="rules"), [rules_engine], store=store)
+    old = await pipeline.analyze(article_from_text(article_text("idlib"), max_chars=200_000))
+    await asyncio.sleep(0.2)
+    await queue_worker(retention_s=0.1)
+
+    async def pruned() -> bool:
+        return await store.get_analysis(old.id) is None
+
+    deadline = time.monotonic() + 20
+    while not await pruned():
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.2)
 
 
 async def test_a_command_line_run_sends_only_what_it_enqueued(

@@ -17,10 +17,8 @@ from service.api.deps import single_valued_query
 from service.api.middleware import MetricsMiddleware, RequestIdMiddleware
 from service.api.problems import install_problem_handlers, problem_openapi
 from service.api.routes import briefs, docs, health, jobs, slack
+from service.background.duties import Background
 from service.config import Settings, get_settings
-from service.delivery import Deliveries
-from service.duties import Duties
-from service.jobs import JobRunner
 from service.pipeline import Pipeline
 from service.store import SqlStore, store_location
 from service.store.rate_limits import StoreRateStorage
@@ -60,15 +58,13 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = pipeline is None
         app.state.pipeline = running = pipeline or await Pipeline.from_settings(settings)
-        duties = runner = None
-        if running.store is not None:  # jobs and deliveries live in the store; one process sends them
+        background = None
+        if running.store is not None:  # jobs and deliveries live in the store
             log.info("results, jobs and deliveries are kept in %s", store_location(settings.database_url))
             app.state.access = _access(settings, running.store)
-            deliveries = Deliveries(running.store, settings)
-            runner = JobRunner(running, running.store, deliveries, public_base_url=settings.public_base_url)
-            app.state.deliveries, app.state.jobs = deliveries, runner
-            duties = Duties.for_settings(running.store, deliveries, runner, settings)
-            await duties.start()
+            background = await Background.open(running, running.store, settings)
+            app.state.deliveries, app.state.jobs = background.deliveries, background.runner
+            await background.start()
         # A page read now: a broken install (a missing lxml_html_clean) fails /readyz, not the first
         # user's HTML request.
         app.state.html_problem = await _bounded(html_pool.self_check(), STARTUP_CHECK_S, "the HTML self-check")
@@ -82,10 +78,8 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
             yield
         finally:
             # Every step of a shutdown is bounded: a stop that hangs must not keep the process alive.
-            if runner is not None:
-                await _bounded(runner.stop(), SHUTDOWN_STEP_S, "stopping the jobs")
-            if duties is not None:
-                await _bounded(duties.stop(), SHUTDOWN_STEP_S, "stopping the deliveries")
+            if background is not None:
+                await _bounded(background.stop(), SHUTDOWN_STEP_S, "stopping the jobs and deliveries")
             if owned:
                 await running.aclose()
             html_pool.shutdown()

@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from service.batch.inputs import read_inputs
+from service.background.duties import hand_over_unsettled
+from service.background.worker_process import needs_postgres
+from service.batch.inputs import BatchItem, read_inputs
 from service.batch.output import Output, read_records
 from service.batch.pacing import AdaptiveLimit
 from service.batch.progress import Reporter, Tally
@@ -21,6 +23,7 @@ from service.delivery import Deliveries
 from service.engines.base import Seams
 from service.netguard import check_url
 from service.pipeline import Pipeline
+from service.store import SqlStore
 
 if TYPE_CHECKING:
     from service.batch.provider import ProviderBatchOptions
@@ -38,8 +41,12 @@ async def run_batch(
     webhook: str | None = None,
     quiet: bool = False,
     provider_batch: ProviderBatchOptions | None = None,
+    queued: bool = False,
 ) -> Tally:
+    """`queued`: the articles go to the PostgreSQL queue, for `wirebrief worker`s to analyse."""
     settings = get_settings()
+    if queued:
+        needs_postgres(settings, "wirebrief batch --queue")
     if webhook:
         await check_url(webhook, settings.allow_list)
     items = list(read_inputs(inputs))
@@ -72,7 +79,10 @@ async def run_batch(
         tally.started = time.monotonic()
         try:
             with Reporter(tally, quiet=quiet) as reporter, _interrupt_sets(stop):
-                if provider_batch is not None and prefill is not None:  # the Batch API first, then live
+                if queued:
+                    assert pipeline.store is not None, "PostgreSQL, checked above"
+                    await _run_queued(items, runner, pipeline.store, tally, reporter, retry_failed=retry_failed)
+                elif provider_batch is not None and prefill is not None:  # the Batch API first, then live
                     from service.batch.provider import run_with_provider_batch
 
                     await run_with_provider_batch(items, runner, provider_batch, tally, reporter, prefill=prefill)
@@ -86,6 +96,8 @@ async def run_batch(
         try:
             if deliveries is not None:
                 await deliveries.stop()
+                if pipeline.store is not None:
+                    await hand_over_unsettled(deliveries, pipeline.store)
             await pipeline.aclose()
         finally:  # interrupted or not: the table and report of what is done
             records = read_records(output_path)
@@ -96,6 +108,26 @@ async def run_batch(
     if stop.is_set():
         raise KeyboardInterrupt  # the command exits 130: run it again to resume
     return tally
+
+
+async def _run_queued(
+    items: list[BatchItem],
+    runner: BatchRunner,
+    store: SqlStore,
+    tally: Tally,
+    reporter: Reporter,
+    *,
+    retry_failed: bool,
+) -> None:
+    from service.background.queue import JobQueue
+    from service.batch.queued import QueuedBatch
+
+    queue = JobQueue(store.url, pool_size=2)
+    await queue.open()
+    try:
+        await QueuedBatch(runner, store, queue, retry_failed=retry_failed).run(items, tally, reporter)
+    finally:
+        await queue.close()
 
 
 @contextlib.contextmanager

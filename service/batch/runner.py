@@ -8,6 +8,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from schemas import Analysis
 from service.batch.inputs import BatchItem
 from service.batch.output import Output, line_id
 from service.batch.pacing import AdaptiveLimit
@@ -67,7 +68,7 @@ class BatchRunner:
         succeeded = False
         try:
             if item.error is not None:
-                self._fail(item, *item.error, tally)
+                self.fail(item, *item.error, tally)
                 return
             assert item.request is not None
             try:
@@ -76,24 +77,28 @@ class BatchRunner:
                     article, engine=item.request.options.engine, language=item.request.options.language
                 )
             except WirebriefError as error:
-                self._fail(item, error.type, error.detail, tally)
+                self.fail(item, error.type, error.detail, tally)
                 return
             except Exception as error:  # one bad article must not stop three thousand
                 log.error("batch item %s failed unexpectedly: %r", item.source, error)
-                self._fail(item, "internal", f"{type(error).__name__}: {error}", tally)
+                self.fail(item, "internal", f"{type(error).__name__}: {error}", tally)
                 return
-            analysis = analysis.model_copy(update={"input_id": item.id})
-            self.output.write(analysis.model_dump_json())
+            await self.succeed(item, analysis, tally)
             succeeded = True
-            tally.done += 1
-            usage = analysis.provenance.usage
-            tally.input_tokens += usage.input_tokens
-            tally.output_tokens += usage.output_tokens
-            tally.cost_usd += analysis.provenance.cost_usd or 0.0
-            await self._deliver(item.id, analysis.model_dump(mode="json"))
         finally:
             await self.limit.release(succeeded)
             reporter.update()
+
+    async def succeed(self, item: BatchItem, analysis: Analysis, tally: Tally) -> None:
+        """The item's line, its share of the tally, and its webhook."""
+        analysis = analysis.model_copy(update={"input_id": item.id})
+        self.output.write(analysis.model_dump_json())
+        tally.done += 1
+        usage = analysis.provenance.usage
+        tally.input_tokens += usage.input_tokens
+        tally.output_tokens += usage.output_tokens
+        tally.cost_usd += analysis.provenance.cost_usd or 0.0
+        await self._deliver(item.id, analysis.model_dump(mode="json"))
 
     async def deliver_done(self, records: list[dict[str, Any]]) -> None:
         """The webhooks of articles an earlier run finished: already delivered ones are not sent
@@ -116,7 +121,7 @@ class BatchRunner:
             await self.deliveries.enqueue_webhook(self.webhook_url, BRIEF_COMPLETED, data, delivery_id=message_id)
         )
 
-    def _fail(self, item: BatchItem, kind: str, detail: str, tally: Tally) -> None:
+    def fail(self, item: BatchItem, kind: str, detail: str, tally: Tally) -> None:
         self.output.write({"id": item.id, "error": {"type": kind, "detail": detail}, "source": item.source})
         tally.failed += 1
         tally.failures[kind] = tally.failures.get(kind, 0) + 1

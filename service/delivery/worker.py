@@ -4,8 +4,10 @@ Everything goes through the store first (`enqueue_*` persists before it returns)
 is lost on a crash or restart: a new `Deliveries` on the same database picks up what is still
 pending, under the same id. Delivery is at least once: an attempt cut off by `stop()` after the
 receiver got it is not recorded and is sent again, with the same `webhook-id`, for the receiver
-to de-duplicate. One worker sends a database's deliveries (`service.duties` chooses which
-process); a command-line run that sends its own (`own_only`) leaves every other delivery alone.
+to de-duplicate. Who attempts what: with a work queue (PostgreSQL), each delivery is handed to it
+and any worker of the fleet attempts it (`attempt_by_id`); without one (SQLite), the loop here sends
+them, in the one process `service.background.one_machine` chooses. A command-line run that sends
+its own (`own_only`) runs its own loop and leaves every other delivery alone.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 import httpx
 from sqlalchemy.exc import IntegrityError
 
+from service.background.port import WorkQueue
 from service.config import Settings
 from service.delivery import policy, sender
 from service.delivery.signing import Signer, new_message_id
@@ -71,8 +74,10 @@ class Deliveries:
         client: httpx.AsyncClient | None = None,
         max_concurrency: int = 32,
         own_only: bool = False,
+        queue: WorkQueue | None = None,
     ) -> None:
-        """`own_only`: send only what this object enqueued (a CLI run beside a service on one database)."""
+        """`own_only`: send only what this object enqueued (a CLI run beside a service on one database).
+        `queue`: hand each delivery to it rather than to this object's loop."""
         self._store = store
         self._settings = settings
         self._client = client
@@ -89,6 +94,7 @@ class Deliveries:
         self._settled_during_read: set[str] = set()  # their rows as just read may be stale
         self._recording: set[asyncio.Future[None]] = set()
         self._own: set[str] | None = set() if own_only else None
+        self._queue = queue
 
     # --- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -166,14 +172,57 @@ class Deliveries:
                 raise
         if self._own is not None:
             self._own.add(delivery_id)
-        self._wake.set()
+        await self._hand_over(delivery_id, time.time())
         return delivery_id
+
+    async def _hand_over(self, delivery_id: str, due_at: float) -> None:
+        if self._queue is None:
+            self._wake.set()
+            return
+        try:
+            await self._queue.delivery_enqueued(delivery_id, due_at)
+        except Exception:  # it is stored: the queue's sweep finds it and queues it
+            log.warning("delivery %s is stored but could not be queued now; the sweep will", delivery_id, exc_info=True)
+
+    async def hand_over_pending(self, queue: WorkQueue) -> int:
+        """Give what this (command-line) run enqueued and could not settle to the fleet's queue."""
+        handed = 0
+        for delivery_id in self._own or ():
+            record = await self._store.get_delivery(delivery_id)
+            if record is not None and record.state == "pending":
+                await queue.delivery_enqueued(delivery_id, record.next_attempt_at)
+                handed += 1
+        return handed
 
     async def retry_now(self, ids: list[str]) -> None:
         """Those of these deliveries still pending are attempted now, not at their scheduled retry."""
         if ids:
             await self._store.make_due(ids)
             self._wake.set()
+
+    async def attempt_by_id(self, delivery_id: str) -> float | None:
+        """One attempt of a delivery the queue handed over, when it is due; returns when to try again
+        (its next scheduled attempt, or in a second while its host has its share in flight), or None
+        once it is settled (or gone)."""
+        record = await self._store.get_delivery(delivery_id)
+        if record is None or record.state in FINAL_STATES:
+            return None
+        if record.next_attempt_at > time.time() + 0.5:  # queued early (retry_now's race, the sweep)
+            return record.next_attempt_at
+        host = _host(record.url)
+        if self._inflight_hosts.get(host, 0) >= PER_HOST_IN_FLIGHT:
+            return time.time() + 1.0
+        if self._client is None:
+            self._client = httpx.AsyncClient(follow_redirects=False, timeout=self._settings.webhook_timeout_s)
+        self._inflight_hosts[host] = self._inflight_hosts.get(host, 0) + 1
+        try:
+            await self._attempt_once(record)
+        finally:
+            self._inflight_hosts[host] -= 1
+            if not self._inflight_hosts[host]:
+                del self._inflight_hosts[host]
+        after = await self._store.get_delivery(delivery_id)
+        return after.next_attempt_at if after is not None and after.state == "pending" else None
 
     # --- waiting (CLI) ---------------------------------------------------------------------
     async def drain(self, ids: list[str], timeout_s: float) -> list[DeliveryRecord]:

@@ -78,6 +78,11 @@ class SqlStore:
         self._thread: ThreadPoolExecutor | None = None
         self._llm_slot_rows = 0  # LLM slots known to exist in the table
 
+    @property
+    def url(self) -> str:
+        """The database's URL, password included (for a second client of it, never for a log)."""
+        return self.engine.url.render_as_string(hide_password=False)
+
     async def _read(self, work: Callable[[Connection], T]) -> T:
         """`work` on a connection, on the store's thread."""
 
@@ -247,6 +252,41 @@ class SqlStore:
         await self._write(lambda connection: connection.execute(statement))
         return JobRecord(job_id, "queued", now, now, request)
 
+    async def add_jobs(self, jobs: list[tuple[str, dict[str, Any]]]) -> int:
+        """Keep these jobs, in one transaction; those whose id exists already are left as they are
+        (a resumed batch). Returns how many were new."""
+        if not jobs:
+            return 0
+        now = time.time()
+
+        def add(connection: Connection) -> int:
+            rows = [
+                {"id": job_id, "state": "queued", "created_at": now, "updated_at": now, "request": json.dumps(request)}
+                for job_id, request in jobs
+            ]
+            statement = _insert(connection.dialect.name, tables.jobs).on_conflict_do_nothing(index_elements=["id"])
+            return int(connection.execute(statement, rows).rowcount or 0)
+
+        return await self._write(add)
+
+    async def jobs_by_id(self, job_ids: Collection[str], *, finished_only: bool = False) -> list[JobRecord]:
+        jobs = tables.jobs
+        query = select(jobs).where(jobs.c.id.in_(list(job_ids)))
+        if finished_only:
+            query = query.where(jobs.c.state.in_(["done", "failed"]))
+        rows = await self._read(lambda connection: connection.execute(query).all())
+        return [_job(row) for row in rows]
+
+    async def requeue_failed_jobs(self, job_ids: Collection[str]) -> int:
+        """These jobs, where they failed, are to run again (a batch's --retry-failed)."""
+        jobs = tables.jobs
+        statement = (
+            update(jobs)
+            .where(jobs.c.id.in_(list(job_ids)), jobs.c.state == "failed")
+            .values(state="queued", updated_at=time.time(), error=None, analysis_id=None)
+        )
+        return int(await self._write(lambda connection: connection.execute(statement).rowcount))
+
     async def update_job(
         self, job_id: str, state: str, *, analysis_id: str | None = None, error: dict[str, Any] | None = None
     ) -> None:
@@ -267,11 +307,11 @@ class SqlStore:
         row = await self._read(lambda connection: connection.execute(query).first())
         return _job(row) if row else None
 
-    async def unfinished_jobs(self, untouched_since: float | None = None) -> list[JobRecord]:
+    async def unfinished_jobs(self, untouched_since: float | None = None, limit: int | None = None) -> list[JobRecord]:
         """Jobs accepted but not finished: what a restarted service must run again; with
         `untouched_since`, only those nobody has updated since then (their process stopped)."""
         jobs = tables.jobs
-        query = select(jobs).where(jobs.c.state.in_(["queued", "running"])).order_by("created_at")
+        query = select(jobs).where(jobs.c.state.in_(["queued", "running"])).order_by("created_at").limit(limit)
         if untouched_since is not None:
             query = query.where(jobs.c.updated_at < untouched_since)
         rows = await self._read(lambda connection: connection.execute(query).all())
@@ -501,44 +541,6 @@ class SqlStore:
             }
 
         return await self._write(prune)
-
-    # --- leases --------------------------------------------------------------------------------
-    async def hold_lease(self, name: str, holder: str, ttl_s: float, *, take_from: str | None = None) -> bool:
-        """Take or renew the lease `name` for `ttl_s` seconds; False while another holder's is live.
-
-        `take_from`: a holder known to be gone (a process of this host that no longer exists),
-        whose lease is taken at once rather than after it expires."""
-        now = time.time()
-        lease = tables.leases
-
-        def hold(connection: Connection) -> bool:
-            claimable = (lease.c.holder == holder) | (lease.c.expires_at < now)
-            if take_from is not None:
-                claimable = claimable | (lease.c.holder == take_from)
-            renewed = connection.execute(
-                update(lease).where(lease.c.name == name, claimable).values(holder=holder, expires_at=now + ttl_s)
-            )
-            if renewed.rowcount:
-                return True
-            if connection.execute(select(lease.c.name).where(lease.c.name == name)).first():
-                return False
-            connection.execute(insert(lease).values(name=name, holder=holder, expires_at=now + ttl_s))
-            return True
-
-        try:
-            return await self._write(hold)
-        except IntegrityError:  # another process inserted it between our read and our insert
-            return False
-
-    async def lease_holder(self, name: str) -> str | None:
-        """Who holds `name` (live or expired), or None."""
-        query = select(tables.leases.c.holder).where(tables.leases.c.name == name)
-        holder: str | None = await self._read(lambda connection: connection.execute(query).scalar())
-        return holder
-
-    async def release_lease(self, name: str, holder: str) -> None:
-        statement = delete(tables.leases).where(tables.leases.c.name == name, tables.leases.c.holder == holder)
-        await self._write(lambda connection: connection.execute(statement))
 
 
 # Built once, as the rate limit's statement is: both run on every LLM call.

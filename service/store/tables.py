@@ -78,14 +78,6 @@ disabled_endpoints = Table(
     Column("reason", Text, nullable=False),
 )
 
-leases = Table(
-    "leases",
-    metadata,
-    Column("name", String(64), primary_key=True),  # a duty only one process may do: "background"
-    Column("holder", String(256), nullable=False),  # host:pid:token of the process doing it
-    Column("expires_at", Float, nullable=False),  # renewed well before; another may take it after
-)
-
 seen_requests = Table(
     "seen_requests",
     metadata,
@@ -108,3 +100,8 @@ llm_slots = Table(
     Column("holder", String(64), nullable=True),  # the call holding it (host:pid:token), while it does
     Column("expires_at", Float, nullable=False),  # free after this: a call never outlives its deadline
 )
+
+
+def is_ours(name: str | None, type_: str, parent_names: object) -> bool:
+    """For Alembic's comparisons: procrastinate's tables share the database (PostgreSQL) and are not ours."""
+    return not (type_ == "table" and name is not None and name.startswith("procrastinate_"))

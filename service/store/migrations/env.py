@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from service.store.tables import metadata
+from service.store.tables import is_ours, metadata
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -16,6 +16,7 @@ context.configure(
     target_metadata=metadata,
     render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters a table by copying it
     compare_type=True,
+    include_name=is_ours,  # procrastinate's tables (migration 0004) are created from its own schema
 )
 with context.begin_transaction():
     context.run_migrations()
