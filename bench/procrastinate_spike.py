@@ -1,10 +1,10 @@
 """Spike for issue 15: procrastinate on PostgreSQL, the same load as bench/dbos_spike.py (prints
 figures; never fails).
 
-Not part of `make bench`: procrastinate is not a dependency yet. Run it in the venv of the DBOS
-spike (its docstring), with `pip install procrastinate` added:
+Kept as the record of the engine choice (procrastinate is now the queue on PostgreSQL:
+service/background/queue.py); bench/scale.py measures the service's own use of it.
 
-    /tmp/spike/bin/python bench/procrastinate_spike.py [--jobs 2000] [--latency 1] [--concurrency 2000]
+    .venv/bin/python bench/procrastinate_spike.py [--jobs 2000] [--latency 1] [--concurrency 2000]
 
 What it measures, side by side with the DBOS spike's figures: N jobs deferred at once, each a task
 calling the stand-in LLM (tests/standin_llm.py) that then defers its delivery `--pause` seconds
@@ -27,17 +27,13 @@ from typing import Any
 
 import httpx
 import sqlalchemy
+from procrastinate import App, PsycopgConnector
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.service import postgres_cpu_seconds
 from bench.standin import standin
 from tests.postgres import PostgresServer
-
-try:
-    from procrastinate import App, PsycopgConnector
-except ImportError:  # pragma: no cover - the script says how to get it
-    print("bench/procrastinate_spike.py needs procrastinate installed (see its docstring)", file=sys.stderr)
-    raise SystemExit(2) from None
 
 DELIVERED: set[int] = set()
 
@@ -45,20 +41,6 @@ DELIVERED: set[int] = set()
 def cpu() -> float:
     times = os.times()
     return times.user + times.system
-
-
-def server_cpu() -> float:
-    """CPU of every PostgreSQL process on this machine (the server does a share of the work)."""
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                    total += int(fields[11]) + int(fields[12])
-            except OSError:
-                continue
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def make_app(conninfo: str, llm_url: str, pause_s: float, pool: int) -> tuple[App, Any]:
@@ -87,7 +69,7 @@ async def run(args: argparse.Namespace, url: str, llm_url: str) -> dict[str, flo
     app, (brief, client) = make_app(conninfo, llm_url, args.pause, args.pool)
     async with app.open_async():
         await app.schema_manager.apply_schema_async()
-        before, server_before, started = cpu(), server_cpu(), time.perf_counter()
+        before, server_before, started = cpu(), postgres_cpu_seconds(), time.perf_counter()
         await brief.batch_defer_async(*({"number": n} for n in range(args.jobs)))
         worker = asyncio.create_task(
             app.run_worker_async(
@@ -96,7 +78,8 @@ async def run(args: argparse.Namespace, url: str, llm_url: str) -> dict[str, flo
         )
         while len(DELIVERED) < args.jobs and time.perf_counter() - started < args.give_up_s:
             await asyncio.sleep(0.02)
-        wall, spent, server_spent = time.perf_counter() - started, cpu() - before, server_cpu() - server_before
+        wall, spent = time.perf_counter() - started, cpu() - before
+        server_spent = postgres_cpu_seconds() - server_before
         worker.cancel()
         await asyncio.gather(worker, return_exceptions=True)
     await client.aclose()

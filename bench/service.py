@@ -100,6 +100,20 @@ def memory(pid: int) -> str:
     return f"RSS {fields['VmRSS']} MiB (peaks added {fields['VmHWM']} MiB)"
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU of every PostgreSQL process on this machine (the server does a share of the work)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    total += int(fields[11]) + int(fields[12])
+            except OSError:
+                continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU the process and its workers have used, all their threads."""
     total = 0

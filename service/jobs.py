@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 from schemas import Analysis, Warning
 from schemas.request import BriefOptions, BriefRequest
 from service.article import Article
+from service.background.port import RunLater
 from service.delivery import BRIEF_COMPLETED, BRIEF_FAILED
-from service.errors import WirebriefError
+from service.errors import Overloaded, WirebriefError
 from service.ingest import ingest
 from service.pipeline import Pipeline
 from service.store import JobRecord, SqlStore
@@ -61,6 +62,11 @@ def _as_user_error(error: Exception) -> WirebriefError:
         return error
     log.error("job failed unexpectedly: %r", error, exc_info=error)
     return WirebriefError(f"unexpected error: {type(error).__name__}")
+
+
+def _slack_targets(job: JobRecord) -> bool:
+    """Whether the job posts to Slack (its message is built only then: a batch's jobs never do)."""
+    return bool(job.request["brief"].get("slack_webhook_url") or job.request.get("slack_reply"))
 
 
 def problem_of(error: WirebriefError) -> dict[str, Any]:
@@ -180,6 +186,13 @@ class JobRunner:
             analysis = await self.pipeline.analyze(
                 article, engine=options.engine, language=options.language, tenant=job_tenant(job)
             )
+        except Overloaded as error:
+            if self._queue is None:  # run here, at once: the job ends failed, as a request gets 503
+                await self._fail(job, error)
+                return
+            # Every LLM slot of the fleet stayed busy (or the LLM asked everyone to wait): the queue
+            # runs the job again then, rather than failing one article of a long batch.
+            raise RunLater(time.time() + (error.retry_after or 1)) from error
         except Exception as error:  # a job must end in a state, whatever happened
             await self._fail(job, error)
             return
@@ -231,8 +244,10 @@ class JobRunner:
             await self.deliveries.enqueue_webhook(
                 callback, BRIEF_COMPLETED, data, job_id=job.id, delivery_id=delivery_id(job.id, "webhook", callback)
             )
-        message = slack_message(analysis, link=self.result_link(analysis) + "?format=markdown")
-        await self._deliver_to_slack(job, message)
+        if _slack_targets(job):
+            await self._deliver_to_slack(
+                job, slack_message(analysis, link=self.result_link(analysis) + "?format=markdown")
+            )
 
     async def _deliver_failure(self, job: JobRecord, error: WirebriefError) -> None:
         from service.delivery import slack_error_message
@@ -243,7 +258,8 @@ class JobRunner:
             await self.deliveries.enqueue_webhook(
                 callback, BRIEF_FAILED, data, job_id=job.id, delivery_id=delivery_id(job.id, "webhook", callback)
             )
-        await self._deliver_to_slack(job, slack_error_message(error.detail))
+        if _slack_targets(job):
+            await self._deliver_to_slack(job, slack_error_message(error.detail))
 
     async def _deliver_to_slack(self, job: JobRecord, message: dict[str, Any]) -> None:
         """To the channel's incoming webhook, and as the answer to a slash command."""

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import sqlalchemy
 from slack_sdk.signature import SignatureVerifier
 
 from devtools.cassettes import fixture_settings
@@ -326,3 +327,15 @@ def delivery_settings(**overrides: Any) -> Settings:
         "allowed_private_hosts": "127.0.0.1",
     }
     return Settings(**{**values, **overrides})
+
+
+def queued_work(database_url: str) -> list[tuple[str, str]]:
+    """What procrastinate's queue still holds to do or doing, but for the fleet's periodic sweep."""
+    engine = sqlalchemy.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            query = "SELECT task_name, status FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
+            rows = connection.execute(sqlalchemy.text(query + " AND task_name <> 'wirebrief.sweep'")).all()
+    finally:
+        engine.dispose()
+    return [(row[0], row[1]) for row in rows]

@@ -13,7 +13,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from service.store import tables
 from service.store.migrate import BASELINE, _config, current_revision, head_revision, upgrade
@@ -45,6 +45,31 @@ def test_a_database_from_before_migrations_keeps_its_rows_and_is_upgraded(databa
         assert current_revision(connection) == head_revision()
         row = connection.execute(text("SELECT tenant, url, fetched FROM tenant_analyses")).one()
     assert tuple(row) == ("k", "u", False)
+
+
+def test_the_work_queue_migration_goes_down_and_up_again(database_url: str) -> None:
+    """0004 creates procrastinate's schema on PostgreSQL (none on SQLite) and drops the leases; its
+    downgrade leaves no procrastinate table, type or function behind, so an upgrade can run again."""
+    engine = create_engine(database_url)
+    upgrade(engine)
+
+    def procrastinate_objects() -> int:
+        with engine.connect() as connection:
+            if connection.dialect.name != "postgresql":
+                return 0
+            found = "SELECT count(*) FROM pg_proc WHERE proname LIKE 'procrastinate%'"
+            found += " UNION ALL SELECT count(*) FROM pg_type WHERE typname LIKE 'procrastinate%'"
+            return sum(connection.execute(text(found)).scalars())
+
+    postgres = engine.dialect.name == "postgresql"
+    assert (procrastinate_objects() > 0) == postgres
+    assert ("procrastinate_jobs" in inspect(engine).get_table_names()) == postgres
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), "0003")
+    assert procrastinate_objects() == 0 and "leases" in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert ("procrastinate_jobs" in inspect(engine).get_table_names()) == postgres
+    assert "leases" not in inspect(engine).get_table_names()
 
 
 @pytest.mark.slow  # four processes

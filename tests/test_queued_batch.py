@@ -14,7 +14,18 @@ from pathlib import Path
 import pytest
 
 from service.batch.output import read_records
-from tests.support import ROOT, Process, batch, batch_env, ids_in, sentences, standin_args, wirebrief, write_jsonl
+from tests.support import (
+    ROOT,
+    Process,
+    batch,
+    batch_env,
+    ids_in,
+    queued_work,
+    sentences,
+    standin_args,
+    wirebrief,
+    write_jsonl,
+)
 
 pytestmark = pytest.mark.slow
 ON_POSTGRES = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -107,6 +118,7 @@ def test_a_queued_batch_survives_a_killed_worker_with_one_line_per_input(
     again = batch(str(articles), "-o", str(output), "--queue", env=env, cwd=tmp_path)  # resumes: nothing to do
     assert again.returncode == 0, again.stderr
     assert ids_in(output) == written
+    assert queued_work(database_url) == []
 
 
 @ON_POSTGRES

@@ -21,6 +21,7 @@ from devtools.cassettes import fixture_settings
 from service.api.app import create_app
 from service.engines.llm.engine import LlmEngine
 from service.engines.rules.engine import RulesEngine
+from service.ingest import article_from_text
 from service.pipeline import Pipeline
 from service.store import SqlStore, open_store
 from service.store.llm_slots import StoreLlmSlots
@@ -31,6 +32,7 @@ from tests.support import (
     Receiver,
     assert_problem,
     eventually,
+    queued_work,
     received,
     service_env,
     standin_args,
@@ -128,6 +130,47 @@ async def test_the_llm_cap_holds_for_every_replica_together(database_url: str) -
     finally:
         for client in clients:
             await client.aclose()
+        for engine in engines:
+            await engine.aclose()
+        for store in stores:
+            await store.close()
+
+
+class _FirstCallRateLimited(httpx2.AsyncBaseTransport):
+    """The LLM (a stand-in), whose first answer is a 429 asking to wait 2 s; the time of every call."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, calls: list[float]) -> None:
+        self.inner, self.calls = inner, calls
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.calls.append(time.time())
+        if len(self.calls) == 1:
+            return httpx2.Response(429, headers={"retry-after": "2"}, json={"error": {"message": "slow down"}})
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_429_seen_by_one_replica_pauses_the_others_for_its_retry_after(database_url: str) -> None:
+    """Replica A's call is told to wait 2 s; replica B, asked for an article a moment later, starts
+    no call of its own before those 2 s are over (it would otherwise get a 429 as well)."""
+    settings = fixture_settings(max_llm_in_flight=4, llm_slot_wait_s=10, retry_base_s=0.05)
+    stores = [await open_store(database_url) for _ in range(2)]
+    calls: list[float] = []
+    llm = _FirstCallRateLimited(httpx2.ASGITransport(app=build_app(Standin())), calls)
+    engines = [
+        LlmEngine(settings, transport=llm, shared_slots=StoreLlmSlots(store, settings.max_llm_in_flight))
+        for store in stores
+    ]
+    pipelines = [Pipeline(settings, [e], store=s) for e, s in zip(engines, stores, strict=True)]
+    try:
+        first = asyncio.create_task(pipelines[0].analyze(article_from_text(ARTICLE["text"], max_chars=10_000)))
+        await eventually(lambda: calls, timeout_s=10)  # A has had its 429
+        paused_until = await eventually(stores[1].llm_paused_until, timeout_s=5)
+        second = await pipelines[1].analyze(article_from_text("Chile agreed to send envoys.", max_chars=10_000))
+        await first
+
+        assert second.provenance.engine == "llm" and len(calls) == 3  # A's 429, A's retry, B's call
+        assert min(calls[1:]) >= paused_until - 0.05  # neither called again before the pause was over
+    finally:
         for engine in engines:
             await engine.aclose()
         for store in stores:
@@ -244,3 +287,4 @@ async def test_jobs_of_a_replica_killed_mid_way_complete_and_every_webhook_arriv
     finally:
         await store.close()
     assert pending == [] and unfinished == []
+    assert queued_work(database_url) == []  # nor anything left in the queue

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -23,6 +24,7 @@ from service.background.one_machine import OneMachineDuties, lock_path_for
 from service.background.queue import JobQueue, QueueWorker
 from service.delivery import Deliveries
 from service.engines.rules.engine import RulesEngine
+from service.errors import Overloaded
 from service.ingest import article_from_text
 from service.jobs import JobRunner
 from service.pipeline import Pipeline
@@ -187,13 +189,14 @@ async def test_the_holder_deletes_what_is_past_the_retention(
 @pytest.fixture
 async def queue_worker(
     store: SqlStore, rules_engine: RulesEngine, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Callable[..., Awaitable[QueueWorker]]]:
-    """`queue_worker()` -> a started worker of the PostgreSQL queue, as `wirebrief worker` runs one; what
-    was stored half a second ago and never queued counts as orphaned (30 s in service)."""
+) -> AsyncIterator[Callable[..., Awaitable[JobRunner]]]:
+    """`queue_worker()` -> starts a worker of the PostgreSQL queue, as `wirebrief worker` runs one, and
+    returns its process's job runner; what was stored half a second ago and never queued counts as
+    orphaned (30 s in service)."""
     monkeypatch.setattr(queue_module, "ORPHAN_S", 0.5)
     made: list[tuple[JobQueue, QueueWorker]] = []
 
-    async def make(retention_s: float | None = None) -> QueueWorker:
+    async def make(retention_s: float | None = None) -> JobRunner:
         queue = JobQueue(store.url)
         await queue.open()
         deliveries = Deliveries(store, settings(), queue=queue)
@@ -202,7 +205,7 @@ async def queue_worker(
         worker = QueueWorker(queue, store, runner, deliveries, job_concurrency=8, retention_s=retention_s)
         made.append((queue, worker))
         await worker.start()
-        return worker
+        return runner
 
     yield make
     for queue, worker in made:
@@ -212,7 +215,7 @@ async def queue_worker(
 
 @ON_POSTGRES
 async def test_a_job_stored_by_a_process_that_died_before_queueing_it_is_run_by_the_sweep(
-    queue_worker: Callable[..., Awaitable[QueueWorker]], store: SqlStore
+    queue_worker: Callable[..., Awaitable[JobRunner]], store: SqlStore
 ) -> None:
     request = {"brief": BriefRequest(text=article_text("idlib")).model_dump(mode="json")}
     orphan = await store.create_job("job_orphan", request)  # ...and the process died before queueing it
@@ -223,7 +226,7 @@ async def test_a_job_stored_by_a_process_that_died_before_queueing_it_is_run_by_
 
 @ON_POSTGRES
 async def test_a_delivery_stored_by_a_process_that_died_before_queueing_it_is_sent_by_the_sweep(
-    queue_worker: Callable[..., Awaitable[QueueWorker]], store: SqlStore, receiver: Callable[..., Receiver]
+    queue_worker: Callable[..., Awaitable[JobRunner]], store: SqlStore, receiver: Callable[..., Receiver]
 ) -> None:
     hook, record = receiver()
     died = Deliveries(store, settings())  # no queue: it stores, and nothing hands the delivery over
@@ -239,7 +242,7 @@ async def test_a_delivery_stored_by_a_process_that_died_before_queueing_it_is_se
 
 @ON_POSTGRES
 async def test_the_queue_applies_the_retention(
-    queue_worker: Callable[..., Awaitable[QueueWorker]], store: SqlStore, rules_engine: RulesEngine
+    queue_worker: Callable[..., Awaitable[JobRunner]], store: SqlStore, rules_engine: RulesEngine
 ) -> None:
     pipeline = Pipeline(fixture_settings(engine="rules"), [rules_engine], store=store)
     old = await pipeline.analyze(article_from_text(article_text("idlib"), max_chars=200_000))
@@ -313,3 +316,26 @@ async def test_two_workers_share_the_port_the_store_and_the_metrics(
     # Every analysis is in the one store, whichever worker made it.
     for answer in answers:
         assert httpx.get(service.url + f"/v1/briefs/{answer.json()['id']}").status_code == 200
+
+
+@ON_POSTGRES
+async def test_a_queued_job_that_finds_every_llm_slot_busy_runs_again_later_rather_than_failing(
+    queue_worker: Callable[..., Awaitable[JobRunner]], store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One article of a long batch must not fail because the fleet was busy for a moment."""
+    real = Pipeline.analyze
+    tries = 0
+
+    async def busy_once(self: Pipeline, *args: Any, **kwargs: Any) -> Any:
+        nonlocal tries
+        tries += 1
+        if tries == 1:
+            raise Overloaded("all 4 LLM slots are busy; retry shortly", retry_after=1)
+        return await real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "analyze", busy_once)
+    runner = await queue_worker()
+    job = await runner.submit(BriefRequest(text=article_text("idlib")))
+
+    await _done(store, job.id, timeout_s=30)
+    assert tries == 2

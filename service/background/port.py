@@ -9,6 +9,15 @@ from __future__ import annotations
 from typing import Protocol
 
 
+class RunLater(Exception):
+    """Raised by work the queue handed over, to have it handed over again at `at` (time.time()):
+    a delivery's next retry, an analysis that found every LLM slot of the fleet busy."""
+
+    def __init__(self, at: float) -> None:
+        super().__init__(f"again at {at:.3f}")
+        self.at = at
+
+
 class WorkQueue(Protocol):
     async def job_accepted(self, job_id: str) -> None:
         """A job is stored: some worker is to run it."""

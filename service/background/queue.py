@@ -27,6 +27,7 @@ from procrastinate.exceptions import AlreadyEnqueued, JobAborted
 from procrastinate.jobs import Job
 from sqlalchemy.engine import make_url
 
+from service.background.port import RunLater
 from service.config import Settings
 from service.delivery import Deliveries
 from service.jobs import JobRunner
@@ -49,20 +50,13 @@ def is_postgres(database_url: str) -> bool:
     return make_url(database_url).get_backend_name() == "postgresql"
 
 
-class AttemptLater(Exception):
-    """Raised by a delivery job to be run again at `at` (the retry our policy chose)."""
-
-    def __init__(self, at: float) -> None:
-        super().__init__(f"next attempt at {at:.3f}")
-        self.at = at
-
-
 class _Retries(BaseRetryStrategy):
-    """A delivery's own schedule; a job cut off by a shutdown at once (another worker takes it);
+    """When the work asked (`RunLater`: a delivery's schedule, the fleet's LLM slots busy); a job
+    cut off by a shutdown at once (another worker takes it);
     after an unexpected failure (the store down), a pause: the job itself has nothing to give up on."""
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
-        if isinstance(exception, AttemptLater):
+        if isinstance(exception, RunLater):
             return RetryDecision(retry_at=datetime.datetime.fromtimestamp(exception.at, datetime.UTC))
         if isinstance(exception, asyncio.CancelledError | JobAborted):
             return RetryDecision(retry_in={"seconds": 0})
@@ -95,7 +89,7 @@ class JobQueue:
         async def deliver(delivery_id: str) -> None:
             due = await self._working().deliveries.attempt_by_id(delivery_id)
             if due is not None:
-                raise AttemptLater(due)
+                raise RunLater(due)
 
         @self.app.periodic(cron=SWEEP_CRON, periodic_id="sweep")
         @self.app.task(name="wirebrief.sweep", queue=JOBS, pass_context=False)

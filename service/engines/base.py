@@ -53,6 +53,9 @@ class SharedSlots(Protocol):
 
     async def give_back(self, ticket: object) -> None: ...
 
+    def pause(self, retry_after: float | None) -> None:
+        """The LLM answered 429: no process starts a call for `retry_after` seconds (1 when not given)."""
+
 
 @dataclass(frozen=True)
 class Seams:

@@ -477,6 +477,24 @@ class SqlStore:
         values = {"key": key, "hits": amount, "ends_at": now + window_s, "now": now}
         return await self._write(lambda connection: int(connection.execute(statement, values).scalar_one()))
 
+    async def pause_llm(self, until: float) -> None:
+        """No process on this database starts an LLM call before `until` (a provider's Retry-After);
+        a later pause stands over an earlier one."""
+        windows = tables.rate_windows
+
+        def pause(connection: Connection) -> None:
+            new = _insert(connection.dialect.name, windows).values(key=LLM_PAUSE, hits=0, ends_at=until)
+            keep = case((windows.c.ends_at > new.excluded.ends_at, windows.c.ends_at), else_=new.excluded.ends_at)
+            connection.execute(new.on_conflict_do_update(index_elements=[windows.c.key], set_={"ends_at": keep}))
+
+        await self._write(pause)
+
+    async def llm_paused_until(self) -> float:
+        """Until when the fleet's LLM calls are paused (a time in the past: they are not)."""
+        query = select(tables.rate_windows.c.ends_at).where(tables.rate_windows.c.key == LLM_PAUSE)
+        until = await self._read(lambda connection: connection.execute(query).scalar())
+        return float(until or 0.0)
+
     async def rate_window(self, key: str) -> tuple[int, float] | None:
         """`key`'s hits and the time its window ends, while it is open."""
         windows = tables.rate_windows
@@ -542,6 +560,8 @@ class SqlStore:
 
         return await self._write(prune)
 
+
+LLM_PAUSE = "llm:paused"  # the row of `rate_windows` that pauses every process's LLM calls
 
 # Built once, as the rate limit's statement is: both run on every LLM call.
 _SLOTS = tables.llm_slots

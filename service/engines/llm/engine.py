@@ -104,6 +104,8 @@ class LlmEngine:
         )
         if on_rate_limited is not None:
             resilient.rate_limit_listeners.append(on_rate_limited)
+        if shared_slots is not None:  # a 429 pauses the whole fleet's new calls for its Retry-After
+            resilient.rate_limit_listeners.append(shared_slots.pause)
         # Above the retries: every answer that arrives is mended (and the repairs counted) before instructor reads it.
         self._http = httpx2.AsyncClient(
             transport=RepairingTransport(resilient, {"Draft": Draft, "DraftBrief": DraftBrief})

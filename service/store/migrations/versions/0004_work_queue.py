@@ -31,7 +31,7 @@ BEGIN
     FOR name IN SELECT oid::regprocedure::text FROM pg_proc WHERE proname LIKE 'procrastinate%' LOOP
         EXECUTE 'DROP FUNCTION IF EXISTS ' || name || ' CASCADE';
     END LOOP;
-    DROP TYPE IF EXISTS procrastinate_job_event_type, procrastinate_job_status CASCADE;
+    DROP TYPE IF EXISTS procrastinate_job_to_defer_v1, procrastinate_job_event_type, procrastinate_job_status CASCADE;
 END $$;
 """
 
