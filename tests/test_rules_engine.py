@@ -617,3 +617,41 @@ def test_an_action_reads_as_what_was_committed_to_not_the_modal(engine: RulesRea
     assert demand.kind == "demand"
     assert demand.action.startswith("withdraw its troops")
     assert "should withdraw" in demand.quote  # the evidence stays verbatim
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "action"),
+    [
+        ("The city council voted down a plan to close the central library.", "city council", "a plan to close"),
+        ("Norway's parliament voted against a bill to ban the fishing quotas.", "parliament", "a bill to ban"),
+        ("The dockworkers' union turned down an offer to end the strike.", "union", "an offer to end"),
+        ("Shareholders of Vantor voted down the merger, the company said.", "Vantor", "the merger"),
+    ],
+)
+def test_voting_down_or_turning_down_is_a_refusal(engine: RulesReader, text: str, actor: str, action: str) -> None:
+    result = draft(engine, text)
+    item = only(result)
+    assert item.kind == "refusal" and item.action.startswith(action)
+    assert any(actor in name for name in names(result, item.actors))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The senate voted on the budget late on Tuesday.",
+        "Millions voted in the election, officials said.",
+        "The march turned down the avenue towards the parliament.",
+        "The board turned to its lawyers for advice.",
+        "The city council did not vote down the plan.",
+        "The minister called on Turkey during his tour of the region.",
+    ],
+)
+def test_votes_turns_and_visits_that_refuse_or_ask_nothing(engine: RulesReader, text: str) -> None:
+    assert draft(engine, text).commitments == []
+
+
+def test_called_on_a_country_to_act_is_one_demand_with_that_country_as_counterparty(engine: RulesReader) -> None:
+    result = draft(engine, "The European Union called on Turkey to stop the attacks on Kurdish towns.")
+    item = only(result)
+    assert item.kind == "demand" and item.action.startswith("stop the attacks")
+    assert names(result, item.counterparties) == {"Turkey"}

@@ -186,8 +186,18 @@ class Detector:
             kind == "refusal" and objects & _STATEMENTS
         ):
             return  # "denied that ...", "rejected reports that ...", "denied plans to": a denial, not a refusal
-        if lemma == "rule" and not any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children):
+        if lemma == "rule" and not _has_particle(verb, "out"):
             return  # "ruled that ...": a ruling; "ruled out X" is the refusal
+        if lemma == "turn" and not (
+            _has_particle(verb, "down")
+            or any(o.lemma_.lower() in lexicon.OFFERS for p in _preps(verb, "down") for o in p.children)
+        ):
+            return  # "turned to", "turned down the street": nothing refused
+        if lemma == "vote":
+            if _has_particle(verb, "down") or _preps(verb, "down", "against"):
+                kind = "refusal"  # "voted down the plan", "voted against the bill"
+            elif not any(c.dep_ == "xcomp" for c in verb.children):
+                return  # "voted for", "voted on", "voted in the election": no undertaking of its own
         if kind == "refusal" and any(
             c.dep_ == "xcomp" and lexicon.VERB_CUES.get(c.lemma_.lower()) == "refusal" for c in verb.children
         ):
@@ -225,6 +235,7 @@ class Detector:
             for c in verb.children
             if c.dep_ in {"prep", "prt"}
             and c.lower_ in lexicon.CUE_PREPS.get(lemma, frozenset())
+            and any(True for _ in c.children)  # a bare particle ("turned down an offer") names nothing
             and not any(p.ent_type_ in {"DATE", "TIME"} for p in c.children)
         ]
         targets: list[Token] = []
@@ -264,13 +275,17 @@ class Detector:
                 inner = [c for c in obj.children if c.dep_ in {"xcomp", "acl"} and c.pos_ == "VERB"]
                 if inner:
                     xcomps = xcomps + inner
-            for prep in preps:  # "called on X to ..."
+            for prep in list(preps):  # "called on X to ...": X is the counterparty, not a second action
                 for pobj in (c for c in prep.children if c.dep_ == "pobj"):
                     targets.append(pobj)
                     xcomps = xcomps + [c for c in pobj.children if c.dep_ in {"xcomp", "acl"} and c.pos_ == "VERB"]
+                if prep.lower_ in {"on", "upon"}:  # without an infinitive, "called on Turkey" is a visit
+                    preps.remove(prep)
             if xcomps or ccomps:
                 targets += dobjs
                 dobjs = []
+            if not (xcomps or ccomps or dobjs or preps):
+                return  # "called on Turkey": a visit, or an appeal that asks for nothing said
         if lemma == "expect":
             kind = "demand" if targets or ccomps else "plan"
         subjects = syntax.subjects(verb)
@@ -987,3 +1002,11 @@ class Detector:
         if bounds is None:
             return ""
         return syntax.short_action(text_of(self.doc)[bounds[0] : bounds[1]])
+
+
+def _has_particle(verb: Token, particle: str) -> bool:
+    return any(c.dep_ == "prt" and c.lower_ == particle for c in verb.children)
+
+
+def _preps(verb: Token, *words: str) -> list[Token]:
+    return [c for c in verb.children if c.dep_ == "prep" and c.lower_ in words]

@@ -60,6 +60,8 @@ VERB_CUES: Final[dict[str, CommitmentKind]] = {
     "renege": "refusal",
     "rebuff": "refusal",
     "rule": "refusal",  # only as "rule out" (the detector checks the particle)
+    "turn": "refusal",  # only as "turn down"
+    "vote": "plan",  # "voted to strike" (a decision); "voted down", "voted against": a refusal
     "threaten": "threat",
     "warn": "threat",
 }
@@ -108,7 +110,14 @@ CUE_PREPS: Final[dict[str, frozenset[str]]] = {
     "renege": frozenset({"on"}),
     "warn": frozenset({"of", "against"}),
     "commit": frozenset({"to"}),
+    "vote": frozenset({"against", "down"}),  # the small model reads "voted down the plan" with a preposition
+    "turn": frozenset({"down"}),
 }
+
+# What "turned down" refuses when the model reads "down" as a preposition (not "turned down the street").
+OFFERS: Final[frozenset[str]] = frozenset(
+    {"offer", "request", "proposal", "plan", "bid", "invitation", "deal", "appeal", "demand", "application"}
+)
 
 # Cues that only count with a complement clause/object (a bare "he asked" is not a demand).
 NEEDS_COMPLEMENT: Final[frozenset[str]] = frozenset(VERB_CUES) - {"agree"}
