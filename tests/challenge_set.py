@@ -39,6 +39,12 @@ NOTHING = [
     '"Houston should have been chosen," the mayor said.',
     "The airline's chief executive offered an apology for the delays.",
     "The full effect of the reform will be felt by 2040, the ministry said.",
+    # not yet, nothing, done
+    "The ministry has yet to commit to a timetable for the reforms.",
+    "Iran is yet to agree to the inspections, diplomats said.",
+    "The mayor promised nothing, saying only that the city was studying the plan.",
+    "Japan and Chile signed the treaty in 1998.",
+    "The minister called on Turkey during his tour of the region.",
 ]
 
 FOUND = [
@@ -63,4 +69,7 @@ FOUND = [
     ("More than 100 countries pledged to triple renewables by 2030.", "promise"),
     ("Dozens of nations agreed to share the costs of the new telescope.", "agreement"),
     ("Dockworkers threatened on Sunday to walk off the job at 14 ports.", "threat"),
+    # a pact's infinitive is what its signatories agreed; a vote down is a refusal
+    ("Peru and Bolivia signed a pact to share water from the lake.", "agreement"),
+    ("The city council voted down a plan to close the library.", "refusal"),
 ]

@@ -52,6 +52,7 @@ _CUE_WORDS: frozenset[str] = frozenset(
         *lexicon.ADJ_CUES,
         *lexicon.NOUN_CUES,
         *_BE_FORMS,
+        "sign",  # "signed a pact to ..."
     }
 )
 # Conditions that make a plan coercive: "unless Y ...", "if Y does not / fails to ...".
@@ -152,6 +153,8 @@ class Detector:
             self._obligation(token, sent, inner)
         elif token.pos_ in {"VERB"} and lemma in lexicon.VERB_CUES:
             self._verb(token, sent)
+        elif token.pos_ == "VERB" and lemma == "sign":
+            self._signed_pact(token, sent)
         elif (
             token.pos_ in {"ADJ", "VERB"}
             and lower in lexicon.ADJ_CUES
@@ -298,6 +301,27 @@ class Detector:
         self._emit(
             verb, sent, keys, kind, self._complements(verb, xcomps, ccomps, dobjs, preps), targets, modality=modality
         )
+
+    def _signed_pact(self, verb: Token, sent: Span) -> None:
+        """'Peru and Bolivia signed a pact to share water': what the pact binds its signatories to is
+        their agreement. A signature alone ('signed the treaty', 'signed and closed the deal') is done,
+        and 'will sign' is the modal's plan."""
+        if (
+            syntax.negated(verb)
+            or syntax.has(verb, "auxpass")
+            or any(c.dep_ == "aux" and c.lower_ not in {"has", "have", "had"} for c in verb.children)
+        ):
+            return  # not signed, signed by someone unnamed, or yet to be signed ("will sign", "to sign")
+        bound = [
+            c
+            for d in verb.children
+            if d.dep_ == "dobj" and d.lemma_.lower() in lexicon.PACTS
+            for c in d.children
+            if c.dep_ == "acl" and c.pos_ == "VERB" and syntax.has(c, "aux")
+        ]
+        keys = self._keys(syntax.subjects(verb), verb) if bound else []
+        if keys:
+            self._emit(verb, sent, keys, "agreement", self._complements(verb, bound, [], [], []), [])
 
     def _own_warning(self, verb: Token) -> bool:
         """'warned it would retaliate', 'warned Turkey to stop', 'warned that police will no longer

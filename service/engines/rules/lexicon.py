@@ -114,6 +114,11 @@ CUE_PREPS: Final[dict[str, frozenset[str]]] = {
     "turn": frozenset({"down"}),
 }
 
+# What "signed a ... to" binds its signatories to.
+PACTS: Final[frozenset[str]] = frozenset(
+    {"pact", "deal", "agreement", "accord", "treaty", "memorandum", "contract", "protocol", "declaration"}
+)
+
 # What "turned down" refuses when the model reads "down" as a preposition (not "turned down the street").
 OFFERS: Final[frozenset[str]] = frozenset(
     {"offer", "request", "proposal", "plan", "bid", "invitation", "deal", "appeal", "demand", "application"}
@@ -936,6 +941,7 @@ ROLE_NOUNS: Final[dict[str, str]] = {
 # Other words whose lemma the engine reads (reaffirmation, failure, pairs, speech).
 LEMMA_EXTRA: Final[frozenset[str]] = frozenset(
     {
+        "sign",  # "signed a pact to ..." (service.engines.rules.commitments)
         "again",
         "reiterate",
         "repeat",

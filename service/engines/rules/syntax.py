@@ -48,10 +48,25 @@ def negated(token: Token) -> bool:
         for c in token.children
     ):
         return True
+    if any(c.dep_ == "dobj" and c.lower_ in {"nothing", "none"} for c in token.children):
+        return True  # "promised nothing": no undertaking
     head = token.head
     if token.dep_ == "xcomp" and head.lemma_.lower() in {"fail", "refuse", "decline", "reject", "cease"}:
         return True
+    if token.dep_ == "xcomp" and _yet_to(head):
+        return True  # "has yet to commit", "is yet to agree": not (yet) done
+    if _yet_to(token):
+        return True
     return token.dep_ in {"xcomp", "acomp"} and head is not token and any(c.dep_ == "neg" for c in head.children)
+
+
+def _yet_to(token: Token) -> bool:
+    """'has yet to', 'is yet to', 'are still yet to': what follows has not happened."""
+    return (
+        token.lemma_.lower() in {"have", "be"}
+        and any(c.lower_ == "yet" and c.dep_ == "advmod" for c in token.children)
+        and any(c.dep_ == "xcomp" for c in token.children)
+    )
 
 
 def _has_negative_determiner(noun: Token) -> bool:
