@@ -207,7 +207,7 @@ class Deliveries:
         record = await self._store.get_delivery(delivery_id)
         if record is None or record.state in FINAL_STATES:
             return None
-        if record.next_attempt_at > time.time() + 0.5:  # queued early (retry_now's race, the sweep)
+        if record.next_attempt_at > time.time() + 0.5:  # handed over early (by the sweep, or twice)
             return record.next_attempt_at
         host = _host(record.url)
         if self._inflight_hosts.get(host, 0) >= PER_HOST_IN_FLIGHT:
