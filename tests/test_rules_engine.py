@@ -655,3 +655,20 @@ def test_called_on_a_country_to_act_is_one_demand_with_that_country_as_counterpa
     item = only(result)
     assert item.kind == "demand" and item.action.startswith("stop the attacks")
     assert names(result, item.counterparties) == {"Turkey"}
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    ["NAIROBI, Kenya (AP) — ", "WASHINGTON (Reuters) - ", "ST. LOUIS — ", "LA PAZ, Bolivia -- "],
+)
+def test_a_dateline_is_where_the_story_was_filed_not_who_committed(engine: RulesReader, dateline: str) -> None:
+    text = dateline + "The teachers union promised to end the strike on Friday. The union said it would meet again."
+    result = draft(engine, text)
+    assert [names(result, c.actors) for c in result.commitments] == [{"teachers union"}] * 2
+    assert {a.name for a in result.actors} == {"teachers union"}  # no city, country or agency listed
+    assert all(c.quote in text and not c.quote.startswith(dateline.strip()) for c in result.commitments)
+
+
+def test_the_union_after_the_teachers_union_is_that_union(engine: RulesReader) -> None:
+    result = draft(engine, "The teachers union threatened a strike. The union said it would walk out on Monday.")
+    assert len(result.actors) == 1 and {"teachers union", "union"} <= set(result.actors[0].aliases)

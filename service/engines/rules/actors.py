@@ -430,7 +430,9 @@ class ActorIndex:
         for chunk in self.doc.noun_chunks:
             if len(chunk) != 2 or chunk[0].lower_ != "the" or chunk.root.ent_type_ or chunk.root.tag_ != "NN":
                 continue
-            if len(matches := by_word.get(chunk.root.lower_, [])) == 1 and self.actor_at(chunk.root) is None:
+            if len(matches := by_word.get(chunk.root.lower_, [])) != 1:
+                continue
+            if self.actor_at(chunk.root) is None:
                 self._mention(matches[0], chunk[1:])
 
     # -- resolving ------------------------------------------------------------------------
@@ -559,6 +561,9 @@ class ActorIndex:
             country = affiliation or self._context_state()
             if country is not None:  # "the government" of the one state the article is about
                 kind, affiliation = "state", country
+        if text.lower() == lemma and not plural and (named := self._the_one_named(lemma)) is not None:
+            self._mention(named, span)  # "the union", after "the teachers union" or the Kenya National Union
+            return named.key
         key = "np:" + text.lower()
         record = self._record(key, text, kind)
         record.created = True
@@ -566,6 +571,17 @@ class ActorIndex:
         record.affiliation = record.affiliation or affiliation
         self._mention(record, span)
         return key
+
+    def _the_one_named(self, word: str) -> ActorRecord | None:
+        """The one organisation whose name of several words has `word` in it; None for none or two."""
+        named = [
+            r
+            for r in self.records.values()
+            if r.kind in {"organization", "igo", "armed_group"}
+            and len(r.name.split()) > 1
+            and word in r.name.lower().split()
+        ]
+        return named[0] if len(named) == 1 else None
 
     def _named_in(self, head: Token) -> list[str]:
         """A person named inside a role phrase ('the spokesman, John Smith,'; 'director Alia Salem')."""

@@ -16,6 +16,15 @@ _DATE_LINE = re.compile(
 )
 
 
+# A wire dateline opening the body: "NAIROBI, Kenya (AP) — ", "WASHINGTON (Reuters) - ", "ST. LOUIS — ".
+_DATELINE = re.compile(
+    r"(?P<city>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})"  # the city, in capitals
+    r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+){0,2}){0,2}"  # its state or country
+    r"(?: \([A-Z][A-Za-z&.' ]{0,30}\))?"  # the agency
+    r"\s*(?:—|–|--|-)\s*"
+)
+
+
 @dataclass(frozen=True)
 class Layout:
     """Character ranges of the parts of an article."""
@@ -73,3 +82,14 @@ def analyse(text: str) -> Layout:
         if lead is None:
             lead = (start, end)
     return Layout(headline, lead, tuple(skip))
+
+
+def without_dateline(text: str, layout: Layout) -> str:
+    """The text with the body's opening dateline blanked (same length, same offsets): its city,
+    country and agency are where the story was filed, not actors of it, and must not be read as the
+    subject of the first sentence."""
+    start = layout.lead[0] if layout.lead else 0
+    found = _DATELINE.match(text, start)
+    if found is None or sum(ch.isalpha() for ch in found.group("city")) < 3:
+        return text  # "UN - ...", "EU — ...": an acronym, not a city
+    return text[: found.start()] + " " * (found.end() - found.start()) + text[found.end() :]

@@ -11,7 +11,7 @@ from service.article import Article
 from service.engines.rules import brief as brief_module
 from service.engines.rules.actors import ActorIndex, ActorRecord
 from service.engines.rules.commitments import Detector, Found
-from service.engines.rules.layout import analyse
+from service.engines.rules.layout import analyse, without_dateline
 from service.engines.rules.nlp import load, parse
 from service.spans import OverlapIndex
 
@@ -31,8 +31,8 @@ class RulesReader:
             return Draft(
                 actors=[], commitments=[], brief=brief_module.DraftBrief(headline=headline, summary="", key_points=[])
             )
-        doc = parse(text)
         layout = analyse(text)
+        doc = parse(without_dateline(text, layout))
         index = ActorIndex(doc, layout.headline_end, layout.lead_end).build()
         found = _dedupe(Detector(doc, index, article.published).run())
         for item in found:
