@@ -16,6 +16,10 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy
+import sqlalchemy.exc
+from procrastinate.exceptions import ConnectorException
+from procrastinate.manager import JobManager
 
 from devtools.cassettes import fixture_settings
 from schemas.request import BriefRequest
@@ -339,3 +343,62 @@ async def test_a_queued_job_that_finds_every_llm_slot_busy_runs_again_later_rath
 
     await _done(store, job.id, timeout_s=30)
     assert tries == 2
+
+
+@ON_POSTGRES
+async def test_the_queue_takes_work_again_after_the_database_dropped_every_connection(
+    queue_worker: Callable[..., Awaitable[JobRunner]], store: SqlStore, database_url: str
+) -> None:
+    """A database restart or failover cuts every connection (the workers' listeners, their pools,
+    the store's): the next job is still run, without restarting the process."""
+    runner = await queue_worker()
+    before = await runner.submit(BriefRequest(text=article_text("idlib")))
+    await _done(store, before.id, timeout_s=30)
+
+    engine = sqlalchemy.create_engine(database_url)
+    with engine.connect() as connection:  # what a restart does to every client of this database
+        cut = connection.execute(
+            sqlalchemy.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
+    engine.dispose()
+    assert cut >= 3  # at least the two listeners and a pooled connection
+
+    after = await _submit_until_accepted(runner, BriefRequest(text=article_text("hackers")))
+    await _done(store, after.id, timeout_s=60)
+
+
+async def _submit_until_accepted(runner: JobRunner, brief: BriefRequest) -> JobRecord:
+    """The first statement on a connection the server cut fails once (the pool then drops it)."""
+    for _ in range(5):
+        try:
+            return await runner.submit(brief)
+        except sqlalchemy.exc.OperationalError:
+            await asyncio.sleep(0.5)
+    return await runner.submit(brief)
+
+
+@ON_POSTGRES
+async def test_a_queue_worker_that_stops_on_its_own_is_started_again(
+    queue_worker: Callable[..., Awaitable[JobRunner]], store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """procrastinate stops a worker whose heartbeat cannot be written (the database away for longer
+    than a few seconds); once the database answers again, the process must take work again."""
+    real = JobManager.update_heartbeat
+    failed: set[int] = set()  # the workers whose first heartbeat failed: both of this process's
+
+    async def unreachable_once(self: JobManager, worker_id: int) -> None:
+        if worker_id not in failed and len(failed) < 2:
+            failed.add(worker_id)
+            raise ConnectorException("the database is away")
+        await real(self, worker_id)
+
+    monkeypatch.setattr(JobManager, "update_heartbeat", unreachable_once)
+    runner = await queue_worker()
+    await eventually(lambda: len(failed) == 2, timeout_s=20)  # both workers have stopped
+    await asyncio.sleep(1)
+    jobs = [await runner.submit(BriefRequest(text=article_text(name))) for name in ("idlib", "hackers")]
+    for job in jobs:
+        await _done(store, job.id, timeout_s=40)

@@ -43,6 +43,7 @@ SWEEP_CRON = "* * * * * */5"  # every 5 seconds (croniter's sixth field)
 ORPHAN_S = 30.0  # stored this long ago and still not in the queue: its process died in between
 SWEEP_BATCH = 500
 PRUNE_EVERY_S = 3600.0
+RESTART_S = 5.0  # after a worker of this process ended on its own (the database gone), before a new one
 FAILURE_PAUSE_S = 30  # after a job's own failure (the store down): not a tight loop of re-sends
 
 
@@ -223,20 +224,30 @@ class QueueWorker:
 
     async def start(self) -> None:
         self.queue.attach(self._work)
-        name = f"{socket.gethostname()}:{os.getpid()}"
         for queue_name, concurrency in self._concurrency.items():
-            worker = self.queue.app.run_worker_async(
-                queues=[queue_name],
-                name=f"{name}:{queue_name.removeprefix('wirebrief-')}",
-                concurrency=concurrency,
-                install_signal_handlers=False,
-                update_heartbeat_interval=HEARTBEAT_S,
-                stalled_worker_timeout=STALLED_S,
-                fetch_job_polling_interval=1.0,  # retries scheduled for later are found by polling
-                shutdown_graceful_timeout=self._graceful_s,
-                delete_jobs="successful",
-            )
-            self._tasks.append(asyncio.create_task(worker, name=f"wirebrief-{queue_name}"))
+            self._tasks.append(asyncio.create_task(self._keep(queue_name, concurrency), name=f"wirebrief-{queue_name}"))
+
+    async def _keep(self, queue_name: str, concurrency: int) -> None:
+        """One procrastinate worker, started again whenever it ends on its own: it stops when the
+        database goes away (its listener fails), and this process must take work again once it is back."""
+        name = f"{socket.gethostname()}:{os.getpid()}:{queue_name.removeprefix('wirebrief-')}"
+        while True:
+            try:
+                await self.queue.app.run_worker_async(
+                    queues=[queue_name],
+                    name=name,
+                    concurrency=concurrency,
+                    install_signal_handlers=False,
+                    update_heartbeat_interval=HEARTBEAT_S,
+                    stalled_worker_timeout=STALLED_S,
+                    fetch_job_polling_interval=1.0,  # retries scheduled for later are found by polling
+                    shutdown_graceful_timeout=self._graceful_s,
+                    delete_jobs="successful",
+                )
+                log.error("the %s worker stopped on its own; starting it again in %g s", queue_name, RESTART_S)
+            except Exception as error:
+                log.error("the %s worker failed (%r); starting it again in %g s", queue_name, error, RESTART_S)
+            await asyncio.sleep(RESTART_S)
 
     async def stop(self) -> None:
         """Jobs still running after the graceful pause are cut off and go back to the queue."""
