@@ -31,10 +31,11 @@ pytestmark = pytest.mark.slow
 ON_POSTGRES = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
 
-class Worker:
-    """A `wirebrief worker` process, ready once it says it is working off the queue."""
+class Worker(Process):
+    """A `wirebrief worker` process (it serves no HTTP), ready once it says it works off the queue."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str]) -> None:  # Process's, without a port to wait on
+        self.port, self.url = 0, ""
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
         self.popen = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "worker"],
@@ -48,20 +49,6 @@ class Worker:
             assert self.popen.poll() is None, self.output()
             assert time.monotonic() < deadline, self.output()
             time.sleep(0.1)
-
-    def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode("utf-8", "replace")
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
-        self.log.close()
 
 
 @pytest.fixture

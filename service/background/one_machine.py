@@ -20,6 +20,7 @@ import os
 import time
 from pathlib import Path
 
+from service.background.retention import PRUNE_EVERY_S, apply_retention
 from service.config import Settings
 from service.delivery import Deliveries
 from service.jobs import JobRunner
@@ -28,7 +29,6 @@ from service.store import SqlStore, store_location
 log = logging.getLogger(__name__)
 
 CHECK_EVERY_S = 3.0
-PRUNE_EVERY_S = 3600.0
 
 
 def lock_path_for(database_url: str) -> Path | None:
@@ -120,9 +120,7 @@ class OneMachineDuties:
                 log.warning("%d jobs left unfinished by a stopped worker are running again", abandoned)
             if self.retention_s is not None and time.monotonic() >= self._next_prune:
                 self._next_prune = time.monotonic() + PRUNE_EVERY_S
-                removed = await self.store.prune(before=time.time() - self.retention_s)
-                if any(removed.values()):
-                    log.info("retention: deleted %s", ", ".join(f"{n} {what}" for what, n in removed.items() if n))
+                await apply_retention(self.store, self.retention_s)
         except Exception:
             log.exception("background duties: the store failed; trying again in %.0f s", self.check_every_s)
 

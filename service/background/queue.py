@@ -28,6 +28,7 @@ from procrastinate.jobs import Job
 from sqlalchemy.engine import make_url
 
 from service.background.port import RunLater
+from service.background.retention import PRUNE_EVERY_S, apply_retention
 from service.config import Settings
 from service.delivery import Deliveries
 from service.jobs import JobRunner
@@ -42,7 +43,6 @@ STALLED_S = 10.0  # a worker silent this long is taken for dead: its work goes b
 SWEEP_CRON = "* * * * * */5"  # every 5 seconds (croniter's sixth field)
 ORPHAN_S = 30.0  # stored this long ago and still not in the queue: its process died in between
 SWEEP_BATCH = 500
-PRUNE_EVERY_S = 3600.0
 RESTART_S = 5.0  # after a worker of this process ended on its own (the database gone), before a new one
 FAILURE_PAUSE_S = 30  # after a job's own failure (the store down): not a tight loop of re-sends
 
@@ -177,9 +177,7 @@ class JobQueue:
 
     async def _prune(self, work: _Work) -> None:
         if work.retention_s is not None:
-            removed = await work.store.prune(before=time.time() - work.retention_s)
-            if any(removed.values()):
-                log.info("retention: deleted %s", ", ".join(f"{n} {what}" for what, n in removed.items() if n))
+            await apply_retention(work.store, work.retention_s)
         # What procrastinate keeps of jobs that ended badly (succeeded ones are deleted as they end).
         hours = max(1, round((work.retention_s or 7 * 86400) / 3600))
         await self.app.job_manager.delete_old_jobs(
