@@ -45,6 +45,7 @@ NOTHING = [
     "The mayor promised nothing, saying only that the city was studying the plan.",
     "Japan and Chile signed the treaty in 1998.",
     "The minister called on Turkey during his tour of the region.",
+    "Guyana and Suriname will not immediately join the bloc, officials said.",
 ]
 
 FOUND = [

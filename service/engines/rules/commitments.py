@@ -405,6 +405,10 @@ class Detector:
             keys = [speaker] if speaker and self.actors.records[speaker].kind != "person" else []
         if not keys:
             return
+        if negated and {c.lower_ for c in main.children if c.dep_ == "advmod"} & {"immediately", "yet"}:
+            # "will not immediately join the bloc", "will not yet sign": not a refusal (it may, later),
+            # and a plan would have to say "later" where the sentence says when not: left out
+            return
         kind: CommitmentKind = "refusal" if negated else "plan"
         self._emit(main, sent, keys, kind, [main], [], start_token=aux)
 
