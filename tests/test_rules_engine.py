@@ -89,6 +89,13 @@ def test_seed_expectation_on_turkey_is_a_demand(seed: Draft) -> None:
     assert names(seed, demand.actors) & {"Russia", "Sergey Lavrov"}
 
 
+def test_seed_lavrov_says_russia_will_not_restrain_the_syrian_army(seed: Draft) -> None:
+    refusals = [c for c in seed.commitments if c.kind == "refusal" and "prevent the Syrian army" in c.action]
+    assert len(refusals) == 1
+    assert names(seed, refusals[0].actors) & {"Russia", "Sergey Lavrov"}
+    assert names(seed, refusals[0].counterparties) == {"Syrian army"}
+
+
 def test_seed_every_quote_is_in_the_text(seed: Draft, seed_text: str) -> None:
     assert seed.commitments
     for item in seed.commitments:
@@ -672,3 +679,22 @@ def test_a_dateline_is_where_the_story_was_filed_not_who_committed(engine: Rules
 def test_the_union_after_the_teachers_union_is_that_union(engine: RulesReader) -> None:
     result = draft(engine, "The teachers union threatened a strike. The union said it would walk out on Monday.")
     assert len(result.actors) == 1 and {"teachers union", "union"} <= set(result.actors[0].aliases)
+
+
+def test_cannot_prevent_another_from_acting_is_a_refusal_to_restrain_it(engine: RulesReader) -> None:
+    result = draft(engine, "The police cannot stop the strikers from marching, the mayor said.")
+    item = only(result)
+    assert item.kind == "refusal" and item.action.startswith("stop the strikers from marching")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The court cannot prevent the merger, lawyers said.",  # an inability: nobody held back
+        "The EU can prevent Hungary from blocking the deal.",  # a power, not a refusal to use it
+        "The government did not say it cannot stop the strikers from marching.",
+        "Officials cannot believe the numbers.",
+    ],
+)
+def test_other_cannots_commit_to_nothing(engine: RulesReader, text: str) -> None:
+    assert draft(engine, text).commitments == []

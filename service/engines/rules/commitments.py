@@ -53,8 +53,12 @@ _CUE_WORDS: frozenset[str] = frozenset(
         *lexicon.NOUN_CUES,
         *_BE_FORMS,
         "sign",  # "signed a pact to ..."
+        "can",  # "cannot prevent X from ..."
+        "ca",  # "ca n't"
     }
 )
+# "X cannot prevent Y from ...": X will not restrain Y (Lavrov: "Russia cannot prevent the Syrian army").
+_RESTRAIN = frozenset({"prevent", "stop", "restrain", "prohibit", "forbid", "block", "bar"})
 # Conditions that make a plan coercive: "unless Y ...", "if Y does not / fails to ...".
 _COERCIVE = re.compile(r"(?i)^(?:unless\b|if\b.*\b(?:not|n't|never|no longer|fails?|refuses?)\b)")
 _CUE_HASHES: frozenset[int] = frozenset(StringStore().add(w) for w in _CUE_WORDS)  # hashes are store-independent
@@ -155,6 +159,8 @@ class Detector:
             self._verb(token, sent)
         elif token.pos_ == "VERB" and lemma == "sign":
             self._signed_pact(token, sent)
+        elif token.dep_ == "aux" and lower in {"can", "ca"}:
+            self._cannot_restrain(token, sent)
         elif (
             token.pos_ in {"ADJ", "VERB"}
             and lower in lexicon.ADJ_CUES
@@ -301,6 +307,21 @@ class Detector:
         self._emit(
             verb, sent, keys, kind, self._complements(verb, xcomps, ccomps, dobjs, preps), targets, modality=modality
         )
+
+    def _cannot_restrain(self, aux: Token, sent: Span) -> None:
+        """'Russia cannot prevent the Syrian army from doing so': its refusal to restrain another,
+        the one restrained its counterparty. Any other 'cannot' (an inability) commits to nothing."""
+        main = aux.head
+        if main.lemma_.lower() not in _RESTRAIN or main.i in self._covered or not syntax.negated(main):
+            return
+        if syntax.negated_above(main):
+            return  # "did not say Russia cannot prevent ..."
+        restrained = [c for c in main.children if c.dep_ == "dobj"]
+        if not restrained or not any(c.dep_ == "prep" and c.lower_ == "from" for c in main.children):
+            return
+        keys = self._keys(syntax.subjects(main), main)
+        if keys:
+            self._emit(main, sent, keys, "refusal", [main], restrained, start_token=aux)
 
     def _signed_pact(self, verb: Token, sent: Span) -> None:
         """'Peru and Bolivia signed a pact to share water': what the pact binds its signatories to is
