@@ -6,8 +6,13 @@ counts, including one inside a function (a lazy import is still a dependency).""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import grimp
 import pytest
+
+from tests.support import ROOT
 
 GRAPH = grimp.build_graph("service", "schemas", "devtools", cache_dir=None, exclude_type_checking_imports=True)
 
@@ -74,3 +79,12 @@ def test_jobs_and_deliveries_know_the_work_queue_only_by_its_port(user: str) -> 
     """procrastinate is one way to run them (PostgreSQL's); the one-machine duties are another."""
     for engine in ("service.background.queue", "service.background.one_machine", "service.background.duties"):
         assert chain(user, engine) is None, chain(user, engine)
+
+
+def test_the_postgresql_queue_is_loaded_only_where_it_runs() -> None:
+    """procrastinate (and its 0.2 s of imports) is for PostgreSQL: the service, the command line and
+    the batch load it only once they find a PostgreSQL URL."""
+    modules = ["service.api.app", "service.cli", "service.batch.run", "service.background.duties"]
+    code = f"import sys; import {', '.join(modules)}; print('procrastinate' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert loaded.stdout.strip() == "False"

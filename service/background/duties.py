@@ -10,7 +10,7 @@ from service.config import Settings
 from service.delivery import Deliveries
 from service.jobs import JobRunner
 from service.pipeline import Pipeline
-from service.store import SqlStore
+from service.store import SqlStore, is_postgres
 
 if TYPE_CHECKING:
     from service.background.queue import JobQueue
@@ -33,8 +33,6 @@ class Background:
     @classmethod
     async def open(cls, pipeline: Pipeline, store: SqlStore, settings: Settings) -> Background:
         """On PostgreSQL, the queue (its pool opened now); on SQLite, the one-machine duties."""
-        from service.background.queue import is_postgres
-
         if not is_postgres(store.url):
             deliveries = Deliveries(store, settings)
             runner = JobRunner(pipeline, store, deliveries, public_base_url=settings.public_base_url)
@@ -62,7 +60,7 @@ async def hand_over_unsettled(deliveries: Deliveries, store: SqlStore) -> int:
     """What a command-line run enqueued and could not settle before it ends goes, on PostgreSQL, to
     the fleet's queue, for a replica or worker to finish; on SQLite it stays in the store, where a
     service's duties find it. Returns how many were handed over."""
-    from service.background.queue import JobQueue, is_postgres
+    from service.background.queue import JobQueue
 
     if not is_postgres(store.url):
         return 0

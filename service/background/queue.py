@@ -47,10 +47,6 @@ RESTART_S = 5.0  # after a worker of this process ended on its own (the database
 FAILURE_PAUSE_S = 30  # after a job's own failure (the store down): not a tight loop of re-sends
 
 
-def is_postgres(database_url: str) -> bool:
-    return make_url(database_url).get_backend_name() == "postgresql"
-
-
 class _Retries(BaseRetryStrategy):
     """When the work asked (`RunLater`: a delivery's schedule, the fleet's LLM slots busy); a job
     cut off by a shutdown at once (another worker takes it);

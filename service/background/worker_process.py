@@ -8,10 +8,10 @@ import logging
 import signal
 
 from service.background.duties import Background
-from service.background.queue import is_postgres
 from service.config import Settings
 from service.errors import WirebriefError
 from service.pipeline import Pipeline
+from service.store import is_postgres
 
 log = logging.getLogger(__name__)
 

@@ -670,6 +670,10 @@ def make_sqlite_folder(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
+def is_postgres(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
+
+
 def store_location(url: str) -> str:
     """Where a database URL keeps things, for people: a SQLite file's path, any other URL without its password."""
     parsed = make_url(url)
