@@ -64,9 +64,5 @@ async def hand_over_unsettled(deliveries: Deliveries, store: SqlStore) -> int:
 
     if not is_postgres(store.url):
         return 0
-    queue = JobQueue(store.url, pool_size=1)
-    await queue.open()
-    try:
+    async with JobQueue.opened(store.url, pool_size=1) as queue:
         return await deliveries.hand_over_pending(queue)
-    finally:
-        await queue.close()

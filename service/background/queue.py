@@ -19,6 +19,7 @@ import logging
 import os
 import socket
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,6 +99,17 @@ class JobQueue:
     async def open(self) -> None:
         await self.app.open_async()
 
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def opened(cls, database_url: str, *, pool_size: int) -> AsyncIterator[JobQueue]:
+        """A queue to hand work to, for as long as a command runs (it runs no worker)."""
+        queue = cls(database_url, pool_size=pool_size)
+        await queue.open()
+        try:
+            yield queue
+        finally:
+            await queue.close()
+
     async def close(self) -> None:
         await self.app.close_async()
 
@@ -118,9 +130,9 @@ class JobQueue:
     async def jobs_accepted(self, job_ids: list[str]) -> None:
         """Many stored jobs at once (a queued batch): one statement per thousand, where none of them
         is queued already; one by one where some are (a resumed batch)."""
+        template = self._run_job.configure().job
         for start in range(0, len(job_ids), 1000):
             chunk = job_ids[start : start + 1000]
-            template = self._run_job.configure().job
             jobs = [template.evolve(lock=i, queueing_lock=i, task_kwargs={"job_id": i}) for i in chunk]
             try:
                 await self.app.job_manager.batch_defer_jobs_async(jobs)

@@ -122,12 +122,8 @@ async def _run_queued(
     from service.background.queue import JobQueue
     from service.batch.queued import QueuedBatch
 
-    queue = JobQueue(store.url, pool_size=2)
-    await queue.open()
-    try:
+    async with JobQueue.opened(store.url, pool_size=2) as queue:
         await QueuedBatch(runner, store, queue, retry_failed=retry_failed).run(items, tally, reporter)
-    finally:
-        await queue.close()
 
 
 @contextlib.contextmanager

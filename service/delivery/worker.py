@@ -214,13 +214,11 @@ class Deliveries:
             return time.time() + 1.0
         if self._client is None:
             self._client = httpx.AsyncClient(follow_redirects=False, timeout=self._settings.webhook_timeout_s)
-        self._inflight_hosts[host] = self._inflight_hosts.get(host, 0) + 1
+        self._take_host(host)
         try:
             await self._attempt_once(record)
         finally:
-            self._inflight_hosts[host] -= 1
-            if not self._inflight_hosts[host]:
-                del self._inflight_hosts[host]
+            self._free_host(host)
         after = await self._store.get_delivery(delivery_id)
         return after.next_attempt_at if after is not None and after.state == "pending" else None
 
@@ -282,11 +280,19 @@ class Deliveries:
                 if self._inflight_hosts.get(host, 0) >= PER_HOST_IN_FLIGHT:
                     passed_over.add(record.url)  # that host has its share in flight; others go first
                     continue
-                self._inflight_hosts[host] = self._inflight_hosts.get(host, 0) + 1
+                self._take_host(host)
                 self._inflight[record.id] = asyncio.create_task(self._attempt(record), name=f"delivery-{record.id}")
             if len(records) < limit or not passed_over:
                 break
         return IDLE_POLL_S
+
+    def _take_host(self, host: str) -> None:
+        self._inflight_hosts[host] = self._inflight_hosts.get(host, 0) + 1
+
+    def _free_host(self, host: str) -> None:
+        self._inflight_hosts[host] -= 1
+        if not self._inflight_hosts[host]:
+            del self._inflight_hosts[host]
 
     async def _attempt(self, record: DeliveryRecord) -> None:
         try:
@@ -298,10 +304,7 @@ class Deliveries:
             await asyncio.sleep(WRITE_FAILURE_PAUSE_S)
         finally:
             self._inflight.pop(record.id, None)
-            host = _host(record.url)
-            self._inflight_hosts[host] -= 1
-            if not self._inflight_hosts[host]:
-                del self._inflight_hosts[host]
+            self._free_host(_host(record.url))
             self._settled_during_read.add(record.id)
             self._wake.set()
             self._progress.set()
