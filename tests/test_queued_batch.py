@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from schemas.request import BriefRequest
+from service.batch.inputs import BatchItem
 from service.batch.output import read_records
+from service.batch.queued import batch_job_id
 from tests.support import (
     ROOT,
     Process,
@@ -130,3 +133,16 @@ def test_a_stopped_queued_batch_collects_on_its_next_run_what_the_workers_finish
 
     assert again.returncode == 0, again.stderr
     assert sorted(ids_in(output)) == sorted(f"art-{n:03d}" for n in range(12))
+
+
+def test_a_queued_article_is_known_by_its_output_its_id_and_its_text() -> None:
+    """A second run of one command finds its jobs; another article filed under the same output path
+    and id (another machine, another user on the same database) never gets the first one's result."""
+
+    def item(text: str) -> BatchItem:
+        return BatchItem(id="art-001", source="in.jsonl:1", request=BriefRequest(text=text))
+
+    first = batch_job_id("/data/out.jsonl", item("Chile agreed to send envoys."))
+    assert batch_job_id("/data/out.jsonl", item("Chile agreed to send envoys.")) == first
+    assert batch_job_id("/data/out.jsonl", item("Peru refused to sign the treaty.")) != first
+    assert batch_job_id("/other/out.jsonl", item("Chile agreed to send envoys.")) != first

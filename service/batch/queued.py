@@ -26,8 +26,11 @@ POLL_S = 0.5
 ADD_CHUNK = 500
 
 
-def batch_job_id(output_key: str, item_id: str) -> str:
-    return "job_b" + hashlib.sha256(f"{output_key}\0{item_id}".encode()).hexdigest()[:31]
+def batch_job_id(output_key: str, item: BatchItem) -> str:
+    """The same output, input id and request always give the same job (a second run finds it); a
+    different article under the same path and id (another machine, another user) gets its own."""
+    request = item.request.model_dump_json() if item.request is not None else ""
+    return "job_b" + hashlib.sha256(f"{output_key}\0{item.id}\0{request}".encode()).hexdigest()[:31]
 
 
 class QueuedBatch:
@@ -41,13 +44,15 @@ class QueuedBatch:
     async def run(self, items: Sequence[BatchItem], tally: Tally, reporter: Reporter) -> None:
         tally.total = len(items)
         waiting: dict[str, BatchItem] = {}  # job id -> its input
+        taken: set[str] = set()  # input ids: one line each, as a batch run here writes
         for item in items:
-            if self.runner.output.seen(item.id) or batch_job_id(self._output_key, item.id) in waiting:
+            if self.runner.output.seen(item.id) or item.id in taken:
                 tally.skipped += 1
             elif item.error is not None:
                 self.runner.fail(item, *item.error, tally)
             else:
-                waiting[batch_job_id(self._output_key, item.id)] = item
+                waiting[batch_job_id(self._output_key, item)] = item
+            taken.add(item.id)
         reporter.update()
         await self._enqueue(waiting)
         while waiting and not self.runner.stop.is_set():
