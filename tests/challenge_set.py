@@ -46,6 +46,11 @@ NOTHING = [
     "Japan and Chile signed the treaty in 1998.",
     "The minister called on Turkey during his tour of the region.",
     "Guyana and Suriname will not immediately join the bloc, officials said.",
+    # a subject that names no one: nobody commits
+    "No airline will resume flights to the island this month, the regulator said.",
+    "Not a single member state vowed to raise its contribution.",
+    "Neither party agreed to the mediator's timetable.",
+    "Few donors have pledged to cover the shortfall.",
 ]
 
 FOUND = [
@@ -73,4 +78,18 @@ FOUND = [
     # a pact's infinitive is what its signatories agreed; a vote down is a refusal
     ("Peru and Bolivia signed a pact to share water from the lake.", "agreement"),
     ("The city council voted down a plan to close the library.", "refusal"),
+    # "no one will be <harmed>" spares people (a promise); "no X will be given / let in" withholds
+    ("The interior minister said no refugees would be sent back while the courts review the law.", "promise"),
+    ("Thames Water said nobody would be cut off during the drought.", "promise"),
+    ("The general said no journalists will be allowed into the border zone.", "refusal"),
+    ("The ministry said no new licences will be granted to coal mines.", "refusal"),
+    # the speaker of a quote, named before a participle ("..., saying:", "..., adding that")
+    ('The central bank governor spoke in Frankfurt, saying: "We will raise rates in June."', "plan"),
+    # a group named by its role in the sentence before a "they"
+    ("Researchers at the institute reviewed the data. They urged the ministry to ban the pesticide.", "demand"),
+    # an announcement, then what it arranges in the passive
+    (
+        "The transport ministry unveiled its rail plan on Monday. The northern line will be extended to the airport.",
+        "plan",
+    ),
 ]

@@ -375,15 +375,20 @@ class Detector:
             return  # "will demand", "would be ready": the cue itself handles it
         if any(c.dep_ == "aux" and c.lower_ == "have" for c in main.children):
             return  # "would have done": counterfactual
-        if lower in _MODALS_REPORTED and not syntax.reported(main):
-            return
+        if (
+            lower in _MODALS_REPORTED
+            and not syntax.reported(main)
+            and not (syntax.has(main, "nsubjpass") and self._announcer(sent))
+        ):
+            return  # "would" only reports, or follows an announcement ("X announced ... Y would be moved to Z")
         condition = syntax.condition(main)
         if lower in _MODALS_MAY and condition is None:
             return
         negated = syntax.negated(main)
         nsubjpass = [c for c in main.children if c.dep_ == "nsubjpass"]
-        if nsubjpass and any(d.lower_ == "no" for d in nsubjpass[0].children):
-            # "No concessions will be given to X": a refusal by whoever says it
+        if nsubjpass and _nobody_or_nothing(nsubjpass[0]):
+            # "No concessions will be given to X": a refusal by whoever says it; "no one will be
+            # deported": an assurance, a promise ("no one will be allowed in": a refusal again)
             speaker = self._speaker(main)
             if speaker is None:
                 return
@@ -399,7 +404,7 @@ class Detector:
                 main,
                 sent,
                 [speaker],
-                "refusal",
+                _kind_of_none(nsubjpass[0], main),
                 action,
                 syntax.phrase_range(main, []),
                 targets,
@@ -416,6 +421,7 @@ class Detector:
         if (
             not keys
             and not negated
+            and not syntax.names_nobody(subjects[0])
             and subjects[0].pos_ in {"NOUN", "PROPN"}
             and main.lemma_.lower() != "be"
             and syntax.reported(main)
@@ -488,7 +494,7 @@ class Detector:
             or sent.text.rstrip().endswith("?")
         ):
             return
-        planner = self._planner_in_context()
+        planner = self._planner_in_context() or self._announcer(sent)
         if not planner:
             return
         skip = [c for c in verb.children if c.dep_ in {"conj", "cc", "mark", "punct"}]
@@ -505,6 +511,24 @@ class Detector:
                 if all(self.actors.records[k].kind != "person" for k in item.actors):
                     return list(item.actors)
                 return []
+        return []
+
+    def _announcer(self, sent: Span) -> list[str]:
+        """Who announced what this sentence goes on to detail: the subject of an announcing verb
+        heading this sentence or the one before ('NASA announced the new homes of the orbiters.
+        Enterprise would be moved to New York'), if an institution or an official."""
+        sentences = [sent]
+        if sent.start > 0 and (previous := self._sentence_of.get(sent.start - 1)) is not None:
+            sentences.append(previous)
+        for sentence in sentences:
+            root = sentence.root
+            if root.lemma_.lower() not in lexicon.ANNOUNCING_VERBS or syntax.negated(root):
+                continue
+            subjects = [c for c in root.children if c.dep_ == "nsubj" and c.pos_ in {"NOUN", "PROPN"}]
+            keys = self.actors.resolve(subjects[0], roles=True) if subjects else []
+            records = [self.actors.records[k] for k in keys]
+            if keys and all(r.kind != "person" or r.title for r in records):
+                return keys
         return []
 
     def _be_to(self, be: Token, sent: Span) -> None:
@@ -835,6 +859,8 @@ class Detector:
         for token in tokens:
             lower = token.lower_
             resolved: list[str] = []
+            if syntax.names_nobody(token):
+                continue  # "No government will sign", "Not a single minister vowed": no one commits
             if token.pos_ == "PRON" or lower in lexicon.PERSON_PRONOUNS | lexicon.GROUP_PRONOUNS:
                 resolved = self._pronoun(token, context)
             elif token.lemma_.lower() in _PAIR_WORDS and any(c.lower_ in {"two", "both"} for c in token.children):
@@ -864,8 +890,24 @@ class Detector:
             return [speaker]
         if lower in {"it", "they"} and (earlier := self._earlier_subject(token)):
             return earlier  # "The cabinet approved the cut, and it also vowed to extend it"
+        if lower == "they" and (group := self._previous_plural_subject(token)):
+            return group  # "The authors say the results confirm it. They call for ..."
         recent = self.actors.recent(token.i, person=False, window=80, subject=True)
         return [recent] if recent else []
+
+    def _previous_plural_subject(self, pronoun: Token) -> list[str]:
+        """'They' opening a sentence after one whose subject is a plural role noun ('The authors
+        say ...', 'Researchers found ...') is that group."""
+        sent = self._sentence_of.get(pronoun.i) or pronoun.sent
+        if pronoun.i - sent.start > 2 or sent.start == 0:
+            return []
+        previous = self._sentence_of.get(sent.start - 1)
+        if previous is None:
+            return []
+        subject = next((c for c in previous.root.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.tag_ != "NNS" or subject.lemma_.lower() not in lexicon.ROLE_NOUNS:
+            return []
+        return self.actors.resolve(subject, roles=True)
 
     def _earlier_subject(self, pronoun: Token) -> list[str]:
         """The actor that is the subject of an earlier clause of the pronoun's own sentence."""
@@ -890,6 +932,8 @@ class Detector:
                 "conj",
             }:
                 subjects = [c for c in head.children if c.dep_ == "nsubj" and c is not exclude]
+                if not subjects:  # "X published an article, saying: ...", "X spoke and added that ..."
+                    subjects = [s for s in syntax.subjects(head) if s.dep_ == "nsubj" and s is not exclude]
                 keys: list[str] = []
                 for subject in subjects:
                     if subject.pos_ == "PRON":
@@ -1059,3 +1103,30 @@ def _has_particle(verb: Token, particle: str) -> bool:
 
 def _preps(verb: Token, *words: str) -> list[Token]:
     return [c for c in verb.children if c.dep_ == "prep" and c.lower_ in words]
+
+
+def _nobody_or_nothing(subject: Token) -> bool:
+    """'no concessions', 'no one', 'nobody', 'none of the workers', 'nothing'."""
+    return subject.lower_ in _NOBODY | {"nothing"} or any(
+        d.lower_ == "no" and d.dep_ == "det" for d in subject.children
+    )
+
+
+def _kind_of_none(subject: Token, verb: Token) -> CommitmentKind:
+    """What 'No X will be <verb>-ed' commits its speaker to. A thing withheld ('no concessions will
+    be made') or people let in, spared or given nothing ('no one will be allowed in') is a refusal;
+    people spared a harm ('nobody will be deported', 'no workers will be laid off') is a promise."""
+    people = subject.lower_ in _NOBODY or subject.lemma_.lower() in lexicon.PEOPLE_NOUNS | lexicon.ROLE_NOUNS.keys()
+    if subject.lower_ == "none":
+        people = any(
+            p.lemma_.lower() in lexicon.PEOPLE_NOUNS | lexicon.ROLE_NOUNS.keys() or p.ent_type_ in {"PERSON", "NORP"}
+            for prep in subject.children
+            if prep.lower_ == "of"
+            for p in prep.children
+        )
+    if not people or verb.lemma_.lower() in lexicon.GRANTING_VERBS:
+        return "refusal"
+    return "promise"
+
+
+_NOBODY = frozenset({"nobody", "noone", "one", "none"})

@@ -239,6 +239,31 @@ REPORTING_VERBS: Final[frozenset[str]] = SAY_VERBS | frozenset(
     {"announce", "warn", "pledge", "promise", "confirm", "decide", "think", "believe", "agree"}
 )
 
+# Verbs whose subject announces what the following sentences detail ("NASA announced the
+# orbiters' new homes. Enterprise will be moved to New York."): that actor plans the moves.
+ANNOUNCING_VERBS: Final[frozenset[str]] = frozenset({"announce", "unveil", "outline", "detail", "present", "reveal"})
+
+# Verbs of letting or giving: "no one will be allowed in" withholds (a refusal), where "no one
+# will be deported" spares (a promise).
+GRANTING_VERBS: Final[frozenset[str]] = frozenset(
+    {
+        "allow",
+        "permit",
+        "let",
+        "admit",
+        "give",
+        "grant",
+        "offer",
+        "pay",
+        "compensate",
+        "exempt",
+        "spare",
+        "pardon",
+        "release",
+        "free",
+    }
+)
+
 # Heads that name an actor's representatives: "Russian officials" stand for Russia.
 REPRESENTATIVE_NOUNS: Final[frozenset[str]] = frozenset(
     {
@@ -892,6 +917,11 @@ ROLE_NOUNS: Final[dict[str, str]] = {
             "member",
             "organizer",
             "organiser",
+            "author",
+            "researcher",
+            "scientist",
+            "expert",
+            "campaigner",
         )
     },
     **{

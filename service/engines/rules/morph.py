@@ -117,6 +117,8 @@ def _lexicon_words() -> set[str]:
         lexicon.REPRESENTATIVE_NOUNS,
         lexicon.ROLE_NOUNS,
         lexicon.SAY_VERBS,
+        lexicon.ANNOUNCING_VERBS,
+        lexicon.GRANTING_VERBS,
         lexicon.LIGHT_VERBS,
         lexicon.LEMMA_EXTRA,
         lexicon.COERCIVE_NOUNS,

@@ -69,6 +69,25 @@ def _yet_to(token: Token) -> bool:
     )
 
 
+def names_nobody(noun: Token) -> bool:
+    """'no country', 'nobody', 'none of the parties', 'neither side', 'not a single minister',
+    'few countries': a phrase that says no actor (or hardly any) did it."""
+    if noun.lower_ in _NOBODY_WORDS:
+        return True
+    before = noun.doc[noun.left_edge.i : noun.i]
+    for token in before:
+        if token.lower_ in _NEGATIVE_DETERMINERS or (
+            token.lower_ == "not" and token.i + 1 < len(noun.doc) and noun.doc[token.i + 1].lower_ != "only"
+        ):
+            return True
+        if token.lower_ == "few" and (token.i == 0 or noun.doc[token.i - 1].lower_ not in {"a", "quite"}):
+            return True
+    return False
+
+
+_NOBODY_WORDS = frozenset({"nobody", "none", "neither", "nothing", "noone", "no-one"})
+
+
 def _has_negative_determiner(noun: Token) -> bool:
     return any(d.dep_ == "det" and d.lower_ in _NEGATIVE_DETERMINERS for d in noun.children)
 
