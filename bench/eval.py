@@ -261,6 +261,11 @@ async def evaluate(pipeline: Pipeline, engine: str, verbose: bool) -> None:
         f"{_ratio(total.recalled_exact, total.gold_commitments):>6}{_ratio(total.precise_exact, total.produced):>6}"
         f"{_ratio(total.facts_covered, total.facts):>7}{f'{total.produced}/{total.gold_commitments}':>8}"
     )
+    print(  # the counts behind the ratios, for a figure read against a threshold
+        f"counts: actors {total.actors_found}/{total.gold_actors} (+{total.extra_matches} fragments), "
+        f"commitments recalled {total.recalled}/{total.gold_commitments}, precise {total.precise}/{total.produced}, "
+        f"facts {total.facts_covered}/{total.facts}"
+    )
     if engine == "llm":
         print(
             f"\nLLM: {input_tokens} input + {output_tokens} output tokens, ${cost:.4f}; "

@@ -51,6 +51,10 @@ NOTHING = [
     "Not a single member state vowed to raise its contribution.",
     "Neither party agreed to the mediator's timetable.",
     "Few donors have pledged to cover the shortfall.",
+    # no plan had, an agreement left out, an activity praised
+    "The province has no plans to reopen the mine.",
+    "The envoy left Geneva without agreeing to a new round of talks.",
+    "Diplomats praised Ghana's efforts to curb smuggling.",
 ]
 
 FOUND = [
@@ -87,6 +91,15 @@ FOUND = [
     ('The central bank governor spoke in Frankfurt, saying: "We will raise rates in June."', "plan"),
     # a group named by its role in the sentence before a "they"
     ("Researchers at the institute reviewed the data. They urged the ministry to ban the pesticide.", "demand"),
+    # a plan or a standing policy had; a deal signed to do something; a gerund done alongside
+    ("The opposition has a plan to repeal the tax within a year.", "plan"),
+    ("Australia has long maintained a policy of turning back asylum boats.", "refusal"),
+    ("Qantas signed a deal to buy 20 jets from Airbus.", "agreement"),
+    ("The governor ended the tour after pledging to rebuild the school.", "promise"),
+    # one offer to someone, not two; what an owner will do with its thing
+    ("Microsoft offered the students internships.", "promise"),
+    ("Tesla's new factory, which will be opened in March, will employ 5,000 people.", "plan"),
+    ("The treaty will be signed in Paris next week, the foreign ministry said.", "plan"),
     # an announcement, then what it arranges in the passive
     (
         "The transport ministry unveiled its rail plan on Monday. The northern line will be extended to the airport.",

@@ -188,6 +188,18 @@ def test_coordinated_subjects_commit_together(engine: RulesReader) -> None:
 
 
 @pytest.mark.parametrize(
+    "headline",
+    ["Border talks end in Yerevan", "Deal reached", "Neighbours settle a dispute that closed the road for years"],
+)
+def test_a_paragraph_opening_with_two_actors_keeps_both(engine: RulesReader, headline: str) -> None:
+    """The parser, shown the headline above, read a paragraph's "Armenia and Azerbaijan agreed" as two
+    sentences ("Armenia" / "and Azerbaijan agreed ..."): the agreement lost Armenia."""
+    result = draft(engine, f"{headline}\n\nArmenia and Azerbaijan agreed to reopen the border crossing on Monday.")
+    item = only(result)
+    assert names(result, item.actors) == {"Armenia", "Azerbaijan"}
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "France did not agree to the plan proposed by Germany.",

@@ -121,9 +121,27 @@ def _name_part(ent: Span) -> Span:
     while start < ent.end - 1 and ent.doc[start].lower_ in lexicon.TITLE_WORDS:
         start += 1
     end = ent.end
+    for token in ent.doc[start + 1 : end]:  # "Lydia Buchtmann for Food Standards Australia": a name ends
+        if (  # at a common word ("Kim Jong-un": a hyphen's part is not a word)
+            token.is_lower
+            and token.is_alpha
+            and token.lower_ not in _NAME_PARTICLES
+            and ent.doc[token.i - 1].whitespace_
+        ):
+            end = token.i
+            break
     while end > start + 1 and ent.doc[end - 1].text in {"'s", "’s", "'", "’"}:
         end -= 1
     return ent.doc[start:end]
+
+
+_WEB_ADDRESS = re.compile(r"\w\.(?:com|org|net|gov|edu|io|co|int)\b", re.IGNORECASE)
+
+# Lower-case words inside personal names: "Ursula von der Leyen", "Luiz Inácio Lula da Silva".
+_NAME_PARTICLES = frozenset(
+    {"de", "da", "das", "do", "dos", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den", "ter",
+     "bin", "bint", "ibn", "al", "el", "y", "e", "ben", "abu", "st"}
+)  # fmt: skip
 
 
 class ActorIndex:
@@ -168,9 +186,9 @@ class ActorIndex:
         for ent in ents:
             if ent.label_ != "PERSON" and self._known_people(ent):
                 continue
-            if ent.label_ in {"GPE", "NORP", "LOC"}:
+            if ent.label_ in {"GPE", "NORP", "LOC"} and not _WEB_ADDRESS.search(ent.text):
                 self._add_place_or_people(ent)
-            elif ent.label_ == "ORG":
+            elif ent.label_ in {"ORG", "GPE", "LOC"}:  # "Yahoo.com" taken for a place is a company
                 self._add_org(ent)
         self._add_state_forms()
         self._add_nominal_aliases()

@@ -188,7 +188,7 @@ class Detector:
         if verb.lower_ in lexicon.ADJ_CUES and syntax.has(verb, "auxpass") and not syntax.has(verb, "agent"):
             self._adjective(verb, sent)  # "is opposed to", "is committed to"
             return
-        if verb.tag_ == "VBG" and verb.dep_ in {"amod", "pcomp", "csubj"}:
+        if verb.tag_ == "VBG" and verb.dep_ in {"amod", "pcomp", "csubj"} and not syntax.alongside(verb):
             return
         objects = {c.lemma_.lower() for c in verb.children if c.dep_ == "dobj"}
         if (lemma in syntax.DENIALS and (syntax.has(verb, "ccomp") or objects & _CLAIMS)) or (
@@ -295,6 +295,11 @@ class Detector:
                 dobjs = []
             if not (xcomps or ccomps or dobjs or preps):
                 return  # "called on Turkey": a visit, or an appeal that asks for nothing said
+        # "offered the boy an internship": the boy receives it (two objects, the first maybe parsed as dobj)
+        datives = [d for d in dobjs if d.dep_ == "dative"] or (dobjs[:1] if len(dobjs) == 2 else [])
+        if datives and len(datives) < len(dobjs):
+            targets += datives
+            dobjs = [d for d in dobjs if d not in datives]
         if lemma == "expect":
             kind = "demand" if targets or ccomps else "plan"
         subjects = syntax.subjects(verb)
@@ -333,12 +338,14 @@ class Detector:
             or any(c.dep_ == "aux" and c.lower_ not in {"has", "have", "had"} for c in verb.children)
         ):
             return  # not signed, signed by someone unnamed, or yet to be signed ("will sign", "to sign")
+        pacts = [d for d in verb.children if d.dep_ == "dobj" and d.lemma_.lower() in lexicon.PACTS]
         bound = [
+            c for d in pacts for c in d.children if c.dep_ == "acl" and c.pos_ == "VERB" and syntax.has(c, "aux")
+        ] or [  # "signed a deal to lease tankers", the infinitive taken for the signing's purpose
             c
-            for d in verb.children
-            if d.dep_ == "dobj" and d.lemma_.lower() in lexicon.PACTS
-            for c in d.children
-            if c.dep_ == "acl" and c.pos_ == "VERB" and syntax.has(c, "aux")
+            for d in pacts
+            for c in verb.children
+            if c.dep_ == "advcl" and c.left_edge.i == d.right_edge.i + 1 and c.left_edge.lower_ == "to"
         ]
         keys = self._keys(syntax.subjects(verb), verb) if bound else []
         if keys:
@@ -371,8 +378,10 @@ class Detector:
         lower = aux.lower_
         if main.pos_ not in {"VERB", "AUX"} or main.i in self._covered:
             return
-        if main.lemma_.lower() in lexicon.VERB_CUES or main.lower_ in lexicon.ADJ_CUES:
-            return  # "will demand", "would be ready": the cue itself handles it
+        if (main.lemma_.lower() in lexicon.VERB_CUES or main.lower_ in lexicon.ADJ_CUES) and not (
+            syntax.has(main, "auxpass") and not syntax.has(main, "agent")
+        ):
+            return  # "will demand", "would be ready": the cue itself handles it ("will be offered to X": not)
         if any(c.dep_ == "aux" and c.lower_ == "have" for c in main.children):
             return  # "would have done": counterfactual
         if (
@@ -473,10 +482,21 @@ class Detector:
         if not keys and syntax.reported(main) and not syntax.opinion(main):
             speaker = self._speaker(main)
             keys = [speaker] if speaker else []
+        if not keys and not negated:
+            keys = self._owner_of_antecedent(main)
         if keys:
             self._emit(main, sent, keys, "refusal" if negated else "plan", [main], [], start_token=aux)
         elif not negated and aux.lower_ not in _MODALS_MAY:
             self._unnamed_plan(main, main, next((c for c in main.children if c.dep_ == "nsubjpass"), None), sent)
+
+    def _owner_of_antecedent(self, verb: Token) -> list[str]:
+        """'The Bush Administration proposal, which will be offered to Congress', 'Apple's new phone,
+        which will be sold from May': what its owner will do with it is the owner's plan."""
+        relative = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if verb.dep_ != "relcl" or relative is None or relative.lower_ not in {"which", "that"}:
+            return []
+        owners = [c for c in verb.head.children if c.dep_ in {"poss", "compound"} and c.pos_ == "PROPN"]
+        return next((keys for owner in owners if (keys := self._actor_inside(owner))), [])
 
     def _unnamed_plan(self, cue: Token, verb: Token, subject: Token | None, sent: Span) -> None:
         """'The orbiter will be sent to Los Angeles', 'the first referendum is to be held in November':
@@ -615,6 +635,13 @@ class Detector:
         """'Moscow's expectation that Turkey should ...', 'issued an ultimatum to X to ...'."""
         lemma = noun.lemma_.lower()
         kind = lexicon.NOUN_CUES[lemma]
+        if syntax.names_nobody(noun):
+            return  # "has no plans to", "no agreement to": none made
+        if lemma == "policy":
+            policy = _policy_kind(noun)
+            if policy is None:
+                return
+            kind = policy
         owners = [c for c in noun.children if c.dep_ == "poss"]
         governor = noun.head if noun.dep_ in {"dobj", "nsubj", "attr"} else None
         keys: list[str] = []
@@ -1130,3 +1157,17 @@ def _kind_of_none(subject: Token, verb: Token) -> CommitmentKind:
 
 
 _NOBODY = frozenset({"nobody", "noone", "one", "none"})
+
+
+def _policy_kind(noun: Token) -> CommitmentKind | None:
+    """'a policy of turning away boats', 'its policy of not negotiating': a standing refusal; 'a
+    policy of expanding settlements': a plan. Any other 'policy' ('the new policy') is a thing."""
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for done in prep.children:
+                if done.dep_ == "pcomp" and done.tag_ == "VBG":
+                    withholding = done.lemma_.lower() in lexicon.WITHHOLDING_VERBS or (
+                        done.lower_ in {"turning", "keeping"} and syntax.has(done, "prt")
+                    )
+                    return "refusal" if withholding or syntax.negated(done) else "plan"
+    return None

@@ -167,7 +167,13 @@ NOUN_CUES: Final[dict[str, CommitmentKind]] = {
     "agreement": "agreement",
     "consensus": "agreement",
     "deal": "agreement",
+    "policy": "plan",  # only "a policy of doing" (a refusal when it withholds): see commitments._policy_kind
 }
+
+# Verbs of withholding: "a policy of prohibiting imports", "of turning away boats" is a refusal.
+WITHHOLDING_VERBS: Final[frozenset[str]] = frozenset(
+    {"prohibit", "ban", "bar", "forbid", "refuse", "reject", "deny", "block", "exclude", "deport", "expel"}
+)
 
 # Verbs through which an actor states or takes on a nominal commitment ("issued an ultimatum").
 LIGHT_VERBS: Final[frozenset[str]] = frozenset(
@@ -190,6 +196,10 @@ LIGHT_VERBS: Final[frozenset[str]] = frozenset(
         "present",
         "submit",
         "stress",
+        "have",  # "Labour has a plan to fast-track cases" ("has no plan": none, see names_nobody)
+        "maintain",
+        "continue",
+        "adopt",
     }
 )
 

@@ -119,6 +119,7 @@ def _lexicon_words() -> set[str]:
         lexicon.SAY_VERBS,
         lexicon.ANNOUNCING_VERBS,
         lexicon.GRANTING_VERBS,
+        lexicon.WITHHOLDING_VERBS,
         lexicon.LIGHT_VERBS,
         lexicon.LEMMA_EXTRA,
         lexicon.COERCIVE_NOUNS,

@@ -138,8 +138,26 @@ def subjects(verb: Token) -> list[Token]:
         if current.dep_ == "advcl" and current.tag_ == "VBG":  # "..., urging X to"
             current = current.head
             continue
+        if alongside(current):
+            current = current.head.head
+            continue
         break
     return []
+
+
+def alongside(verb: Token) -> bool:
+    """'X defended the record while promising ...', 'after vowing to', 'by pledging to': a gerund
+    done by the subject of the clause it hangs from (not 'without agreeing', 'instead of signing')."""
+    return (
+        verb.dep_ == "pcomp"
+        and verb.tag_ == "VBG"
+        and verb.head.lower_ in _ALONGSIDE
+        and verb.head.head is not verb.head
+        and verb.head.head.pos_ in {"VERB", "AUX"}
+    )
+
+
+_ALONGSIDE = frozenset({"while", "whilst", "after", "by"})
 
 
 def agent(verb: Token) -> list[Token]:
