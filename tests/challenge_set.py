@@ -55,6 +55,11 @@ NOTHING = [
     "The province has no plans to reopen the mine.",
     "The envoy left Geneva without agreeing to a new round of talks.",
     "Diplomats praised Ghana's efforts to curb smuggling.",
+    # an undertaking withdrawn, abandoned or broken; deliberation
+    "Norway withdrew its offer to mediate between the two sides.",
+    "The utility abandoned its plan to build a second reservoir.",
+    "The coach backed away from his promise to play younger players.",
+    "Vietnam said it would consider joining the initiative.",
 ]
 
 FOUND = [

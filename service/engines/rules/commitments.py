@@ -384,6 +384,8 @@ class Detector:
             return  # "will demand", "would be ready": the cue itself handles it ("will be offered to X": not)
         if any(c.dep_ == "aux" and c.lower_ == "have" for c in main.children):
             return  # "would have done": counterfactual
+        if main.lemma_.lower() in lexicon.DELIBERATION_VERBS:
+            return  # "would consider joining", "will study the proposal": nothing decided
         if (
             lower in _MODALS_REPORTED
             and not syntax.reported(main)
@@ -637,6 +639,9 @@ class Detector:
         kind = lexicon.NOUN_CUES[lemma]
         if syntax.names_nobody(noun):
             return  # "has no plans to", "no agreement to": none made
+        ender = noun.head if noun.dep_ == "dobj" else noun.head.head if noun.dep_ == "pobj" else None
+        if ender is not None and ender.pos_ == "VERB" and ender.lemma_.lower() in lexicon.ENDING_VERBS:
+            return  # "withdrew its offer to", "backed away from its promise to", "kept its pledge to"
         if lemma == "policy":
             policy = _policy_kind(noun)
             if policy is None:

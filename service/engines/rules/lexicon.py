@@ -170,6 +170,21 @@ NOUN_CUES: Final[dict[str, CommitmentKind]] = {
     "policy": "plan",  # only "a policy of doing" (a refusal when it withholds): see commitments._policy_kind
 }
 
+# Verbs that end, break or complete an undertaking named as their object: "withdrew its offer to",
+# "abandoned its plan to", "broke its promise to", "fulfilled its pledge to", "backed away from its
+# promise": no commitment stands (and "kept its pledge" is done).
+ENDING_VERBS: Final[frozenset[str]] = frozenset(
+    {"withdraw", "abandon", "drop", "scrap", "shelve", "cancel", "rescind", "revoke", "retract", "renounce",
+     "reverse", "ditch", "suspend", "freeze", "break", "violate", "breach", "fulfil", "fulfill", "honour",
+     "honor", "keep", "complete", "back", "walk", "renege", "pull", "quit", "abrogate", "repudiate", "annul"}
+)  # fmt: skip
+
+# Verbs of deliberation: "would consider joining", "will study the proposal" commit to nothing yet.
+DELIBERATION_VERBS: Final[frozenset[str]] = frozenset(
+    {"consider", "weigh", "mull", "study", "explore", "examine", "ponder", "contemplate", "assess", "evaluate",
+     "reconsider"}
+)  # fmt: skip
+
 # Verbs of withholding: "a policy of prohibiting imports", "of turning away boats" is a refusal.
 WITHHOLDING_VERBS: Final[frozenset[str]] = frozenset(
     {"prohibit", "ban", "bar", "forbid", "refuse", "reject", "deny", "block", "exclude", "deport", "expel"}
