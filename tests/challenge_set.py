@@ -60,6 +60,13 @@ NOTHING = [
     "The utility abandoned its plan to build a second reservoir.",
     "The coach backed away from his promise to play younger players.",
     "Vietnam said it would consider joining the initiative.",
+    # a forecast, hearsay, an open question or a rumour about an actor, not its undertaking
+    "Hungary is unlikely to approve the new sanctions package.",
+    "The militia is thought to be planning attacks on the capital.",
+    "It remains unclear whether Canada will join the mission.",
+    "Reports that Boeing will move its headquarters were dismissed by the company.",
+    "Analysts say the central bank will cut rates in September.",
+    "Will the city reopen the library? The mayor declined to comment.",
 ]
 
 FOUND = [

@@ -77,6 +77,7 @@ def _done_before(clause: Token, verb: Token) -> bool:
 
 # What "want to" / "offer" take when nothing is undertaken: "want to thank", "offered an apology".
 _COURTESIES = frozenset({"thank", "congratulate", "welcome", "apologize", "apologise", "express", "acknowledge"})
+_NO_COMMENT = frozenset({"comment", "elaborate", "speculate", "confirm", "say", "discuss"})
 _EXPRESSIONS = frozenset({"apology", "condolence", "sympathy", "congratulation", "thanks", "regret", "prayer"})
 # Passive futures that are forecasts of what someone will undergo, not arrangements: "will be felt".
 _UNDERGONE = frozenset(
@@ -259,6 +260,8 @@ class Detector:
             if not subjects:
                 return
             targets = [c for c in verb.children if c.dep_ == "nsubjpass"]
+            if lemma in syntax.DENIALS and any(t.lemma_.lower() in _CLAIMS for t in targets):
+                return  # "Rumours that X will ... were denied by Y": a denial, not a refusal
             keys = self._keys(subjects, verb)
             if not keys:
                 return
@@ -271,6 +274,8 @@ class Detector:
             return
         if xcomps and all(x.lemma_.lower() in _COURTESIES for x in xcomps):
             return  # "We want to thank ...", "wished to congratulate": a courtesy, not an undertaking
+        if kind == "refusal" and xcomps and all(x.lemma_.lower() in _NO_COMMENT for x in xcomps):
+            return  # "declined to comment", "refused to confirm": no answer given, nothing refused
         if kind == "promise" and dobjs and all(d.lemma_.lower() in _EXPRESSIONS for d in dobjs) and not xcomps:
             return  # "offered an apology", "offered condolences": said, not undertaken
         object_complement = any(c.dep_ == "xcomp" for d in dobjs for c in d.children)
@@ -803,8 +808,11 @@ class Detector:
         heads = [cue] if action_head is None else [cue, action_head]
         if kind == "refusal" and syntax.negated(cue):
             heads = [cue]  # "will not agree to send troops": the cue's own negative is the refusal; above it counts
-        if any(syntax.negated_above(t) or syntax.denied_above(t, cue) or syntax.hypothetical(t) for t in heads):
-            return  # negated, denied or hypothetical: truth before recall, a missed row beats a reversed one
+        if any(
+            syntax.negated_above(t) or syntax.denied_above(t, cue) or syntax.hypothetical(t) or syntax.hedged(t)
+            for t in heads
+        ):
+            return  # negated, denied, hypothetical or hedged: truth before recall, a missed row beats a reversed one
         first = min(rng[0], start_at if start_at is not None else rng[0])
         last = rng[1]
         first = max(first, sent.start)

@@ -185,6 +185,17 @@ DELIBERATION_VERBS: Final[frozenset[str]] = frozenset(
      "reconsider"}
 )  # fmt: skip
 
+# Nouns whose clause is talk about an actor, not its undertaking: "rumours that Apple will buy".
+RUMOUR_NOUNS: Final[frozenset[str]] = frozenset(
+    {"rumour", "rumor", "report", "speculation", "claim", "allegation", "suggestion", "fear", "concern", "doubt",
+     "accusation"}
+)  # fmt: skip
+
+# People whose saying that an actor will do something is their forecast: "Critics say the company will".
+COMMENTATOR_NOUNS: Final[frozenset[str]] = frozenset(
+    {"critic", "analyst", "expert", "observer", "economist", "commentator", "sceptic", "skeptic", "pundit"}
+)
+
 # Verbs of withholding: "a policy of prohibiting imports", "of turning away boats" is a refusal.
 WITHHOLDING_VERBS: Final[frozenset[str]] = frozenset(
     {"prohibit", "ban", "bar", "forbid", "refuse", "reject", "deny", "block", "exclude", "deport", "expel"}
@@ -997,6 +1008,9 @@ ROLE_NOUNS: Final[dict[str, str]] = {
 LEMMA_EXTRA: Final[frozenset[str]] = frozenset(
     {
         "sign",  # "signed a pact to ..." (service.engines.rules.commitments)
+        "comment",  # "declined to comment": no refusal (commitments._NO_COMMENT)
+        "elaborate",
+        "speculate",
         "again",
         "reiterate",
         "repeat",

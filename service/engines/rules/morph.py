@@ -128,6 +128,8 @@ def _lexicon_words() -> set[str]:
         lexicon.WITHHOLDING_VERBS,
         lexicon.ENDING_VERBS,
         lexicon.DELIBERATION_VERBS,
+        lexicon.RUMOUR_NOUNS,
+        lexicon.COMMENTATOR_NOUNS,
         lexicon.LIGHT_VERBS,
         lexicon.LEMMA_EXTRA,
         lexicon.COERCIVE_NOUNS,

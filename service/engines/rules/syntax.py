@@ -235,6 +235,40 @@ def hypothetical(verb: Token) -> bool:
     return "would" in modals and any(not (has(c, "nsubj") or has(c, "nsubjpass")) for c in clauses)
 
 
+def hedged(token: Token) -> bool:
+    """The clause is a forecast, hearsay, an open question or a rumour about the actor, not its
+    own undertaking: 'Turkey is unlikely to agree', 'the rebels are believed to be planning', 'it is
+    unclear whether Germany will send tanks', 'rumours that Apple will buy the startup', 'Critics
+    say the company will never deliver', 'Will the government raise taxes?'."""
+    if token.sent.text.rstrip().rstrip("\"'”’").endswith("?"):
+        return True
+    current = token
+    for _ in range(4):
+        if any(c.dep_ == "mark" and c.lower_ == "whether" for c in current.children):
+            return True
+        head = current.head
+        if head is current or current.dep_ == "relcl":
+            return False  # a relative clause is its own statement ("fears of X, which the ministry rejects")
+        lemma = head.lemma_.lower()
+        if current.dep_ == "xcomp" and head.pos_ == "ADJ" and lemma in _FORECASTS:
+            return True
+        if current.dep_ == "xcomp" and lemma in _HEARSAY and has(head, "auxpass"):
+            return True
+        if current.dep_ in {"acl", "ccomp"} and head.pos_ == "NOUN" and lemma in lexicon.RUMOUR_NOUNS:
+            return True
+        if current.dep_ in {"ccomp", "parataxis"} and lemma in lexicon.SAY_VERBS | OPINION_VERBS:
+            speaker = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            return speaker is not None and speaker.lemma_.lower() in lexicon.COMMENTATOR_NOUNS
+        current = head
+    return False
+
+
+_FORECASTS = frozenset({"likely", "unlikely", "certain", "sure", "bound", "expected"})
+_HEARSAY = frozenset(
+    {"believe", "think", "say", "report", "rumour", "rumor", "suspect", "allege", "fear", "understand"}
+)
+
+
 def or_else(sent: Span, after: int) -> bool:
     """'Pay now, or else ...': an explicit 'or else' right after the commitment clause."""
     doc = sent.doc
