@@ -100,8 +100,8 @@ async def extract_page(html: str | bytes, url: str | None, *, charset: str | Non
         for attempt in range(2):
             pool = _executor()
             allowance = 0.0 if _pool_started else WORKER_START_S
-            future = asyncio.wrap_future(pool.submit(_extract, html, url, charset))
             try:
+                future = asyncio.wrap_future(pool.submit(_extract, html, url, charset))
                 async with asyncio.timeout(timeout_s + allowance):
                     page = await future
                 if pool is _pool:
@@ -113,9 +113,13 @@ async def extract_page(html: str | bytes, url: str | None, *, charset: str | Non
                 raise InvalidArticle(
                     f"the HTML page is too complex to read within {timeout_s:g} s; send its text instead"
                 ) from None
-            except BrokenProcessPool:  # another page's time ran out and took the worker with it: once more
+            except BrokenProcessPool:
+                # a worker died (another page's time ran out, or the process was killed or crashed):
+                # a new pool, and once more; a page that breaks two readers is refused, not retried
+                _kill(pool)
                 if attempt == 1:
-                    raise
+                    log.warning("an HTML page stopped its reader twice")
+                    raise InvalidArticle("the HTML page stopped the reader; send its text instead") from None
         raise AssertionError("unreachable")
     finally:
         _in_flight -= 1

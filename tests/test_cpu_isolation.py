@@ -4,6 +4,8 @@ a time limit, and a broken HTML reader fails readiness rather than the first use
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from service import html_pool
 from tests.support import Process
 
 pytestmark = pytest.mark.slow  # the service as a real process
@@ -33,6 +36,21 @@ async def test_a_page_past_the_time_limit_is_refused_and_the_next_page_is_read(a
     assert time.monotonic() - started < 8  # stopped at its limit, not after its 12 s
     normal = await client.post("/v1/briefs", content=PAGE, headers={"content-type": "text/html"})
     assert normal.status_code == 200 and "bridge" in normal.json()["article"]["text"]
+
+
+async def test_a_reader_that_died_is_replaced_and_the_next_page_is_read(api: Api) -> None:
+    """A worker killed from outside (the kernel's OOM killer, a crash in lxml) once left the pool
+    broken: every later HTML request answered 500."""
+    client = api(html_timeout_s=5.0)
+    assert (await client.post("/v1/briefs", content=PAGE, headers={"content-type": "text/html"})).status_code == 200
+    pool = html_pool._pool
+    assert pool is not None
+    for process in list(pool._processes.values()):
+        os.kill(process.pid, signal.SIGKILL)
+        process.join(5)
+    after = await client.post("/v1/briefs", content=PAGE, headers={"content-type": "text/html"})
+    assert after.status_code == 200, after.text
+    assert "bridge" in after.json()["article"]["text"]
 
 
 async def test_the_service_answers_while_a_heavy_page_is_read(api: Api) -> None:

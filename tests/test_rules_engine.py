@@ -710,3 +710,60 @@ def test_cannot_prevent_another_from_acting_is_a_refusal_to_restrain_it(engine: 
 )
 def test_other_cannots_commit_to_nothing(engine: RulesReader, text: str) -> None:
     assert draft(engine, text).commitments == []
+
+
+# -- a whole article the rules were not written from ---------------------------------------
+DOCK_STRIKE = """Dock strike looms as talks with port operators stall
+
+LONG BEACH, California — The International Longshore and Warehouse Union threatened on Tuesday to walk off \
+the job at 29 West Coast ports if employers do not return to the bargaining table by Friday.
+
+The union's president, Willie Adams, said members would not accept a contract that allowed automation \
+without job guarantees. "We are ready to strike, and we will," Adams told reporters.
+
+The Pacific Maritime Association, which represents the employers, said it had offered a 32% wage increase \
+over six years and urged the union to resume talks. The association denied reports that it planned to bring \
+in replacement workers.
+
+Labor Secretary Julie Su urged both sides to resume negotiations. Analysts say a strike could cost the \
+economy $1 billion a day.
+
+Neither side has agreed to a mediator. The union said it is weighing a request from the White House to \
+extend the current contract by 30 days.
+"""
+
+
+@pytest.fixture(scope="module")
+def dock_strike(engine: RulesReader) -> Draft:
+    return draft(engine, DOCK_STRIKE)
+
+
+def test_the_lead_threat_after_a_dateline_is_the_unions(dock_strike: Draft) -> None:
+    """The dateline is blanked; the blanks before the union's name once made it a title of a work."""
+    threats = [c for c in dock_strike.commitments if c.kind == "threat"]
+    assert any(
+        names(dock_strike, c.actors) == {"International Longshore and Warehouse Union"} and "walk off" in c.action
+        for c in threats
+    ), dock_strike.commitments
+
+
+def test_a_quote_before_its_speaker_is_the_speakers_and_a_surname_is_the_person(dock_strike: Draft) -> None:
+    assert not actors_named(dock_strike, "Adams") or actors_named(dock_strike, "Adams")[0].name == "Willie Adams"
+    assert [a.name for a in dock_strike.actors].count("Willie Adams") == 1
+    ready = [c for c in dock_strike.commitments if "ready to strike" in c.quote]
+    assert [c.kind for c in ready] == ["threat"] and names(dock_strike, ready[0].actors) == {"Willie Adams"}
+    assert not any("told reporters" in c.action for c in dock_strike.commitments)
+
+
+def test_both_sides_are_the_two_parties_named(dock_strike: Draft) -> None:
+    urged = next(c for c in dock_strike.commitments if "both sides" in c.quote)
+    assert names(dock_strike, urged.counterparties) == {
+        "Pacific Maritime Association",
+        "International Longshore and Warehouse Union",
+    }
+
+
+def test_denials_forecasts_deliberation_and_a_negative_subject_commit_to_nothing(dock_strike: Draft) -> None:
+    quotes = " ".join(c.quote for c in dock_strike.commitments)
+    for words in ("replacement workers", "cost the economy", "mediator", "extend the current contract"):
+        assert words not in quotes, dock_strike.commitments

@@ -549,6 +549,9 @@ class ActorIndex:
                 return []
             if not latin_script(span.text):
                 return []
+            if head.pos_ == "PROPN" and len(span) == 1 and (person := self._match_person([head.text])):
+                self._mention(self.records[person], span)  # "Adams told reporters": Willie Adams, not another
+                return [person]
             kind: ActorKind = lexicon.AGENT_NOUNS.get(lemma, "other")  # type: ignore[assignment]
             text = _norm(span.text)
             key = "np:" + text.lower()

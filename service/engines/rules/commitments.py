@@ -216,13 +216,13 @@ class Detector:
             return  # "warned against cutting", "warned that X could ...": an opinion, not a threat
         passive = syntax.has(verb, "auxpass") or syntax.has(verb, "nsubjpass")
         xcomps = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}]
-        if not xcomps:  # "sworn to fight" parsed as a purpose clause
+        if not xcomps:  # "sworn to fight", "threatened on Tuesday to walk off" parsed as a purpose clause
             xcomps = [
                 c
                 for c in verb.children
                 if c.dep_ == "advcl"
                 and c.i > verb.i
-                and any(a.dep_ == "aux" and a.lower_ == "to" and a.i == verb.i + 1 for a in c.children)
+                and any(a.dep_ == "aux" and a.lower_ == "to" and _only_adjuncts_between(verb, a) for a in c.children)
             ] or [  # "pledged to triple renewables", the verb taken for an adjective: "to" + "triple renewables"
                 c
                 for c in verb.children
@@ -391,6 +391,8 @@ class Detector:
             return  # "would have done": counterfactual
         if main.lemma_.lower() in lexicon.DELIBERATION_VERBS:
             return  # "would consider joining", "will study the proposal": nothing decided
+        if main.lemma_.lower() in lexicon.SAY_VERBS and any(t.is_punct for t in self.doc[aux.i + 1 : main.i]):
+            return  # '"..., and we will," Adams told reporters': the quote's last word, not a plan to speak
         if (
             lower in _MODALS_REPORTED
             and not syntax.reported(main)
@@ -1009,11 +1011,31 @@ class Detector:
                 )
                 if keys:
                     return keys[0]
+        quoted = self._quoted_by(token, sentence)
+        if quoted is not None:
+            return quoted
         according = syntax.according_to(sentence)
         if according is not None:
             keys = self.actors.resolve(according, create=False)
             if keys:
                 return keys[0]
+        return None
+
+    def _quoted_by(self, token: Token, sentence: Span) -> str | None:
+        """'"We are ready to strike, and we will," Adams told reporters': inside a quote, whoever the
+        sentence's speech verb after the quote names, however the parse attached that verb."""
+        marks = [t.i for t in sentence if t.text in {'"', "“", "”"}]
+        if sum(1 for i in marks if i < token.i) % 2 == 0:
+            return None  # not inside a quote
+        closing = next((i for i in marks if i > token.i), None)
+        if closing is None:
+            return None
+        for verb in self.doc[closing + 1 : sentence.end]:
+            if verb.lemma_.lower() in lexicon.SAY_VERBS:
+                for subject in (c for c in verb.children if c.dep_ == "nsubj" and c.pos_ in {"NOUN", "PROPN"}):
+                    keys = self.actors.resolve(subject, roles=True) or self._actor_inside(subject)
+                    if keys:
+                        return keys[0]
         return None
 
     def _actor_inside(self, phrase: Token) -> list[str]:
@@ -1057,6 +1079,8 @@ class Detector:
                 for p in c.children
                 if p.dep_ == "pobj"
             ]
+            if lemma == "strike" and objects:
+                return False  # "strike a deal", "strike a balance"; a walkout or a raid takes no object
             if lemma in lexicon.COERCIVE_VERBS or (current.tag_ == "VBG" and lemma in lexicon.COERCIVE_NOUNS):
                 return True  # "will attack", "resume shelling"
             if lemma == "fight" and not objects and not any(c.dep_ == "prep" for c in current.children):
@@ -1184,3 +1208,13 @@ def _policy_kind(noun: Token) -> CommitmentKind | None:
                     )
                     return "refusal" if withholding or syntax.negated(done) else "plan"
     return None
+
+
+def _only_adjuncts_between(verb: Token, to: Token) -> bool:
+    """Nothing but a short time or place phrase stands between the cue and its 'to' ('threatened on
+    Tuesday to walk off', 'vowed again to'): the infinitive is the cue's, not a purpose clause."""
+    between = verb.doc[verb.i + 1 : to.i]
+    return len(between) <= 5 and all(
+        t.pos_ not in {"VERB", "AUX", "PUNCT"} and not (t.dep_ in {"dobj", "dative"} and t.head.i == verb.i)
+        for t in between
+    )

@@ -736,6 +736,7 @@ IMPOSING_VERBS: Final[dict[str, str]] = {
 # Verbs whose action is coercive in itself ("will attack", "would retaliate", "will expel").
 COERCIVE_VERBS: Final[frozenset[str]] = frozenset(
     {
+        "strike",  # a walkout or an air strike: pressure on the other side either way
         "attack",
         "invade",
         "bomb",

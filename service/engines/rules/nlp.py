@@ -153,14 +153,28 @@ def parse(text: str) -> Doc:
     as a reader reads it. The pieces join back into one document with the exact text; if they ever
     did not, the text is parsed whole."""
     nlp = load()
-    lines = _LINE_STARTS.split(text)
+    lines = _lines(text)
     if len(lines) < 2:
         return nlp(text)
     doc = Doc.from_docs(list(nlp.pipe(lines, batch_size=len(lines))), ensure_whitespace=False)
     return doc if doc.text == text else nlp(text)
 
 
-_LINE_STARTS = re.compile(r"(?<=\n)(?=\S)")  # after a line's break(s), where the next line's text starts
+_LINE_STARTS = re.compile(r"(?<=\n)(?=[ \t]*\S)")  # after a line's break(s), where the next line starts
+
+
+def _lines(text: str) -> list[str]:
+    """The text cut where each line starts, with the blanks a line opens with as a piece of their
+    own (a dateline blanked by `layout.without_dateline`): blanks before a name misled the
+    recognizer ('The International Longshore and Warehouse Union' read as a title)."""
+    pieces: list[str] = []
+    for line in _LINE_STARTS.split(text):
+        words = line.lstrip(" \t")
+        if words and len(words) < len(line):
+            pieces += [line[: len(line) - len(words)], words]
+        elif line:
+            pieces.append(line)
+    return pieces
 
 
 def text_of(doc: Doc) -> str:
