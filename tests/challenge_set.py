@@ -99,6 +99,7 @@ FOUND = [
     ("Thames Water said nobody would be cut off during the drought.", "promise"),
     ("The general said no journalists will be allowed into the border zone.", "refusal"),
     ("The ministry said no new licences will be granted to coal mines.", "refusal"),
+    ("One will be chosen in May, the council said.", "plan"),  # "one" alone names someone
     # the speaker of a quote, named before a participle ("..., saying:", "..., adding that")
     ('The central bank governor spoke in Frankfurt, saying: "We will raise rates in June."', "plan"),
     # a group named by its role in the sentence before a "they"

@@ -767,3 +767,39 @@ def test_denials_forecasts_deliberation_and_a_negative_subject_commit_to_nothing
     quotes = " ".join(c.quote for c in dock_strike.commitments)
     for words in ("replacement workers", "cost the economy", "mediator", "extend the current contract"):
         assert words not in quotes, dock_strike.commitments
+
+
+# -- one organisation under its several names ---------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "NATO said on Monday it would send more troops. The North Atlantic Treaty Organization blamed Russia.",
+            "North Atlantic Treaty Organization",
+        ),
+        ("Acme Corp. said it would close two plants. Acme will keep its head office in Ohio.", "Acme Corp."),
+        (
+            "The American Red Cross sent 40 volunteers to the coast. The Red Cross said it would open three shelters.",
+            "American Red Cross",
+        ),
+    ],
+)
+def test_an_organisation_under_a_shorter_or_fuller_name_is_one_actor(engine: RulesReader, text: str, name: str) -> None:
+    result = draft(engine, text)
+    organisations = [a for a in result.actors if a.kind in {"organization", "igo"}]
+    assert [a.name for a in organisations] == [name], result.actors
+
+
+def test_a_shorter_name_that_ends_two_longer_ones_is_neither(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "The American Red Cross and the Canadian Red Cross sent volunteers. The Red Cross said it would open shelters.",
+    )
+    assert {"American Red Cross", "Canadian Red Cross"} <= {a.name for a in result.actors}
+    shelters = next(c for c in result.commitments if "shelters" in c.action)
+    assert names(result, shelters.actors) not in ({"American Red Cross"}, {"Canadian Red Cross"})
+
+
+def test_a_possessive_state_is_the_state(engine: RulesReader) -> None:
+    result = draft(engine, "North Korea’s army fired shells. North Korea said it would respond to any attack.")
+    assert [a.name for a in result.actors if a.kind == "state"] == ["North Korea"]

@@ -135,6 +135,21 @@ def _name_part(ent: Span) -> Span:
     return ent.doc[start:end]
 
 
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[0].isupper())
+
+
+def _without_company_suffix(name: str) -> str:
+    """'Kmart Corp.' → 'Kmart', 'Apple Inc.' → 'Apple': one company, with or without its legal form."""
+    return _COMPANY_SUFFIX.sub("", name).strip()
+
+
+def _ends_with(words: list[str], tail: list[str]) -> bool:
+    """Is `tail` (two words or more) the end of the longer `words`?"""
+    return len(tail) >= 2 and len(words) > len(tail) and words[-len(tail) :] == tail
+
+
+_COMPANY_SUFFIX = re.compile(r",?\s+(?:Corp\.?|Corporation|Inc\.?|Ltd\.?|Co\.|LLC|plc|PLC|AG|GmbH|S\.A\.)$")
 _WEB_ADDRESS = re.compile(r"\w\.(?:com|org|net|gov|edu|io|co|int)\b", re.IGNORECASE)
 
 # Lower-case words inside personal names: "Ursula von der Leyen", "Luiz Inácio Lula da Silva".
@@ -381,19 +396,36 @@ class ActorIndex:
                 self._mention(record, doc[ent.end + 1 : ent.end + 2])
 
     def _org_key(self, text: str) -> str:
-        """Organisations merge by name, and an acronym merges with the name it abbreviates."""
+        """Organisations merge by name, and an acronym merges with the name it abbreviates, in
+        either order ('KPA' ... "the Korean People's Army"); 'Kmart' is 'Kmart Corp.'; a shorter
+        name that ends one longer name ('Red Cross', 'American Red Cross') is that organisation."""
         key = "org:" + text.lower()
         if key in self.records:
             return key
-        for existing in self.records.values():
-            if not existing.key.startswith("org:"):
-                continue
-            if text in existing.aliases:
+        orgs = [r for r in self.records.values() if r.key.startswith("org:")]
+        base = _without_company_suffix(text)
+        for existing in orgs:
+            if text in existing.aliases or base == _without_company_suffix(existing.name):
                 return existing.key
-            initials = "".join(w[0] for w in existing.name.split() if w[0].isupper())
-            if text.isupper() and text.replace(".", "") == initials:
+            if text.isupper() and text.replace(".", "") == _initials(existing.name):
                 return existing.key
+            if existing.name.isupper() and existing.name.replace(".", "") == _initials(text):
+                return self._renamed(existing, text)
+        words = base.lower().split()
+        shorter = [r for r in orgs if _ends_with(words, _without_company_suffix(r.name).lower().split())]
+        longer = [r for r in orgs if _ends_with(_without_company_suffix(r.name).lower().split(), words)]
+        if len(longer) == 1 and not shorter:
+            return longer[0].key
+        if len(shorter) == 1 and not longer:
+            return self._renamed(shorter[0], text)
         return key
+
+    @staticmethod
+    def _renamed(record: ActorRecord, name: str) -> str:
+        """The record now goes by the fuller name; what it went by stays an alias."""
+        record.add_alias(record.name)
+        record.name = name
+        return record.key
 
     def _add_state_forms(self) -> None:
         """Demonyms and names of a state found anywhere in the text become its aliases."""

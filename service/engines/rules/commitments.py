@@ -77,7 +77,7 @@ def _done_before(clause: Token, verb: Token) -> bool:
 
 # What "want to" / "offer" take when nothing is undertaken: "want to thank", "offered an apology".
 _COURTESIES = frozenset({"thank", "congratulate", "welcome", "apologize", "apologise", "express", "acknowledge"})
-_NO_COMMENT = frozenset({"comment", "elaborate", "speculate", "confirm", "say", "discuss"})
+_NO_COMMENT = frozenset({"comment", "elaborate", "speculate", "confirm", "say"})
 _EXPRESSIONS = frozenset({"apology", "condolence", "sympathy", "congratulation", "thanks", "regret", "prayer"})
 # Passive futures that are forecasts of what someone will undergo, not arrangements: "will be felt".
 _UNDERGONE = frozenset(
@@ -1170,8 +1170,8 @@ def _preps(verb: Token, *words: str) -> list[Token]:
 
 
 def _nobody_or_nothing(subject: Token) -> bool:
-    """'no concessions', 'no one', 'nobody', 'none of the workers', 'nothing'."""
-    return subject.lower_ in _NOBODY | {"nothing"} or any(
+    """'no concessions', 'no one', 'nobody', 'none of the workers', 'nothing' (not 'one')."""
+    return subject.lower_ in {"nobody", "noone", "none", "nothing"} or any(
         d.lower_ == "no" and d.dep_ == "det" for d in subject.children
     )
 
@@ -1180,7 +1180,9 @@ def _kind_of_none(subject: Token, verb: Token) -> CommitmentKind:
     """What 'No X will be <verb>-ed' commits its speaker to. A thing withheld ('no concessions will
     be made') or people let in, spared or given nothing ('no one will be allowed in') is a refusal;
     people spared a harm ('nobody will be deported', 'no workers will be laid off') is a promise."""
-    people = subject.lower_ in _NOBODY or subject.lemma_.lower() in lexicon.PEOPLE_NOUNS | lexicon.ROLE_NOUNS.keys()
+    people = subject.lower_ in {"nobody", "noone", "one"} or subject.lemma_.lower() in (
+        lexicon.PEOPLE_NOUNS | lexicon.ROLE_NOUNS.keys()
+    )
     if subject.lower_ == "none":
         people = any(
             p.lemma_.lower() in lexicon.PEOPLE_NOUNS | lexicon.ROLE_NOUNS.keys() or p.ent_type_ in {"PERSON", "NORP"}
@@ -1191,9 +1193,6 @@ def _kind_of_none(subject: Token, verb: Token) -> CommitmentKind:
     if not people or verb.lemma_.lower() in lexicon.GRANTING_VERBS:
         return "refusal"
     return "promise"
-
-
-_NOBODY = frozenset({"nobody", "noone", "one", "none"})
 
 
 def _policy_kind(noun: Token) -> CommitmentKind | None:

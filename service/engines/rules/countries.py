@@ -7,6 +7,7 @@ make the news, plus plain names of the rest; an unknown state still becomes an a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -145,15 +146,19 @@ def states() -> dict[str, State]:
 
 
 def lookup(text: str) -> State | None:
-    """The state a surface form stands for (exact, then without a leading 'the'), else None."""
+    """The state a surface form stands for (exact, then without a leading 'the' or a possessive
+    'North Korea's'), else None."""
     table = states()
-    cleaned = text.strip()
+    cleaned = _POSSESSIVE.sub("", text.strip())
     if cleaned in table:
         return table[cleaned]
     lowered = cleaned.lower()
     if lowered.startswith("the "):
         return table.get(cleaned[4:])
     return None
+
+
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
 def is_capital(text: str) -> bool:

@@ -256,7 +256,7 @@ def hedged(token: Token) -> bool:
             return True
         if current.dep_ in {"acl", "ccomp"} and head.pos_ == "NOUN" and lemma in lexicon.RUMOUR_NOUNS:
             return True
-        if current.dep_ in {"ccomp", "parataxis"} and lemma in lexicon.SAY_VERBS | OPINION_VERBS:
+        if current.dep_ in {"ccomp", "parataxis"} and lemma in _SAYING:
             speaker = next((c for c in head.children if c.dep_ == "nsubj"), None)
             return speaker is not None and speaker.lemma_.lower() in lexicon.COMMENTATOR_NOUNS
         current = head
@@ -264,6 +264,7 @@ def hedged(token: Token) -> bool:
 
 
 _FORECASTS = frozenset({"likely", "unlikely", "certain", "sure", "bound", "expected"})
+_SAYING = lexicon.SAY_VERBS | OPINION_VERBS
 _HEARSAY = frozenset(
     {"believe", "think", "say", "report", "rumour", "rumor", "suspect", "allege", "fear", "understand"}
 )
