@@ -404,7 +404,7 @@ class Detector:
             return
         negated = syntax.negated(main)
         nsubjpass = [c for c in main.children if c.dep_ == "nsubjpass"]
-        if nsubjpass and _nobody_or_nothing(nsubjpass[0]):
+        if nsubjpass and syntax.names_nobody(nsubjpass[0]):
             # "No concessions will be given to X": a refusal by whoever says it; "no one will be
             # deported": an assurance, a promise ("no one will be allowed in": a refusal again)
             speaker = self._speaker(main)
@@ -520,7 +520,6 @@ class Detector:
             or self.actors.resolve(subject, create=False)
             or syntax.opinion(verb)
             or syntax.has(verb, "agent")
-            or sent.text.rstrip().endswith("?")
         ):
             return
         planner = self._planner_in_context() or self._announcer(sent)
@@ -810,7 +809,7 @@ class Detector:
         heads = [cue] if action_head is None else [cue, action_head]
         if kind == "refusal" and syntax.negated(cue):
             heads = [cue]  # "will not agree to send troops": the cue's own negative is the refusal; above it counts
-        if any(
+        if syntax.is_question(sent) or any(
             syntax.negated_above(t) or syntax.denied_above(t, cue) or syntax.hypothetical(t) or syntax.hedged(t)
             for t in heads
         ):
@@ -1167,13 +1166,6 @@ def _has_particle(verb: Token, particle: str) -> bool:
 
 def _preps(verb: Token, *words: str) -> list[Token]:
     return [c for c in verb.children if c.dep_ == "prep" and c.lower_ in words]
-
-
-def _nobody_or_nothing(subject: Token) -> bool:
-    """'no concessions', 'no one', 'nobody', 'none of the workers', 'nothing' (not 'one')."""
-    return subject.lower_ in {"nobody", "noone", "none", "nothing"} or any(
-        d.lower_ == "no" and d.dep_ == "det" for d in subject.children
-    )
 
 
 def _kind_of_none(subject: Token, verb: Token) -> CommitmentKind:

@@ -49,8 +49,6 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "withdraw": ("withdrew", "withdrawn"),
     "pay": ("paid",),
     "forbid": ("forbade", "forbidden"),
-    "drop": ("dropped", "dropping"),
-    "scrap": ("scrapped", "scrapping"),
     "quit": ("quit", "quitting"),
     "wage": ("waged", "waging"),
     "be": ("is", "are", "was", "were", "been", "being", "am", "'s", "'re", "'m"),

@@ -235,13 +235,16 @@ def hypothetical(verb: Token) -> bool:
     return "would" in modals and any(not (has(c, "nsubj") or has(c, "nsubjpass")) for c in clauses)
 
 
+def is_question(sent: Span) -> bool:
+    """'Will the government raise taxes?': a question undertakes nothing."""
+    return sent.text.rstrip().rstrip("\"'”’").endswith("?")
+
+
 def hedged(token: Token) -> bool:
     """The clause is a forecast, hearsay, an open question or a rumour about the actor, not its
     own undertaking: 'Turkey is unlikely to agree', 'the rebels are believed to be planning', 'it is
     unclear whether Germany will send tanks', 'rumours that Apple will buy the startup', 'Critics
-    say the company will never deliver', 'Will the government raise taxes?'."""
-    if token.sent.text.rstrip().rstrip("\"'”’").endswith("?"):
-        return True
+    say the company will never deliver'."""
     current = token
     for _ in range(4):
         if any(c.dep_ == "mark" and c.lower_ == "whether" for c in current.children):
