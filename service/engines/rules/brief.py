@@ -8,7 +8,7 @@ sentences that carry commitments.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -33,6 +33,7 @@ class Sentence:
 def sentences(doc: Doc, layout: Layout) -> list[tuple[int, int]]:
     """Body sentences (exact character ranges), headline and datelines left out."""
     spans: list[tuple[int, int]] = []
+    skip_starts = [s for s, _ in layout.skip]  # lines in text order: one bisect, not a scan per sentence
     for sent in doc.sents:
         bounds = _bounds(doc, sent.start, sent.end)
         if bounds is None:
@@ -40,7 +41,8 @@ def sentences(doc: Doc, layout: Layout) -> list[tuple[int, int]]:
         start, end = bounds
         if layout.headline and start < layout.headline[1]:
             continue
-        if any(s <= start and end <= e for s, e in layout.skip):
+        at = bisect_right(skip_starts, start) - 1
+        if at >= 0 and end <= layout.skip[at][1]:
             continue
         spans.append((start, end))
     return spans
