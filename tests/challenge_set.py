@@ -67,6 +67,14 @@ NOTHING = [
     "Reports that Boeing will move its headquarters were dismissed by the company.",
     "Analysts say the central bank will cut rates in September.",
     "Will the city reopen the library? The mayor declined to comment.",
+    # a thing that "threatens" or "promises" is no actor; a kind described is no one's undertaking
+    "The storm threatened to flood the lower town.",
+    "The merger threatens to cost thousands of jobs.",
+    "Firms that plan to bid must register by Friday.",
+    # what will be, foreseen: one of two outcomes, some of a kind, a state, a thing undergone
+    '"Many clinics will raise their prices or they will close," the health minister said.',
+    "The new authority will include every province in the north.",
+    "Portugal will receive the first tranche of the loan in May.",
 ]
 
 FOUND = [
@@ -118,4 +126,11 @@ FOUND = [
         "The transport ministry unveiled its rail plan on Monday. The northern line will be extended to the airport.",
         "plan",
     ),
+    # a trade or an institution named by what it does ("contractors", "the carmaker")
+    ("The contractors vowed to finish the bridge before the rainy season.", "promise"),
+    ("The carmaker pledged to build a battery plant in Ohio.", "promise"),
+    ("Pharmacists have demanded a review of the prescription rules.", "demand"),
+    # an asking verb with nothing asked is an action; sanctions someone "will face" are a threat
+    ("The club said it would appeal the ban.", "plan"),
+    ("Iran will face new sanctions if it enriches uranium further, the ministers said.", "threat"),
 ]

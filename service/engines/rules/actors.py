@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from schemas.analysis import ActorKind
-from service.engines.rules import countries, lexicon
-from service.engines.rules.nlp import subtree_range
+from service.engines.rules import agent_nouns, countries, lexicon
+from service.engines.rules.nlp import subtree_range, word_lists
 
 _LOCATIVE_PREPS = frozenset(
     {
@@ -153,6 +153,7 @@ _COMPANY_SUFFIX = re.compile(r",?\s+(?:Corp\.?|Corporation|Inc\.?|Ltd\.?|Co\.|LL
 _WEB_ADDRESS = re.compile(r"\w\.(?:com|org|net|gov|edu|io|co|int)\b", re.IGNORECASE)
 
 # Lower-case words inside personal names: "Ursula von der Leyen", "Luiz Inácio Lula da Silva".
+_ANY_ORGANISATION = frozenset({"group", "organisation", "organization", "agency"})
 _NAME_PARTICLES = frozenset(
     {"de", "da", "das", "do", "dos", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den", "ter",
      "bin", "bint", "ibn", "al", "el", "y", "e", "ben", "abu", "st"}
@@ -169,6 +170,7 @@ class ActorIndex:
         self.records: dict[str, ActorRecord] = {}
         self.token_actor: dict[int, str] = {}
         self._person_words: dict[str, list[str]] = {}
+        self.words = word_lists()
 
     # -- building -------------------------------------------------------------------------
     def _record(self, key: str, name: str, kind: ActorKind) -> ActorRecord:
@@ -559,6 +561,13 @@ class ActorIndex:
             and (lemma not in lexicon.AGENT_NOUNS or not modifier_keys)
         ):
             return self._named_in(head) or [self._role_actor(head, lemma, modifier_keys)]
+        if (
+            roles
+            and head.pos_ == "NOUN"
+            and lemma not in lexicon.AGENT_NOUNS
+            and (trade := agent_nouns.agent_kind(head.lower_, self.words, plural=head.tag_ == "NNS")) is not None
+        ):  # "the contractors", "the carmaker", "pharmacists": named by what they do
+            return self._named_in(head) or [self._role_actor(head, lemma, modifier_keys, trade)]
         if lemma in lexicon.AGENT_NOUNS or (
             head.pos_ == "PROPN"
             and head.ent_type_
@@ -595,14 +604,14 @@ class ActorIndex:
             return [key]
         return []
 
-    def _role_actor(self, head: Token, lemma: str, modifier_keys: list[str]) -> str:
+    def _role_actor(self, head: Token, lemma: str, modifier_keys: list[str], trade: ActorKind | None = None) -> str:
         """An actor named by a role noun phrase: 'mayor' (person), 'Café owners' (group), 'union'."""
         doc = head.doc
         span = self._np_span(head, keep_preps=frozenset({"of"})) or doc[head.i : head.i + 1]
         while len(span) > 1 and span[0].i < head.i and (span[0].lower_ in _QUANTIFIERS or span[0].tag_ == "PRP$"):
             span = span[1:]  # "their citizens", "many schools": the name is the noun phrase itself
         text = _norm(span.text)
-        kind: ActorKind = lexicon.ROLE_NOUNS.get(lemma, "group")  # type: ignore[assignment]
+        kind: ActorKind = trade or lexicon.ROLE_NOUNS.get(lemma, "group")  # type: ignore[assignment]
         plural = head.tag_ in {"NNS", "NNPS"}
         if plural and kind != "armed_group":
             kind = "group"  # "ministers", "unions": several actors speaking as one
@@ -612,11 +621,21 @@ class ActorIndex:
         )
         if lemma in {"government", "regime"} and not plural:
             country = affiliation or self._context_state()
-            if country is not None:  # "the government" of the one state the article is about
-                kind, affiliation = "state", country
+            state = next((r for r in self.records.values() if r.key.startswith("state:") and r.name == country), None)
+            if state is not None:  # "her government", "the government": the one state the article is about
+                self._mention(state, span)
+                return state.key
         if text.lower() == lemma and not plural and (named := self._the_one_named(lemma)) is not None:
             self._mention(named, span)  # "the union", after "the teachers union" or the Kenya National Union
             return named.key
+        if (
+            text.lower() == lemma
+            and not plural
+            and lemma in lexicon.ORGANISATION_NOUNS
+            and (company := self._the_one_organisation(lemma, before=head.i)) is not None
+        ):
+            self._mention(company, span)  # "Boeing's chief said the company would ...": Boeing
+            return company.key
         key = "np:" + text.lower()
         record = self._record(key, text, kind)
         record.created = True
@@ -633,6 +652,20 @@ class ActorIndex:
             if r.kind in {"organization", "igo", "armed_group"}
             and len(r.name.split()) > 1
             and word in r.name.lower().split()
+        ]
+        return named[0] if len(named) == 1 else None
+
+    def _the_one_organisation(self, word: str, before: int) -> ActorRecord | None:
+        """The one organisation named (not described) before a token; None for none or two. A
+        company is called 'the company', a militant group or the IAEA 'the group', 'the agency'."""
+        kinds = {"organization", "other"} | ({"igo", "armed_group"} if word in _ANY_ORGANISATION else set())
+        named = [
+            r
+            for r in self.records.values()
+            if r.kind in kinds
+            and (not r.created or r.kind == "other")  # named, or a proper name the recognizer left untyped
+            and r.positions
+            and min(r.positions) < before
         ]
         return named[0] if len(named) == 1 else None
 

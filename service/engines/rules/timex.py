@@ -39,6 +39,9 @@ _RELATIVE_DAYS = re.compile(
 )
 
 
+_DURATION = re.compile(r"[\w-]+-(?:hour|day|week|month|year)(?:-long)?", re.I)
+_LASTING = re.compile(r"\b(?:for|over|during)\s+$", re.I)
+
 TimeEntity = tuple[int, int, str]  # start char, end char, text
 
 
@@ -62,6 +65,8 @@ def find_when(
             continue
         if _RELATIVE_DAYS.match(text.strip()):
             continue  # the day of the report, not of the commitment
+        if _DURATION.fullmatch(text.strip()) or _LASTING.search(text_of(doc), max(0, ent_start - 8), ent_start):
+            continue  # "a three-day truce", "freeze premiums for a year": how long, not by when
         return text, ent_start
     match = _WHEN_RE.search(text_of(doc), start, end)
     if match:
