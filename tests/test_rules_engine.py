@@ -899,3 +899,69 @@ def test_a_purpose_or_an_object_asked_is_not_a_second_commitment(engine: RulesRe
 )
 def test_how_long_is_not_when(engine: RulesReader, text: str) -> None:
     assert only(draft(engine, text)).when is None
+
+
+# -- a business story read as a new user reads it -------------------------------------------
+SETTLEMENT = "\n\n".join(
+    [
+        "Drugmaker agrees to pay $2.1 billion to settle opioid claims",
+        "Meridian Pharma has agreed to pay $2.1 billion over nine years to settle lawsuits brought by states and"
+        " cities, the company said on Monday.",
+        "Under the deal, which still needs the approval of a federal judge, Meridian will also stop promoting opioids.",
+        '"This settlement will not bring back the people we lost," said Ohio Attorney General Dana Ruiz.'
+        ' "But it will save lives."',
+        "Families of victims have demanded that the company's founders be held personally responsible.",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def settlement(engine: RulesReader) -> Draft:
+    return draft(engine, SETTLEMENT)
+
+
+def test_a_company_taken_for_a_person_is_one_organisation_under_its_short_name(settlement: Draft) -> None:
+    companies = [a for a in settlement.actors if "Meridian" in a.name]
+    assert [(a.name, a.kind) for a in companies] == [("Meridian Pharma", "organization")]
+    assert {"Meridian", "company"} <= set(companies[0].aliases)
+    assert not actors_named(settlement, "Drugmaker")  # a headline's first word, capitalised only for that
+
+
+def test_it_is_the_thing_just_spoken_of_not_the_company_before(settlement: Draft) -> None:
+    assert not [c for c in settlement.commitments if "save lives" in c.action]
+
+
+def test_still_in_another_clause_restates_nothing(settlement: Draft, engine: RulesReader) -> None:
+    stop = next(c for c in settlement.commitments if "stop promoting" in c.action)
+    assert stop.status == "new"
+    assert only(draft(engine, "Russia reiterated that it would not withdraw its troops.")).status == "reaffirmed"
+
+
+def test_who_a_demand_is_about_stays_in_its_action_when_no_actor(settlement: Draft) -> None:
+    demand = next(c for c in settlement.commitments if c.kind == "demand")
+    assert demand.action == "the company's founders be held personally responsible"
+
+
+def test_a_title_before_the_name_and_its_owner_are_the_persons(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "The Nordic Pilots Association backed the strike. Nordair's chief executive, Mats Lindqvist, said the airline "
+        'would not reinstate the scheme, which he called "unaffordable". "We had no choice," said Ingrid Dahl, '
+        "the association's chair.",
+    )
+    people = {a.name: (a.title, a.affiliation) for a in result.actors if a.kind == "person"}
+    assert people == {
+        "Mats Lindqvist": ("chief executive", "Nordair"),
+        "Ingrid Dahl": ("chair", "Nordic Pilots Association"),
+    }
+    refusal = only(result)
+    assert names(result, refusal.actors) == {"Nordair"}
+    assert names(result, [refusal.attributed_to or ""]) == {"Mats Lindqvist"}
+    assert refusal.quote.endswith('"unaffordable"')  # the quote it opens is closed
+
+
+def test_a_representative_named_in_apposition_is_the_actor(engine: RulesReader) -> None:
+    result = draft(engine, "Norway's transport minister, Jon Berg, urged both sides to return to the table.")
+    assert names(result, only(result).actors) == {"Jon Berg"}
+    berg = actors_named(result, "Jon Berg")[0]
+    assert (berg.title, berg.affiliation) == ("transport minister", "Norway")

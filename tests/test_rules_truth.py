@@ -50,6 +50,9 @@ def test_key_points_read_as_sentences() -> None:
     assert key_point("Aid will arrive on Friday, according to officials.") == "Aid will arrive on Friday."
     assert key_point("the two presidents have agreed on the need for new measures") is None
     assert key_point("The mayor said the bridge would reopen.") == "The mayor said the bridge would reopen."
+    assert key_point("She said the union would suspend the strike.") is None  # who "she" is, it cannot say
+    assert key_point("It has promised to refund all passengers within 14 days.") is None
+    assert key_point("It is clear that the talks have failed.") == "It is clear that the talks have failed."
 
 
 @pytest.mark.parametrize(

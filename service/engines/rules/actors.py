@@ -140,8 +140,19 @@ def _initials(name: str) -> str:
 
 
 def _without_company_suffix(name: str) -> str:
-    """'Kmart Corp.' → 'Kmart', 'Apple Inc.' → 'Apple': one company, with or without its legal form."""
-    return _COMPANY_SUFFIX.sub("", name).strip()
+    """'Kmart Corp.' → 'Kmart', 'Meridian Pharma' → 'Meridian': one company, with or without its
+    legal form or its trade."""
+    base = _COMPANY_SUFFIX.sub("", name).strip()
+    words = base.split()
+    if len(words) > 1 and words[-1].lower() in lexicon.COMPANY_NAME_WORDS:
+        return " ".join(words[:-1])
+    return base
+
+
+def _an_institution(name: str) -> bool:
+    """'Nordic Pilots Association', 'Kenya National Union': named for a body, not a business."""
+    last = name.split()[-1].lower() if name.split() else ""
+    return lexicon.ROLE_NOUNS.get(last) == "organization" and last not in lexicon.ORGANISATION_NOUNS
 
 
 def _ends_with(words: list[str], tail: list[str]) -> bool:
@@ -153,6 +164,7 @@ _COMPANY_SUFFIX = re.compile(r",?\s+(?:Corp\.?|Corporation|Inc\.?|Ltd\.?|Co\.|LL
 _WEB_ADDRESS = re.compile(r"\w\.(?:com|org|net|gov|edu|io|co|int)\b", re.IGNORECASE)
 
 # Lower-case words inside personal names: "Ursula von der Leyen", "Luiz Inácio Lula da Silva".
+_POSSESSED = re.compile(r"^(\w[\w .&-]*?)['’]s (.+)$")  # "the association's chair"
 _ANY_ORGANISATION = frozenset({"group", "organisation", "organization", "agency"})
 _NAME_PARTICLES = frozenset(
     {"de", "da", "das", "do", "dos", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den", "ter",
@@ -171,6 +183,7 @@ class ActorIndex:
         self.token_actor: dict[int, str] = {}
         self._person_words: dict[str, list[str]] = {}
         self.words = word_lists()
+        self._written_inside: set[str] | None = None  # capitalised words met inside sentences
 
     # -- building -------------------------------------------------------------------------
     def _record(self, key: str, name: str, kind: ActorKind) -> ActorRecord:
@@ -195,8 +208,8 @@ class ActorIndex:
 
     def build(self) -> ActorIndex:
         """Walk the entities once; persons first by length so short forms merge into full names."""
-        ents = [e for e in self.doc.ents if latin_script(e.text)]
-        persons = [e for e in ents if e.label_ == "PERSON"]
+        ents = [e for e in self.doc.ents if latin_script(e.text) and not self._common_noun_capitalised(e)]
+        persons = [e for e in ents if e.label_ == "PERSON" and e[-1].lower_ not in lexicon.COMPANY_NAME_WORDS]
         persons.sort(key=lambda e: (-len(_name_part(e).text.split()), e.start))
         for ent in persons:
             self._add_person(ent)
@@ -207,10 +220,27 @@ class ActorIndex:
                 self._add_place_or_people(ent)
             elif ent.label_ in {"ORG", "GPE", "LOC"}:  # "Yahoo.com" taken for a place is a company
                 self._add_org(ent)
+            elif ent.label_ == "PERSON" and ent[-1].lower_ in lexicon.COMPANY_NAME_WORDS:
+                self._add_org(ent)  # "Meridian Pharma", "Halden Group" taken for a person
+        for ent in persons:
+            self._add_title_named_before(ent)
         self._add_state_forms()
         self._add_nominal_aliases()
         self._add_head_noun_aliases()
         return self
+
+    def _common_noun_capitalised(self, ent: Span) -> bool:
+        """'Drugmaker agrees to pay ...': a headline's or sentence's first word, capitalised only
+        for that, that names a trade ('drugmaker', 'insurers') and is written nowhere else with a
+        capital, is no name."""
+        if len(ent) != 1 or not ent[0].is_sent_start or ent.label_ not in {"ORG", "PERSON"}:
+            return False  # "Russian officials": a people's name is no trade
+        word = ent[0]
+        if agent_nouns.agent_kind(word.lower_, self.words, plural=word.lower_.endswith("s")) is None:
+            return False
+        if self._written_inside is None:  # once per document: a scan per entity would be quadratic
+            self._written_inside = {t.text for t in self.doc if not t.is_sent_start and t.text[:1].isupper()}
+        return word.text not in self._written_inside
 
     def _known_people(self, ent: Span) -> bool:
         """NER calls 'Lavrov' an ORG or 'Vershenin and Önal' one name: map them to known people."""
@@ -323,6 +353,39 @@ class ActorIndex:
                     return span.text
         return None
 
+    def _add_title_named_before(self, ent: Span) -> None:
+        """ "Nordair's chief executive, Mats Lindqvist,": the title is the noun phrase the name is in
+        apposition to, and its possessor (known once organisations are) the affiliation."""
+        name = _name_part(ent)
+        key = self.actor_at(name.root)
+        if key is None or self.records[key].kind != "person":
+            return
+        record = self.records[key]
+        owned_title = _POSSESSED.match(record.title or "")
+        if owned_title:  # "Ingrid Dahl, the association's chair": the chair, of the association
+            record.title = owned_title.group(2)
+            record.affiliation = record.affiliation or self._owner_name(owned_title.group(1))
+            return
+        head = name.root.head
+        if name.root.dep_ != "appos" or head.pos_ != "NOUN" or head.i >= name.start or record.title is not None:
+            return
+        words = [t for t in head.subtree if t.i <= head.i and t.dep_ in {"amod", "compound"}] + [head]
+        if not {t.lower_ for t in words} & lexicon.TITLE_HEADS:
+            return
+        record.title = self.doc[words[0].i : head.i + 1].text
+        owner = next((c for c in head.children if c.dep_ == "poss"), None)
+        if owner is not None and record.affiliation is None:
+            known = self.actor_at(owner)
+            record.affiliation = self.records[known].name if known else self._owner_name(owner.text)
+
+    def _owner_name(self, word: str) -> str | None:
+        """The organisation or state a possessor names: 'Nordair', 'the association' (the one named
+        with 'Association' in it), 'Norway'."""
+        known = self._match_org(word)
+        named = self.records[known] if known else self._the_one_named(word.lower())
+        state = countries.lookup(word)
+        return named.name if named else (state.name if state else None)
+
     def _affiliation_in(self, span: Span) -> str | None:
         for token in span:
             state = countries.lookup(token.text)
@@ -421,6 +484,16 @@ class ActorIndex:
         if len(shorter) == 1 and not longer:
             return self._renamed(shorter[0], text)
         return key
+
+    def _match_org(self, text: str) -> str | None:
+        """The organisation already known by this name or its short form ('Meridian', 'Kmart')."""
+        text = _norm(text)
+        for record in self.records.values():
+            if not record.key.startswith("org:"):
+                continue
+            if text in record.aliases or text == _without_company_suffix(record.name):
+                return record.key
+        return None
 
     @staticmethod
     def _renamed(record: ActorRecord, name: str) -> str:
@@ -528,6 +601,8 @@ class ActorIndex:
         if roles and create and lemma in _HOW_MANY and _of_many_states(head):
             return [self._role_actor(head, lemma, modifier_keys)]  # "Dozens of nations pledged"
         if lemma in lexicon.REPRESENTATIVE_NOUNS:
+            if named := self._named_in(head):
+                return named  # "Norway's transport minister, Jon Berg,": the minister named
             if modifier_keys:
                 return modifier_keys
             for child in head.children:  # "Leaders of the opposition coalition"
@@ -593,6 +668,9 @@ class ActorIndex:
             if head.pos_ == "PROPN" and len(span) == 1 and (person := self._match_person([head.text])):
                 self._mention(self.records[person], span)  # "Adams told reporters": Willie Adams, not another
                 return [person]
+            if head.pos_ == "PROPN" and (company := self._match_org(span.text)) is not None:
+                self._mention(self.records[company], span)  # "Meridian will ...": Meridian Pharma
+                return [company]
             kind: ActorKind = lexicon.AGENT_NOUNS.get(lemma, "other")  # type: ignore[assignment]
             text = _norm(span.text)
             key = "np:" + text.lower()
@@ -663,6 +741,7 @@ class ActorIndex:
             r
             for r in self.records.values()
             if r.kind in kinds
+            and (word in _ANY_ORGANISATION or not _an_institution(r.name))  # "the airline" is no pilots' union
             and (not r.created or r.kind == "other")  # named, or a proper name the recognizer left untyped
             and r.positions
             and min(r.positions) < before
@@ -706,9 +785,12 @@ class ActorIndex:
             right = head.i
         return doc[left : right + 1] if right >= left else None
 
-    def recent(self, before: int, *, person: bool | None, window: int = 400, subject: bool = False) -> str | None:
+    def recent(
+        self, before: int, *, person: bool | None, window: int = 400, subject: bool = False, single: bool = False
+    ) -> str | None:
         """The actor mentioned last before token `before` (a person, or not, or either);
-        with `subject`, only mentions that were the subject of their clause count."""
+        with `subject`, only mentions that were the subject of their clause count; with `single`,
+        only mentions in the singular ('it' is never 'the attorneys general')."""
         best: tuple[int, str] | None = None
         for record in self.records.values():
             if person is True and record.kind != "person":
@@ -717,6 +799,8 @@ class ActorIndex:
                 continue
             for position in record.positions:
                 if subject and self.doc[position].dep_ not in {"nsubj", "nsubjpass"}:
+                    continue
+                if single and self.doc[position].tag_ in {"NNS", "NNPS"}:
                     continue
                 if before - window <= position < before and (best is None or position > best[0]):
                     best = (position, record.key)

@@ -48,8 +48,9 @@ def agent_kind(word: str, lists: WordLists, *, plural: bool) -> ActorKind | None
         return None
     kind = _kind_of(base, lists)
     if kind is None:  # "carmaker", "shipbuilder", "gunman": a noun and an agent noun
-        for cut in range(3, len(base) - 3):
-            if base[:cut] in lists.nouns and (kind := _kind_of(base[cut:], lists)) is not None:
+        for cut in range(3, len(base) - 4):  # the agent noun a word of its own ("settle" + "ment" is none)
+            tail = base[cut:]
+            if base[:cut] in lists.nouns and tail in lists.nouns and (kind := _kind_of(tail, lists)) is not None:
                 if kind == "person" and base.endswith(("maker", "builder")):
                     kind = "organization"  # "the carmaker": a company
                 break
@@ -59,6 +60,8 @@ def agent_kind(word: str, lists: WordLists, *, plural: bool) -> ActorKind | None
 
 
 def _kind_of(word: str, lists: WordLists) -> ActorKind | None:
+    if word in lexicon.ROLE_NOUNS:  # "owner" in "homeowner"
+        return "organization" if lexicon.ROLE_NOUNS[word] == "organization" else "person"
     verbs = lists.verbs
     if word.endswith("man") and word != "man":
         return "person" if word[:-3] in lists.nouns else None

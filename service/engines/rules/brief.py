@@ -145,6 +145,10 @@ _TRAILING_ATTRIBUTION = re.compile(
 )
 
 
+# A sentence opened by a pronoun that points back ("It is clear that ..." points at nothing).
+_LEADING_PRONOUN = re.compile(r"^(?:He|She|They|This|These|Those|His|Her|Its|Their|It(?!\s+(?:is|was)\b))\b")
+
+
 def key_point(sentence: str) -> str | None:
     """A sentence fit to stand alone as a key point: without a leading 'It also stressed that' or
     'However,' and a trailing ', X said.'; None when what is left does not read as a sentence."""
@@ -152,6 +156,8 @@ def key_point(sentence: str) -> str | None:
     point = _TRAILING_ATTRIBUTION.sub(".", point)
     if (not point[:1].isupper() and point[:1] not in '“"') or not _complete(point):
         return None
+    if _LEADING_PRONOUN.match(point):
+        return None  # "She said ...", "It has promised ...": who, out of its paragraph, is unknown
     return point
 
 

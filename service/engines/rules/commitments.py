@@ -786,6 +786,8 @@ class Detector:
         start = min([s.left_edge.i for s in local] + [(start_token or cue).i, cue.i])
         for head in heads:
             inner_subjects = [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}] if head.i != cue.i else []
+            if not self._keys(inner_subjects, cue, roles=False):
+                inner_subjects = []  # "demanded that the founders be held responsible": who, in the action
             skip = [
                 c
                 for c in head.children
@@ -885,7 +887,7 @@ class Detector:
                 modality = "firm"
         elif condition:
             modality = "conditional"
-        status: Status = "reaffirmed" if any(t.lemma_.lower() in _REAFFIRM for t in sent) else "new"
+        status: Status = "reaffirmed" if _restated(cue) else "new"
         self.found.append(
             Found(
                 actors=keys,
@@ -959,8 +961,27 @@ class Detector:
             return earlier  # "The cabinet approved the cut, and it also vowed to extend it"
         if lower == "they" and (group := self._previous_plural_subject(token)):
             return group  # "The authors say the results confirm it. They call for ..."
+        if lower in {"it", "its"}:
+            return self._it_antecedent(token)
         recent = self.actors.recent(token.i, person=False, window=80, subject=True)
         return [recent] if recent else []
+
+    def _it_antecedent(self, pronoun: Token) -> list[str]:
+        """'it': the last singular subject before it that is no person, and only if that is an actor
+        ('"This settlement will not bring them back," said Ruiz. "But it will save lives."': the
+        settlement, which commits no one; not the company named before)."""
+        doc = self.doc
+        for token in reversed(doc[max(0, pronoun.i - 80) : pronoun.i]):
+            if token.dep_ not in {"nsubj", "nsubjpass"} or token.pos_ not in {"NOUN", "PROPN"}:
+                continue
+            if token.tag_ in {"NNS", "NNPS"} or token.ent_type_ == "PERSON":
+                continue
+            keys = self.actors.resolve(token, roles=True)
+            if any(self.actors.records[k].kind == "person" for k in keys):
+                continue
+            if keys or token.head.lemma_.lower() not in lexicon.SAY_VERBS:
+                return keys  # "The statement said it would": the one who issued it, further back
+        return []
 
     def _previous_plural_subject(self, pronoun: Token) -> list[str]:
         """'They' opening a sentence after one whose subject is a plural role noun ('The authors
@@ -978,8 +999,11 @@ class Detector:
 
     def _earlier_subject(self, pronoun: Token) -> list[str]:
         """The actor that is the subject of an earlier clause of the pronoun's own sentence."""
+        single = pronoun.lower_ in {"it", "its"}
         for token in reversed(pronoun.sent[: pronoun.i - pronoun.sent.start]):
             if token.dep_ == "nsubj" and token.pos_ in {"NOUN", "PROPN"}:
+                if single and token.tag_ in {"NNS", "NNPS"}:
+                    continue  # "it" is not "the states"
                 return self.actors.resolve(token, roles=True)
         return []
 
@@ -1011,7 +1035,7 @@ class Detector:
                             recent = self.actors.recent(subject.i, person=False, window=120, subject=True)
                             keys = [recent] if recent else []
                     else:
-                        keys = self.actors.resolve(subject, roles=True) or self._actor_inside(subject)
+                        keys = self._named_speaker(subject)
                 if keys:
                     return keys[0]
             current = head
@@ -1024,7 +1048,7 @@ class Detector:
         ):
             for subject in (c for c in root.children if c.dep_ == "nsubj" and c is not exclude):
                 keys = (
-                    (self.actors.resolve(subject, roles=True) or self._actor_inside(subject))
+                    self._named_speaker(subject)
                     if subject.pos_ != "PRON"
                     else (
                         [
@@ -1058,10 +1082,19 @@ class Detector:
         for verb in self.doc[closing + 1 : sentence.end]:
             if verb.lemma_.lower() in lexicon.SAY_VERBS:
                 for subject in (c for c in verb.children if c.dep_ == "nsubj" and c.pos_ in {"NOUN", "PROPN"}):
-                    keys = self.actors.resolve(subject, roles=True) or self._actor_inside(subject)
+                    keys = self._named_speaker(subject)
                     if keys:
                         return keys[0]
         return None
+
+    def _named_speaker(self, subject: Token) -> list[str]:
+        """The speaker a subject names: the person in apposition first ("Nordair's chief executive,
+        Mats Lindqvist, said": Lindqvist, not Nordair), else the phrase's own actor or one inside it."""
+        for child in subject.children:
+            key = self.actors.actor_at(child) if child.dep_ == "appos" else None
+            if key is not None and self.actors.records[key].kind == "person":
+                return [key]
+        return self.actors.resolve(subject, roles=True) or self._actor_inside(subject)
 
     def _actor_inside(self, phrase: Token) -> list[str]:
         """'Fahrettin Altun, presidential communication director': an actor named inside the phrase."""
@@ -1184,6 +1217,18 @@ class Detector:
         if bounds is None:
             return ""
         return syntax.short_action(text_of(self.doc)[bounds[0] : bounds[1]])
+
+
+def _restated(cue: Token) -> bool:
+    """Said again: 'reiterated that it would', 'again vowed', 'still plans to'. Only the cue's own
+    clause and the verbs above it count ('the deal, which still needs approval, ...' restates nothing)."""
+    line = [cue, *cue.ancestors]
+    return any(
+        t.lemma_.lower() in _REAFFIRM for head in line for t in (head, *head.children) if t.dep_ not in _OTHER_CLAUSES
+    )
+
+
+_OTHER_CLAUSES = frozenset({"relcl", "acl", "advcl", "appos", "parataxis"})
 
 
 def _has_particle(verb: Token, particle: str) -> bool:

@@ -1086,6 +1086,51 @@ ROLE_NOUNS: Final[dict[str, str]] = {
     },
 }
 
+# Last words of company names, which the recognizer sometimes takes for a person's surname.
+COMPANY_NAME_WORDS: Final[frozenset[str]] = frozenset(
+    {
+        "pharma",
+        "pharmaceuticals",
+        "corp",
+        "corp.",
+        "inc",
+        "inc.",
+        "ltd",
+        "ltd.",
+        "plc",
+        "llc",
+        "gmbh",
+        "group",
+        "holdings",
+        "bank",
+        "airlines",
+        "airways",
+        "motors",
+        "energy",
+        "capital",
+        "partners",
+        "media",
+        "labs",
+        "systems",
+        "technologies",
+        "industries",
+        "insurance",
+        "financial",
+        "securities",
+        "telecom",
+        "mining",
+        "petroleum",
+        "chemicals",
+        "logistics",
+        "entertainment",
+        "studios",
+        "ventures",
+        "foods",
+        "brewery",
+        "bancorp",
+    }
+)
+
 # Nouns by which an article goes on to call the one organisation it named ("Boeing ... the company",
 # "Oxfam ... the charity").
 ORGANISATION_NOUNS: Final[frozenset[str]] = frozenset(

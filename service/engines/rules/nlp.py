@@ -227,7 +227,17 @@ def trim(span: Span | list[Token]) -> tuple[int, int] | None:
         tokens.pop()
     if not tokens:
         return None
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    first, last = tokens[0], tokens[-1]
+    doc = first.doc
+    texts = [t.text for t in tokens]
+    straight = texts.count('"') % 2 == 1
+    after = doc[last.i + 1].text if last.i + 1 < len(doc) else ""
+    before = doc[first.i - 1].text if first.i > 0 else ""
+    if (straight or texts.count("“") > texts.count("”")) and after in {'"', "”"}:
+        last = doc[last.i + 1]  # 'which he called "unaffordable"': the quote it opened is closed
+    elif (straight or texts.count("”") > texts.count("“")) and before in {'"', "“"}:
+        first = doc[first.i - 1]  # '"We will," the mayor said': the quote it closes is opened
+    return first.idx, last.idx + len(last.text)
 
 
 def tokens_between(doc: Doc, start: int, end: int) -> Span:
