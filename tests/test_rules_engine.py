@@ -682,7 +682,13 @@ def test_called_on_a_country_to_act_is_one_demand_with_that_country_as_counterpa
 
 @pytest.mark.parametrize(
     "dateline",
-    ["NAIROBI, Kenya (AP) — ", "WASHINGTON (Reuters) - ", "ST. LOUIS — ", "LA PAZ, Bolivia -- "],
+    [
+        "NAIROBI, Kenya (AP) — ",
+        "WASHINGTON (Reuters) - ",
+        "ST. LOUIS — ",
+        "LA PAZ, Bolivia -- ",
+        "BERLIN, Nov 30 (Wirebrief) - ",
+    ],
 )
 def test_a_dateline_is_where_the_story_was_filed_not_who_committed(engine: RulesReader, dateline: str) -> None:
     text = dateline + "The teachers union promised to end the strike on Friday. The union said it would meet again."
@@ -965,3 +971,60 @@ def test_a_representative_named_in_apposition_is_the_actor(engine: RulesReader) 
     assert names(result, only(result).actors) == {"Jon Berg"}
     berg = actors_named(result, "Jon Berg")[0]
     assert (berg.title, berg.affiliation) == ("transport minister", "Norway")
+
+
+def test_parties_named_by_a_capitalised_word_and_a_people_are_told_apart(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "The Christian Democrats want to freeze the tax and have promised voters cheaper petrol. "
+        "The Free Democrats have threatened to leave if the coalition raises income taxes.",
+    )
+    rows = {(c.kind, frozenset(names(result, c.actors))) for c in result.commitments}
+    assert rows == {
+        ("plan", frozenset({"Christian Democrats"})),
+        ("promise", frozenset({"Christian Democrats"})),  # said, not wanted: its own row and kind
+        ("threat", frozenset({"Free Democrats"})),
+    }
+    threat = next(c for c in result.commitments if c.kind == "threat")
+    assert threat.condition == "if the coalition raises income taxes"
+
+
+def test_a_number_in_a_relative_clause_is_not_when(engine: RulesReader) -> None:
+    text = 'Hanna Vogt said her party would not sign a deal that "sets back climate policy by a decade".'
+    assert only(draft(engine, text)).when is None
+
+
+def test_money_appealed_for_and_its_purpose_are_one_demand(engine: RulesReader) -> None:
+    result = draft(engine, "The agency appealed for $250 million to fund the campaigns.")
+    assert only(result).kind == "demand"
+    assert only(draft(engine, "The minister appealed to donors to give more.")).action.startswith("give more")
+
+
+def test_titles_and_owners_written_before_the_name(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "The World Health Organization urged countries to vaccinate. WHO Director-General Tedros Adhanom "
+        "Ghebreyesus said it would send teams. CDU leader Klaus Berger said talks would go on. Gavi, the vaccine "
+        "alliance, has pledged $80 million.",
+    )
+    people = {a.name: (a.title, a.affiliation) for a in result.actors if a.kind == "person"}
+    assert people["Tedros Adhanom Ghebreyesus"] == ("Director-General", "World Health Organization")
+    assert people["Klaus Berger"] == ("leader", "CDU")
+    assert [a.kind for a in actors_named(result, "Gavi")] == ["organization"]
+
+
+def test_a_key_point_opened_by_a_pronoun_names_whom_it_points_back_to(engine: RulesReader) -> None:
+    text = "\n\n".join(
+        [
+            "Salt study finds children short of iodine",
+            "Almost half of the country's schoolchildren are short of iodine, a national study has found.",
+            "The study tested 1,700 children aged eight to ten in five states over two years.",
+            "The authors say the results confirm a serious shortage. They call for all edible salt to be iodised.",
+            "Bakers have used iodised salt in bread since 2009, the food agency said.",
+            '"We warned about this ten years ago," said Professor Ann Hale. She says ministers acted too slowly.',
+            "Iodine deficiency in pregnancy can harm the development of a child's brain.",
+        ]
+    )
+    points = draft(engine, text).brief.key_points
+    assert not [p for p in points if p.startswith(("They ", "She ", "He ", "It "))]
+    assert "The authors call for all edible salt to be iodised." in points

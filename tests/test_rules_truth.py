@@ -53,6 +53,9 @@ def test_key_points_read_as_sentences() -> None:
     assert key_point("She said the union would suspend the strike.") is None  # who "she" is, it cannot say
     assert key_point("It has promised to refund all passengers within 14 days.") is None
     assert key_point("It is clear that the talks have failed.") == "It is clear that the talks have failed."
+    assert key_point('"Nobody is walking away from the table," he said.') is None
+    said = '"Nobody is walking away," said Klaus Berger, the party leader.'
+    assert key_point(said) == said
 
 
 @pytest.mark.parametrize(

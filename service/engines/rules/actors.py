@@ -149,6 +149,31 @@ def _without_company_suffix(name: str) -> str:
     return base
 
 
+def _an_organisation_taken_for_a_person(ent: Span) -> bool:
+    """'Meridian Pharma' (a company's last word), 'Gavi, the vaccine alliance' (said to be a body)."""
+    if ent[-1].lower_ in lexicon.COMPANY_NAME_WORDS:
+        return True
+    return any(
+        c.dep_ == "appos" and lexicon.ROLE_NOUNS.get(c.lemma_.lower()) == "organization" for c in ent.root.children
+    )
+
+
+def _with_capitalised_modifiers(ent: Span) -> Span:
+    """A name with the capitalised words before it that modify it: 'Free' in 'the Free Democrats',
+    'Christian' in 'the Christian Democrats' (a first word of a sentence is capitalised anyway)."""
+    doc = ent.doc
+    start = ent.start
+    while (
+        start > 0
+        and doc[start - 1].is_title
+        and doc[start - 1].dep_ in {"amod", "compound"}
+        and ent.start <= doc[start - 1].head.i < ent.end
+        and (not doc[start - 1].is_sent_start or doc[start - 1].pos_ == "PROPN")
+    ):
+        start -= 1
+    return doc[start : ent.end]
+
+
 def _an_institution(name: str) -> bool:
     """'Nordic Pilots Association', 'Kenya National Union': named for a body, not a business."""
     last = name.split()[-1].lower() if name.split() else ""
@@ -209,7 +234,7 @@ class ActorIndex:
     def build(self) -> ActorIndex:
         """Walk the entities once; persons first by length so short forms merge into full names."""
         ents = [e for e in self.doc.ents if latin_script(e.text) and not self._common_noun_capitalised(e)]
-        persons = [e for e in ents if e.label_ == "PERSON" and e[-1].lower_ not in lexicon.COMPANY_NAME_WORDS]
+        persons = [e for e in ents if e.label_ == "PERSON" and not _an_organisation_taken_for_a_person(e)]
         persons.sort(key=lambda e: (-len(_name_part(e).text.split()), e.start))
         for ent in persons:
             self._add_person(ent)
@@ -220,10 +245,10 @@ class ActorIndex:
                 self._add_place_or_people(ent)
             elif ent.label_ in {"ORG", "GPE", "LOC"}:  # "Yahoo.com" taken for a place is a company
                 self._add_org(ent)
-            elif ent.label_ == "PERSON" and ent[-1].lower_ in lexicon.COMPANY_NAME_WORDS:
-                self._add_org(ent)  # "Meridian Pharma", "Halden Group" taken for a person
+            elif ent.label_ == "PERSON" and _an_organisation_taken_for_a_person(ent):
+                self._add_org(ent)  # "Meridian Pharma", "Gavi, the vaccine alliance" taken for a person
         for ent in persons:
-            self._add_title_named_before(ent)
+            self._add_owner_of_title(ent)
         self._add_state_forms()
         self._add_nominal_aliases()
         self._add_head_noun_aliases()
@@ -316,6 +341,10 @@ class ActorIndex:
             token = doc[i]
             if token.is_space or (token.is_punct and token.text not in {".", "-"}):
                 break
+            if token.text == "-" and not token.whitespace_ and i > 0 and not doc[i - 1].whitespace_:
+                start = i - 1  # "Director-General", "co-leader": one word in three tokens
+                i -= 2
+                continue
             lower = token.lower_
             if lower in lexicon.TITLE_WORDS or (
                 token.is_title
@@ -353,14 +382,21 @@ class ActorIndex:
                     return span.text
         return None
 
-    def _add_title_named_before(self, ent: Span) -> None:
-        """ "Nordair's chief executive, Mats Lindqvist,": the title is the noun phrase the name is in
-        apposition to, and its possessor (known once organisations are) the affiliation."""
+    def _add_owner_of_title(self, ent: Span) -> None:
+        """Whose title it is, once organisations are known: 'WHO Director-General Tedros' (the WHO),
+        "the association's chair" (the association), "Nordair's chief executive, Mats Lindqvist,"
+        (the noun phrase the name is in apposition to is the title, its possessor the owner)."""
         name = _name_part(ent)
         key = self.actor_at(name.root)
         if key is None or self.records[key].kind != "person":
             return
         record = self.records[key]
+        title_span = self._title_before(name)
+        if record.affiliation is None and title_span is not None and title_span.start > 0:
+            before = self.doc[title_span.start - 1]
+            owner_key = self.actor_at(before) or self._match_org(before.text)
+            if owner_key is not None and self.records[owner_key].kind != "person":
+                record.affiliation = self.records[owner_key].name
         owned_title = _POSSESSED.match(record.title or "")
         if owned_title:  # "Ingrid Dahl, the association's chair": the chair, of the association
             record.title = owned_title.group(2)
@@ -420,8 +456,9 @@ class ActorIndex:
         if ent.label_ == "NORP":
             # "Palestinians", "Kurds": a people acting as a group, when it acts
             if root.tag_ in {"NNPS", "NNS"} and root.dep_ in _SUBJECT_DEPS:
-                record = self._record("group:" + _norm(text), _norm(text), "group")
-                self._mention(record, ent)
+                span = _with_capitalised_modifiers(ent)  # "the Free Democrats", not all "Democrats"
+                record = self._record("group:" + _norm(span.text), _norm(span.text), "group")
+                self._mention(record, span)
             return
         if root.dep_ in _SUBJECT_DEPS and ent.label_ == "GPE":
             record = self._record("gpe:" + _norm(text), _norm(text), "state")
@@ -486,13 +523,16 @@ class ActorIndex:
         return key
 
     def _match_org(self, text: str) -> str | None:
-        """The organisation already known by this name or its short form ('Meridian', 'Kmart')."""
+        """The organisation already known by this name, its short form ('Meridian', 'Kmart') or its
+        initials."""
         text = _norm(text)
         for record in self.records.values():
             if not record.key.startswith("org:"):
                 continue
             if text in record.aliases or text == _without_company_suffix(record.name):
                 return record.key
+            if text.isupper() and len(text) > 1 and text.replace(".", "") == _initials(record.name):
+                return record.key  # "WHO" (which the tagger may read as a pronoun) after the World Health Organization
         return None
 
     @staticmethod

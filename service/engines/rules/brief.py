@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from schemas.draft import DraftBrief
 from service.engines.rules.layout import Layout
@@ -74,7 +74,11 @@ def _any_within(sorted_chars: list[int], start: int, end: int) -> bool:
 
 
 def _complete(text: str) -> bool:
-    return text.rstrip(_CLOSERS).endswith((".", "!", "?")) and not text[:1].islower()
+    """Ends as a sentence ends, starts as one starts, and closes every quote it opens (a sentence
+    that ends a quote begun in the sentence before is a fragment of it)."""
+    straight = text.count('"') % 2 == 0
+    curly = text.count("“") == text.count("”")
+    return text.rstrip(_CLOSERS).endswith((".", "!", "?")) and not text[:1].islower() and straight and curly
 
 
 def build(
@@ -124,7 +128,7 @@ def build(
     for cand in rest:
         if len(points) >= 5:
             break
-        point = key_point(text[cand.start : cand.end])
+        point = key_point(_with_antecedent(doc, text, cand.start, cand.end))
         if point and len(point.split()) >= 6 and not any(p in point or point in p for p in points):
             points.append(point)
     return DraftBrief(headline=headline, summary=summary, key_points=points[:5])
@@ -149,6 +153,9 @@ _TRAILING_ATTRIBUTION = re.compile(
 _LEADING_PRONOUN = re.compile(r"^(?:He|She|They|This|These|Those|His|Her|Its|Their|It(?!\s+(?:is|was)\b))\b")
 
 
+_SAID_BY_A_PRONOUN = re.compile(r"[,.!?][\"”’']?\s+(?:he|she|they|it|we)\s+(?:said|added|says|told \w+)\.$")
+
+
 def key_point(sentence: str) -> str | None:
     """A sentence fit to stand alone as a key point: without a leading 'It also stressed that' or
     'However,' and a trailing ', X said.'; None when what is left does not read as a sentence."""
@@ -156,9 +163,44 @@ def key_point(sentence: str) -> str | None:
     point = _TRAILING_ATTRIBUTION.sub(".", point)
     if (not point[:1].isupper() and point[:1] not in '“"') or not _complete(point):
         return None
-    if _LEADING_PRONOUN.match(point):
-        return None  # "She said ...", "It has promised ...": who, out of its paragraph, is unknown
+    if _LEADING_PRONOUN.match(point) or _SAID_BY_A_PRONOUN.search(point):
+        return None  # "She said ...", '"...," he said.': who, out of its paragraph, is unknown
     return point
+
+
+def _with_antecedent(doc: Doc, text: str, start: int, end: int) -> str:
+    """A sentence opened by 'He', 'She', 'They' or 'It' with the pronoun replaced by the subject of
+    the sentence before when that subject agrees with it ("They call for ..." after "The authors
+    say ...": "The authors call for ..."); else the sentence as it is (and no key point)."""
+    sentence = text[start:end]
+    found = _LEADING_PRONOUN.match(sentence)
+    if found is None or found.group(0) not in _SUBJECT_PRONOUNS:
+        return sentence
+    first = doc.char_span(start, start + len(found.group(0)))
+    if first is None or first.start == 0 or first[0].dep_ != "nsubj":
+        return sentence
+    previous = doc[first.start - 1].sent
+    subject = next((c for c in previous.root.children if c.dep_ == "nsubj" and c.pos_ in {"NOUN", "PROPN"}), None)
+    if subject is None or not _agrees(found.group(0), subject):
+        return sentence
+    left, right = subject.left_edge.i, subject.i  # the subject up to its head, without what follows it
+    words = doc[left : right + 1].text
+    if len(words.split()) > 6:
+        return sentence
+    return words[:1].upper() + words[1:] + sentence[len(found.group(0)) :]
+
+
+_SUBJECT_PRONOUNS = frozenset({"He", "She", "They", "It"})
+
+
+def _agrees(pronoun: str, subject: Token) -> bool:
+    person = subject.ent_type_ == "PERSON"
+    plural = subject.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in subject.children)
+    if pronoun in {"He", "She"}:
+        return person and not plural
+    if pronoun == "They":
+        return plural
+    return not person and not plural
 
 
 def _has_number(text: str, c: Sentence) -> bool:

@@ -241,8 +241,8 @@ class Detector:
                 and c.doc[c.i + 1].tag_ in {"JJ", "VB", "VBP"}
                 and kind in {"promise", "plan", "threat", "agreement"}
             ]
-        if preps and lemma not in lexicon.OBJECT_CONTROL:  # "agreed to a truce to allow aid in": its purpose
-            xcomps = [x for x in xcomps if not any(p.i < x.i for p in preps)]
+        if preps:  # "agreed to a truce to allow aid in", "appealed for $250 million to fund": a purpose
+            xcomps = [x for x in xcomps if not any(p.i < x.i and not _addressee(lemma, p) for p in preps)]
         ccomps = [c for c in verb.children if c.dep_ == "ccomp" and not _done_before(c, verb)]
         dobjs = [
             c
@@ -295,8 +295,8 @@ class Detector:
                 for pobj in (c for c in prep.children if c.dep_ == "pobj"):
                     targets.append(pobj)
                     xcomps = xcomps + [c for c in pobj.children if c.dep_ in {"xcomp", "acl"} and c.pos_ == "VERB"]
-                if prep.lower_ in {"on", "upon"}:  # without an infinitive, "called on Turkey" is a visit
-                    preps.remove(prep)
+                if prep.lower_ in {"on", "upon"} or (_addressee(lemma, prep) and xcomps):
+                    preps.remove(prep)  # without an infinitive, "called on Turkey" is a visit
             if xcomps or ccomps or (preps and lemma != "call"):  # "asked allies for air defences": allies asked
                 targets += dobjs
                 dobjs = []
@@ -763,7 +763,11 @@ class Detector:
         heads: list[Token] = []
         for head in [*xcomps, *ccomps]:
             heads.append(head)
-            heads += [c for c in head.conjuncts if c.i > head.i and c.pos_ in {"VERB", "AUX"}]
+            heads += [
+                c
+                for c in head.conjuncts
+                if c.i > head.i and c.pos_ in {"VERB", "AUX"} and not (head.dep_ == "xcomp" and _finite(c))
+            ]  # "want to freeze the tax and have promised voters ...": the second verb is said, not wanted
         heads += dobjs
         for prep in preps:
             heads += [c for c in prep.children if c.dep_ in {"pobj", "pcomp"}] or [prep]
@@ -864,6 +868,9 @@ class Detector:
             kind = "threat"
         if when_range is not None:
             lo, hi = doc[when_range[0]].idx, doc[when_range[1]].idx + len(doc[when_range[1]].text)
+            relative = next((t for t in doc[when_range[0] : when_range[1] + 1] if t.dep_ == "relcl"), None)
+            if relative is not None:  # 'a deal that "sets back climate policy by a decade"': not when
+                hi = min(hi, relative.left_edge.idx)
             when_found = timex.find_when(doc, lo, hi, entities=self._times)
         else:
             skip_subject = (bounds[0], cue.idx) if cue.idx > bounds[0] else None
@@ -1217,6 +1224,16 @@ class Detector:
         if bounds is None:
             return ""
         return syntax.short_action(text_of(self.doc)[bounds[0] : bounds[1]])
+
+
+def _addressee(lemma: str, prep: Token) -> bool:
+    """'called on Turkey (to stop)', 'appealed to donors (to give)': whom the asking is addressed to."""
+    return lemma in lexicon.OBJECT_CONTROL and prep.lower_ in {"on", "upon", "to"}
+
+
+def _finite(verb: Token) -> bool:
+    """A verb with a tense or auxiliary of its own ('have promised', 'said'), not a bare infinitive."""
+    return verb.tag_ in {"VBD", "VBZ", "VBP"} or any(c.dep_ == "aux" and c.lower_ != "to" for c in verb.children)
 
 
 def _restated(cue: Token) -> bool:

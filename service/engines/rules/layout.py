@@ -16,10 +16,12 @@ _DATE_LINE = re.compile(
 )
 
 
-# A wire dateline opening the body: "NAIROBI, Kenya (AP) — ", "WASHINGTON (Reuters) - ", "ST. LOUIS — ".
+# A wire dateline opening the body: "NAIROBI, Kenya (AP) — ", "WASHINGTON (Reuters) - ", "ST. LOUIS — ",
+# "BERLIN, Nov 30 (Reuters) - ".
 _DATELINE = re.compile(
     r"(?P<city>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3})"  # the city, in capitals
     r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+){0,2}){0,2}"  # its state or country
+    r"(?:,? [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?"  # the day: "BERLIN, Nov 30 (Reuters) -"
     r"(?: \([A-Z][A-Za-z&.' ]{0,30}\))?"  # the agency
     r"\s*(?:—|–|--|-)\s*"
 )

@@ -1223,6 +1223,11 @@ UNDERGOING_VERBS: Final[frozenset[str]] = frozenset(
     {"face", "receive", "suffer", "undergo", "lose", "incur", "endure", "risk", "inherit"}
 )
 
+# Verbs whose "if" clause is a question asked or answered, not a condition ("asked if he would resign").
+ASKING_VERBS: Final[frozenset[str]] = frozenset(
+    {"ask", "wonder", "know", "see", "check", "decide", "determine", "tell", "say", "question", "doubt", "learn"}
+)
+
 # Other words whose lemma the engine reads (reaffirmation, failure, pairs, speech).
 LEMMA_EXTRA: Final[frozenset[str]] = frozenset(
     {

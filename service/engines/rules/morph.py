@@ -18,6 +18,9 @@ from service.engines.rules import lexicon
 _IRREGULAR: dict[str, tuple[str, ...]] = {
     "say": ("said",),
     "tell": ("told",),
+    "know": ("knew", "known"),
+    "see": ("saw", "seen"),
+    "learn": ("learnt",),
     "write": ("wrote", "written"),
     "make": ("made",),
     "give": ("gave", "given"),
@@ -140,6 +143,7 @@ def _lexicon_words() -> set[str]:
         lexicon.SUPPLY_NOUNS,
         lexicon.ASPECTUAL_VERBS,
         lexicon.PEOPLE_NOUNS,
+        lexicon.ASKING_VERBS,
         _IRREGULAR,
     ):
         words.update(w for w in group if " " not in w)

@@ -211,7 +211,9 @@ def is_condition(clause: Token) -> bool:
 def condition(token: Token) -> str | None:
     """An if/unless/provided clause attached to the verb."""
     for child in token.children:
-        if child.dep_ != "advcl":
+        if child.dep_ == "ccomp" and token.lemma_.lower() in lexicon.ASKING_VERBS:
+            continue  # "asked if he would resign": a question asked, not a condition
+        if child.dep_ not in {"advcl", "ccomp"}:  # "to leave if the coalition raises taxes" (parsed ccomp)
             continue
         marks = [c for c in child.children if c.dep_ == "mark" and c.lower_ in lexicon.CONDITION_MARKS]
         if marks or child.left_edge.lower_ in lexicon.CONDITION_MARKS:
