@@ -1028,3 +1028,49 @@ def test_a_key_point_opened_by_a_pronoun_names_whom_it_points_back_to(engine: Ru
     points = draft(engine, text).brief.key_points
     assert not [p for p in points if p.startswith(("They ", "She ", "He ", "It "))]
     assert "The authors call for all edible salt to be iodised." in points
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        ("The company promised not to cut jobs this year.", "not to cut jobs this year"),
+        ("The judge ordered the state not to enforce the law.", "not to enforce the law"),
+        ("The rebels vowed never to surrender.", "never to surrender"),
+    ],
+)
+def test_the_action_of_a_negated_infinitive_keeps_its_negative(engine: RulesReader, text: str, action: str) -> None:
+    """The Action column is read on its own: 'cut jobs this year' under 'promise' reverses it."""
+    assert only(draft(engine, text)).action == action
+
+
+def test_a_quoted_word_inside_the_action_stays_in_it(engine: RulesReader) -> None:
+    row = only(draft(engine, 'Azerbaijan warned that it would respond "decisively" to any violation.'))
+    assert (row.kind, row.action) == ("threat", 'respond "decisively" to any violation')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The trade group said it would not object to a narrower rule.",  # opposing nothing undertakes nothing
+        "Governor Greg Abbott said he was disappointed but expected the state to win.",  # a forecast
+    ],
+)
+def test_not_opposing_and_expecting_an_outcome_commit_to_nothing(engine: RulesReader, text: str) -> None:
+    assert draft(engine, text).commitments == []
+
+
+def test_an_appeal_of_a_ruling_to_a_court_is_a_plan(engine: RulesReader) -> None:
+    row = only(draft(engine, 'Attorney General Ken Paxton said he would appeal the ruling to the Fifth Circuit "now".'))
+    assert row.kind == "plan" and row.action.startswith("appeal the ruling")
+
+
+def test_a_day_after_by_is_a_deadline_and_his_government_is_his_state(engine: RulesReader) -> None:
+    truce = only(draft(engine, "Armenia and Azerbaijan committed to pulling all heavy weapons back by Sunday."))
+    assert truce.when is not None and truce.when.text == "Sunday"
+    result = draft(
+        engine,
+        "Azerbaijan warned Armenia. Armenian Prime Minister Nikol Pashinyan said his government would never "
+        "hand over any territory.",
+    )
+    refusal = next(c for c in result.commitments if c.kind == "refusal")
+    assert names(result, refusal.actors) == {"Armenia"}

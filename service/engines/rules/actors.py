@@ -738,7 +738,7 @@ class ActorIndex:
             (self.records[k].name for k in ranked if self.records[k].kind in {"state", "organization", "igo"}), None
         )
         if lemma in {"government", "regime"} and not plural:
-            country = affiliation or self._context_state()
+            country = affiliation or self._possessors_state(head) or self._context_state()
             state = next((r for r in self.records.values() if r.key.startswith("state:") and r.name == country), None)
             if state is not None:  # "her government", "the government": the one state the article is about
                 self._mention(state, span)
@@ -761,6 +761,14 @@ class ActorIndex:
         record.affiliation = record.affiliation or affiliation
         self._mention(record, span)
         return key
+
+    def _possessors_state(self, head: Token) -> str | None:
+        """'his government' after 'Armenian Prime Minister Nikol Pashinyan': the state he serves."""
+        if not any(c.dep_ == "poss" and c.lower_ in {"his", "her"} for c in head.children):
+            return None
+        person = self.recent(head.i, person=True)
+        affiliation = self.records[person].affiliation if person else None
+        return affiliation if affiliation and f"state:{affiliation}" in self.records else None
 
     def _the_one_named(self, word: str) -> ActorRecord | None:
         """The one organisation whose name of several words has `word` in it; None for none or two."""

@@ -308,6 +308,8 @@ class Detector:
             targets += datives
             dobjs = [d for d in dobjs if d not in datives]
         if lemma == "expect":
+            if any(x.lemma_.lower() in lexicon.OUTCOME_VERBS for x in [*xcomps, *ccomps]):
+                return  # "expected the state to win": a forecast, not what anyone was asked to do
             kind = "demand" if targets or ccomps else "plan"
         subjects = syntax.subjects(verb)
         if not subjects:
@@ -462,6 +464,8 @@ class Detector:
             # "will not immediately join the bloc", "will not yet sign": not a refusal (it may, later),
             # and a plan would have to say "later" where the sentence says when not: left out
             return
+        if negated and main.lemma_.lower() in lexicon.OPPOSING_VERBS:
+            return  # "would not object to a narrower rule": no refusal, and no promise said either
         kind: CommitmentKind = "refusal" if negated else "plan"
         self._emit(main, sent, keys, kind, [main], [], start_token=aux)
 
@@ -792,10 +796,15 @@ class Detector:
             inner_subjects = [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}] if head.i != cue.i else []
             if not self._keys(inner_subjects, cue, roles=False):
                 inner_subjects = []  # "demanded that the founders be held responsible": who, in the action
+            # "promised not to cut jobs": the "not" is what was promised, so its "to" stays with it
+            negated_infinitive = head.i != cue.i and any(c.dep_ == "neg" and c.i < head.i for c in head.children)
+            edges = _edge_punctuation(head)  # '"decisively"' inside the phrase stays in it
             skip = [
                 c
                 for c in head.children
-                if c.dep_ in {"conj", "cc", "mark", "punct"} or (c.dep_ == "aux" and c.lower_ == "to")
+                if c.dep_ in {"conj", "cc", "mark"}
+                or (c.dep_ == "punct" and c.i in edges)
+                or (c.dep_ == "aux" and c.lower_ == "to" and not negated_infinitive)
             ]
             skip += inner_subjects
             if head.i == cue.i:  # modal: the verb phrase without its subject
@@ -1226,6 +1235,15 @@ class Detector:
         return syntax.short_action(text_of(self.doc)[bounds[0] : bounds[1]])
 
 
+def _edge_punctuation(head: Token) -> set[int]:
+    """Indices of the punctuation at either end of a head's phrase (not the quotes inside it)."""
+    tokens = sorted(head.subtree, key=lambda t: t.i)
+    words = [t.i for t in tokens if not t.is_punct]
+    if not words:
+        return {t.i for t in tokens}
+    return {t.i for t in tokens if t.is_punct and (t.i < words[0] or t.i > words[-1])}
+
+
 def _addressee(lemma: str, prep: Token) -> bool:
     """'called on Turkey (to stop)', 'appealed to donors (to give)': whom the asking is addressed to."""
     return lemma in lexicon.OBJECT_CONTROL and prep.lower_ in {"on", "upon", "to"}
@@ -1268,6 +1286,8 @@ def _cue_without_its_clause(verb: Token) -> bool:
     lemma = verb.lemma_.lower()
     if lemma not in _ACTIONS_UNLESS_ASKING:
         return False
+    if lemma == "appeal" and syntax.has(verb, "dobj"):
+        return True  # "would appeal the ruling to the Fifth Circuit": a court is asked, by law
     for child in verb.children:
         if child.dep_ in {"xcomp", "ccomp"}:
             return False

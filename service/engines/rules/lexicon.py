@@ -1223,6 +1223,16 @@ UNDERGOING_VERBS: Final[frozenset[str]] = frozenset(
     {"face", "receive", "suffer", "undergo", "lose", "incur", "endure", "risk", "inherit"}
 )
 
+# What one hopes or fears will happen, not what anyone can be asked to do ("expected the state to win").
+OUTCOME_VERBS: Final[frozenset[str]] = frozenset(
+    {"win", "lose", "prevail", "succeed", "recover", "grow", "rise", "fall", "happen", "improve", "survive"}
+)
+
+# Verbs of opposing: "would not object" opposes nothing, and undertakes nothing either.
+OPPOSING_VERBS: Final[frozenset[str]] = frozenset(
+    {"object", "oppose", "resist", "block", "obstruct", "challenge", "contest", "fight"}
+)
+
 # Verbs whose "if" clause is a question asked or answered, not a condition ("asked if he would resign").
 ASKING_VERBS: Final[frozenset[str]] = frozenset(
     {"ask", "wonder", "know", "see", "check", "decide", "determine", "tell", "say", "question", "doubt", "learn"}

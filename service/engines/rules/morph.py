@@ -19,6 +19,11 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "say": ("said",),
     "tell": ("told",),
     "know": ("knew", "known"),
+    "win": ("won", "winning"),
+    "lose": ("lost",),
+    "rise": ("rose", "risen"),
+    "fall": ("fell", "fallen"),
+    "grow": ("grew", "grown"),
     "see": ("saw", "seen"),
     "learn": ("learnt",),
     "write": ("wrote", "written"),
@@ -144,6 +149,8 @@ def _lexicon_words() -> set[str]:
         lexicon.ASPECTUAL_VERBS,
         lexicon.PEOPLE_NOUNS,
         lexicon.ASKING_VERBS,
+        lexicon.OUTCOME_VERBS,
+        lexicon.OPPOSING_VERBS,
         _IRREGULAR,
     ):
         words.update(w for w in group if " " not in w)

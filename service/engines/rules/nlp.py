@@ -231,11 +231,11 @@ def trim(span: Span | list[Token]) -> tuple[int, int] | None:
     doc = first.doc
     texts = [t.text for t in tokens]
     straight = texts.count('"') % 2 == 1
-    after = doc[last.i + 1].text if last.i + 1 < len(doc) else ""
-    before = doc[first.i - 1].text if first.i > 0 else ""
-    if (straight or texts.count("“") > texts.count("”")) and after in {'"', "”"}:
-        last = doc[last.i + 1]  # 'which he called "unaffordable"': the quote it opened is closed
-    elif (straight or texts.count("”") > texts.count("“")) and before in {'"', "“"}:
+    stop = 2 if last.i + 2 < len(doc) and doc[last.i + 1].text in {".", ",", "!", "?"} else 1
+    closer = doc[last.i + stop] if last.i + stop < len(doc) and doc[last.i + stop].text in {'"', "”"} else None
+    if (straight or texts.count("“") > texts.count("”")) and closer is not None:
+        last = closer  # 'which he called "unaffordable"', '"immediately."': the quote it opened is closed
+    elif (straight or texts.count("”") > texts.count("“")) and first.i > 0 and doc[first.i - 1].text in {'"', "“"}:
         first = doc[first.i - 1]  # '"We will," the mayor said': the quote it closes is opened
     return first.idx, last.idx + len(last.text)
 

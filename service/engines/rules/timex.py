@@ -40,6 +40,7 @@ _RELATIVE_DAYS = re.compile(
 
 
 _DURATION = re.compile(r"[\w-]+-(?:hour|day|week|month|year)(?:-long)?", re.I)
+_DEADLINE = re.compile(r"\b(?:by|until|before|from|next)\s+$", re.I)
 _LASTING = re.compile(r"\b(?:for|over|during)\s+$", re.I)
 
 TimeEntity = tuple[int, int, str]  # start char, end char, text
@@ -63,8 +64,8 @@ def find_when(
             continue
         if skip and skip[0] <= ent_start < skip[1]:
             continue
-        if _RELATIVE_DAYS.match(text.strip()):
-            continue  # the day of the report, not of the commitment
+        if _RELATIVE_DAYS.match(text.strip()) and not _DEADLINE.search(text_of(doc), max(0, ent_start - 8), ent_start):
+            continue  # the day of the report, not of the commitment ("by Sunday" is a deadline)
         if _DURATION.fullmatch(text.strip()) or _LASTING.search(text_of(doc), max(0, ent_start - 8), ent_start):
             continue  # "a three-day truce", "freeze premiums for a year": how long, not by when
         return text, ent_start
