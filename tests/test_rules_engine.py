@@ -862,8 +862,9 @@ def test_a_thing_that_threatens_or_promises_is_not_an_actor(engine: RulesReader,
 
 def test_the_company_after_one_company_is_that_company(engine: RulesReader) -> None:
     one = draft(engine, "Boeing's chief executive said the company would not resume deliveries this year.")
-    assert [a.name for a in one.actors] == ["Boeing"]
+    assert [a.name for a in one.actors if a.kind != "person"] == ["Boeing"]  # and its chief, who said it
     assert names(one, only(one).actors) == {"Boeing"}
+    assert names(one, [only(one).attributed_to or ""]) == {"Boeing's chief executive"}
     two = draft(engine, "Boeing and Airbus both bid for the contract. The company said it would appeal.")
     appeal = only(two)
     assert names(two, appeal.actors) not in ({"Boeing"}, {"Airbus"})
@@ -1074,3 +1075,28 @@ def test_a_day_after_by_is_a_deadline_and_his_government_is_his_state(engine: Ru
     )
     refusal = next(c for c in result.commitments if c.kind == "refusal")
     assert names(result, refusal.actors) == {"Armenia"}
+
+
+def test_a_company_and_a_body_under_their_short_names_are_one_each(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "The European Commission is considering fines against Lumina Semiconductor. Lumina denied the reports. "
+        "EU competition commissioner Margrethe Holm said the Commission would decide in May.",
+    )
+    assert [a.name for a in result.actors if "Lumina" in a.name] == ["Lumina Semiconductor"]
+    assert "Lumina" in actors_named(result, "Lumina Semiconductor")[0].aliases
+    assert "Commission" in actors_named(result, "European Commission")[0].aliases
+    holm = actors_named(result, "Margrethe Holm")[0]
+    assert (holm.title, holm.affiliation) == ("competition commissioner", "EU")
+
+
+def test_do_so_is_what_the_clause_before_it_governs(engine: RulesReader) -> None:
+    row = only(
+        draft(
+            engine,
+            '"We have never considered reducing our supply to European customers and we will not do so," '
+            "the chief executive said.",
+        )
+    )
+    assert (row.kind, row.action) == ("refusal", "reducing our supply to European customers")
+    assert row.quote.endswith("we will not do so")

@@ -247,6 +247,7 @@ class ActorIndex:
                 self._add_org(ent)
             elif ent.label_ == "PERSON" and _an_organisation_taken_for_a_person(ent):
                 self._add_org(ent)  # "Meridian Pharma", "Gavi, the vaccine alliance" taken for a person
+        self._merge_people_named_like_organisations()
         for ent in persons:
             self._add_owner_of_title(ent)
         self._add_state_forms()
@@ -346,12 +347,21 @@ class ActorIndex:
                 i -= 2
                 continue
             lower = token.lower_
-            if lower in lexicon.TITLE_WORDS or (
-                token.is_title
-                and token.head.i >= name.start
-                and token.head.i < name.end
-                and token.dep_ == "compound"
-                and token.ent_type_ not in {"PERSON", "ORG"}
+            if (
+                lower in lexicon.TITLE_WORDS
+                or (
+                    token.is_title
+                    and token.head.i >= name.start
+                    and token.head.i < name.end
+                    and token.dep_ == "compound"
+                    and token.ent_type_ not in {"PERSON", "ORG"}
+                )
+                or (  # "competition commissioner", "health minister": what the office is over
+                    start < name.start
+                    and token.dep_ == "compound"
+                    and token.pos_ == "NOUN"
+                    and start <= token.head.i < name.start
+                )
             ):
                 start = i
                 i -= 1
@@ -381,6 +391,22 @@ class ActorIndex:
                 if 0 < len(span) <= 8:
                     return span.text
         return None
+
+    def _merge_people_named_like_organisations(self) -> None:
+        """'Lumina' taken for a person in an article about Lumina Semiconductor is the company."""
+        for record in [r for r in self.records.values() if r.kind == "person" and " " not in r.name]:
+            company = self._match_org(record.name)
+            if company is None:
+                continue
+            target = self.records[company]
+            target.positions += record.positions
+            for alias in record.aliases:
+                target.add_alias(alias)
+            for index, key in list(self.token_actor.items()):
+                if key == record.key:
+                    self.token_actor[index] = company
+            del self.records[record.key]
+            self._person_words.pop(record.key, None)
 
     def _add_owner_of_title(self, ent: Span) -> None:
         """Whose title it is, once organisations are known: 'WHO Director-General Tedros' (the WHO),
@@ -516,6 +542,8 @@ class ActorIndex:
         words = base.lower().split()
         shorter = [r for r in orgs if _ends_with(words, _without_company_suffix(r.name).lower().split())]
         longer = [r for r in orgs if _ends_with(_without_company_suffix(r.name).lower().split(), words)]
+        if len(words) == 1 and not longer and (one := self._match_org(text)) is not None:
+            return one  # "the Commission", one word, after the European Commission
         if len(longer) == 1 and not shorter:
             return longer[0].key
         if len(shorter) == 1 and not longer:
@@ -526,6 +554,8 @@ class ActorIndex:
         """The organisation already known by this name, its short form ('Meridian', 'Kmart') or its
         initials."""
         text = _norm(text)
+        words = text.lower().split()
+        ending: list[str] = []
         for record in self.records.values():
             if not record.key.startswith("org:"):
                 continue
@@ -533,7 +563,10 @@ class ActorIndex:
                 return record.key
             if text.isupper() and len(text) > 1 and text.replace(".", "") == _initials(record.name):
                 return record.key  # "WHO" (which the tagger may read as a pronoun) after the World Health Organization
-        return None
+            name = record.name.lower().split()
+            if words and len(name) > len(words) and name[-len(words) :] == words:
+                ending.append(record.key)
+        return ending[0] if len(ending) == 1 else None  # "the Commission": the one European Commission
 
     @staticmethod
     def _renamed(record: ActorRecord, name: str) -> str:

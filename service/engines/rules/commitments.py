@@ -467,6 +467,13 @@ class Detector:
         if negated and main.lemma_.lower() in lexicon.OPPOSING_VERBS:
             return  # "would not object to a narrower rule": no refusal, and no promise said either
         kind: CommitmentKind = "refusal" if negated else "plan"
+        antecedent = _done_so(main)
+        if antecedent is not None:  # "had not agreed to hand over any territory and would never do so"
+            done = syntax.phrase_range(antecedent, [c for c in antecedent.children if c.dep_ == "aux"])
+            opening = [s.left_edge.i for s in syntax.subjects(antecedent.head)] + [antecedent.left_edge.i]
+            evidence = (min(opening), max(t.i for t in main.subtree if not t.is_punct))
+            self._add(main, sent, keys, kind, self._slice(done), evidence, [], start_at=evidence[0])
+            return
         self._emit(main, sent, keys, kind, [main], [], start_token=aux)
 
     def _will_face(self, verb: Token, sent: Span) -> None:
@@ -1247,6 +1254,17 @@ def _edge_punctuation(head: Token) -> set[int]:
 def _addressee(lemma: str, prep: Token) -> bool:
     """'called on Turkey (to stop)', 'appealed to donors (to give)': whom the asking is addressed to."""
     return lemma in lexicon.OBJECT_CONTROL and prep.lower_ in {"on", "upon", "to"}
+
+
+def _done_so(verb: Token) -> Token | None:
+    """What 'do so' stands for when it follows a clause of its own sentence: the verb that clause
+    governs ('never considered reducing our supply ... and will not do so': reducing our supply)."""
+    if verb.lemma_.lower() != "do" or not any(c.lower_ == "so" and c.dep_ == "advmod" for c in verb.children):
+        return None
+    if verb.dep_ != "conj":
+        return None
+    governed = [c for c in verb.head.children if c.dep_ in {"xcomp", "ccomp"} and c.pos_ == "VERB" and c.i < verb.i]
+    return governed[0] if governed else None
 
 
 def _finite(verb: Token) -> bool:

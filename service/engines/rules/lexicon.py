@@ -888,6 +888,7 @@ ROLE_NOUNS: Final[dict[str, str]] = {
             "chairwoman",
             "chair",
             "ceo",
+            "executive",
             "head",
             "leader",
             "secretary",
@@ -1128,6 +1129,16 @@ COMPANY_NAME_WORDS: Final[frozenset[str]] = frozenset(
         "foods",
         "brewery",
         "bancorp",
+        "semiconductor",
+        "semiconductors",
+        "electronics",
+        "software",
+        "automotive",
+        "aerospace",
+        "biotech",
+        "therapeutics",
+        "pharmaceutical",
+        "telecoms",
     }
 )
 
