@@ -42,6 +42,11 @@ def names(result: Draft, refs: list[str]) -> set[str]:
     return {by_ref[r].name for r in refs}
 
 
+def titles(result: Draft) -> dict[str, tuple[str | None, str | None]]:
+    """Each person's (title, affiliation)."""
+    return {a.name: (a.title, a.affiliation) for a in result.actors if a.kind == "person"}
+
+
 def only(result: Draft) -> DraftCommitment:
     assert len(result.commitments) == 1, result.commitments
     return result.commitments[0]
@@ -956,7 +961,7 @@ def test_a_title_before_the_name_and_its_owner_are_the_persons(engine: RulesRead
         'would not reinstate the scheme, which he called "unaffordable". "We had no choice," said Ingrid Dahl, '
         "the association's chair.",
     )
-    people = {a.name: (a.title, a.affiliation) for a in result.actors if a.kind == "person"}
+    people = titles(result)
     assert people == {
         "Mats Lindqvist": ("chief executive", "Nordair"),
         "Ingrid Dahl": ("chair", "Nordic Pilots Association"),
@@ -970,8 +975,7 @@ def test_a_title_before_the_name_and_its_owner_are_the_persons(engine: RulesRead
 def test_a_representative_named_in_apposition_is_the_actor(engine: RulesReader) -> None:
     result = draft(engine, "Norway's transport minister, Jon Berg, urged both sides to return to the table.")
     assert names(result, only(result).actors) == {"Jon Berg"}
-    berg = actors_named(result, "Jon Berg")[0]
-    assert (berg.title, berg.affiliation) == ("transport minister", "Norway")
+    assert titles(result)["Jon Berg"] == ("transport minister", "Norway")
 
 
 def test_parties_named_by_a_capitalised_word_and_a_people_are_told_apart(engine: RulesReader) -> None:
@@ -1008,7 +1012,7 @@ def test_titles_and_owners_written_before_the_name(engine: RulesReader) -> None:
         "Ghebreyesus said it would send teams. CDU leader Klaus Berger said talks would go on. Gavi, the vaccine "
         "alliance, has pledged $80 million.",
     )
-    people = {a.name: (a.title, a.affiliation) for a in result.actors if a.kind == "person"}
+    people = titles(result)
     assert people["Tedros Adhanom Ghebreyesus"] == ("Director-General", "World Health Organization")
     assert people["Klaus Berger"] == ("leader", "CDU")
     assert [a.kind for a in actors_named(result, "Gavi")] == ["organization"]
@@ -1086,8 +1090,7 @@ def test_a_company_and_a_body_under_their_short_names_are_one_each(engine: Rules
     assert [a.name for a in result.actors if "Lumina" in a.name] == ["Lumina Semiconductor"]
     assert "Lumina" in actors_named(result, "Lumina Semiconductor")[0].aliases
     assert "Commission" in actors_named(result, "European Commission")[0].aliases
-    holm = actors_named(result, "Margrethe Holm")[0]
-    assert (holm.title, holm.affiliation) == ("competition commissioner", "EU")
+    assert titles(result)["Margrethe Holm"] == ("competition commissioner", "EU")
 
 
 def test_do_so_is_what_the_clause_before_it_governs(engine: RulesReader) -> None:
