@@ -1103,3 +1103,12 @@ def test_do_so_is_what_the_clause_before_it_governs(engine: RulesReader) -> None
     )
     assert (row.kind, row.action) == ("refusal", "reducing our supply to European customers")
     assert row.quote.endswith("we will not do so")
+
+
+def test_with_a_subject_of_its_own_a_gerund_is_that_subjects(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "The partners failed to agree on a fuel tax on Sunday, with the Greens rejecting a compromise.",
+    )
+    assert [(c.kind, names(result, c.actors)) for c in result.commitments] == [("refusal", {"Greens"})]
+    assert draft(engine, "The talks ended on Sunday with no side agreeing to the plan.").commitments == []

@@ -481,7 +481,8 @@ class ActorIndex:
         root = ent.root
         if ent.label_ == "NORP":
             # "Palestinians", "Kurds": a people acting as a group, when it acts
-            if root.tag_ in {"NNPS", "NNS"} and root.dep_ in _SUBJECT_DEPS:
+            plural = root.tag_ in {"NNPS", "NNS"} or (root.tag_ == "NNP" and root.text.endswith("s"))  # "the Greens"
+            if plural and root.dep_ in _SUBJECT_DEPS:
                 span = _with_capitalised_modifiers(ent)  # "the Free Democrats", not all "Democrats"
                 record = self._record("group:" + _norm(span.text), _norm(span.text), "group")
                 self._mention(record, span)

@@ -147,14 +147,13 @@ def subjects(verb: Token) -> list[Token]:
 
 def alongside(verb: Token) -> bool:
     """'X defended the record while promising ...', 'after vowing to', 'by pledging to': a gerund
-    done by the subject of the clause it hangs from (not 'without agreeing', 'instead of signing')."""
-    return (
-        verb.dep_ == "pcomp"
-        and verb.tag_ == "VBG"
-        and verb.head.lower_ in _ALONGSIDE
-        and verb.head.head is not verb.head
-        and verb.head.head.pos_ in {"VERB", "AUX"}
-    )
+    done by the subject of the clause it hangs from (not 'without agreeing', 'instead of signing'),
+    or by its own ('with the Greens rejecting ...')."""
+    if verb.dep_ != "pcomp" or verb.tag_ != "VBG" or verb.head.head is verb.head:
+        return False
+    if verb.head.lower_ == "with":  # "..., with the Greens rejecting a compromise": the Greens reject it
+        return has(verb, "nsubj")
+    return verb.head.lower_ in _ALONGSIDE and verb.head.head.pos_ in {"VERB", "AUX"}
 
 
 _ALONGSIDE = frozenset({"while", "whilst", "after", "by"})
