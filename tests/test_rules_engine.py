@@ -1112,3 +1112,14 @@ def test_with_a_subject_of_its_own_a_gerund_is_that_subjects(engine: RulesReader
     )
     assert [(c.kind, names(result, c.actors)) for c in result.commitments] == [("refusal", {"Greens"})]
     assert draft(engine, "The talks ended on Sunday with no side agreeing to the plan.").commitments == []
+
+
+def test_both_sides_urged_are_the_two_named_before_not_the_speakers_state(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "The Nordic Pilots Association and Nordair held talks on Monday. Norway's transport minister, Jon Berg, "
+        "urged both sides to return to the table.",
+    )
+    demand = only(result)
+    assert names(result, demand.actors) == {"Jon Berg"}
+    assert names(result, demand.counterparties) == {"Nordic Pilots Association", "Nordair"}

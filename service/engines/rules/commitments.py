@@ -958,8 +958,10 @@ class Detector:
             elif token.lemma_.lower() in _PAIR_WORDS and any(c.lower_ in {"two", "both"} for c in token.children):
                 lemma = token.lemma_.lower()
                 title = lemma if lemma in {"president", "minister"} else None
-                resolved = self.actors.recent_pair(token.i, _PAIR_WORDS[lemma], title) or self.actors.recent_pair(
-                    token.i, _PAIR_WORDS[lemma]
+                # "X's minister urged both sides": as whom a cue is aimed at, the pair named before the sentence
+                before = token.i if roles else (self._sentence_of.get(token.i) or token.sent).start
+                resolved = self.actors.recent_pair(before, _PAIR_WORDS[lemma], title) or self.actors.recent_pair(
+                    before, _PAIR_WORDS[lemma]
                 )
             else:
                 resolved = self.actors.resolve(token, roles=roles)
