@@ -74,8 +74,8 @@ def _kind_of(word: str, lists: WordLists) -> ActorKind | None:
         stems.append(word[:-3] + "y")  # "supplier", "carrier"
     if word.endswith(("er", "or")):
         stems += [word[:-2], word[:-1], word[:-2] + "e"]  # "lender", "maker", "negotiator"
-        if word[-3] == word[-4]:
-            stems.append(word[:-3])  # "kidnapper", "shipper"
+        if word[-3] == word[-4] or word.endswith("cker"):
+            stems.append(word[:-3])  # "kidnapper", "shipper", "trafficker"
     elif word.endswith(("ant", "ent")):
         stems += [word[:-3], word[:-3] + "e", word[:-3] + "ate", word[:-3] + "y"]  # "consultant", "migrant"
     elif word.endswith("ee"):

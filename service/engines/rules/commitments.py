@@ -15,7 +15,7 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 
 from schemas.analysis import CommitmentKind, Modality, Status
-from service.engines.rules import lexicon, syntax, timex
+from service.engines.rules import agent_nouns, lexicon, syntax, timex
 from service.engines.rules.actors import ActorIndex
 from service.engines.rules.nlp import text_of, trim
 
@@ -1233,7 +1233,7 @@ class Detector:
                 or lemma in lexicon.REPRESENTATIVE_NOUNS
             ):
                 return True
-            if item.tag_ == "NNS" and len(item.lower_) > 6 and item.lower_.endswith(("ers", "ors", "ists")):
+            if item.tag_ == "NNS" and agent_nouns.agent_kind(item.lower_, self.actors.words, plural=True):
                 return True  # agent nouns: "smugglers", "traffickers", "extremists"
         return False
 

@@ -1217,15 +1217,25 @@ THING_NOUNS: Final[frozenset[str]] = frozenset(
     }
 )
 
-# Verbs of being and having, as written: "X will include Y", "will cost $2 billion" says what will
-# be, not what anyone will do (forms, since their lemmas are not read).
+# Verbs of being and having: "X will include Y", "will cost $2 billion" says what will be, not what
+# anyone will do (base forms, as they stand after "will", like UNDERGOING_VERBS).
 STATIVE_VERBS: Final[frozenset[str]] = frozenset(
     {
-        f
-        for base in ("include", "consist", "comprise", "contain", "cost", "equal", "total", "exceed", "involve")
-        for f in (base, base + "s", base + ("d" if base.endswith("e") else "ed"))
+        "include",
+        "consist",
+        "comprise",
+        "contain",
+        "cost",
+        "equal",
+        "total",
+        "exceed",
+        "involve",
+        "depend",
+        "belong",
+        "resemble",
+        "mean",
+        "lack",
     }
-    | {"depend", "depends", "belong", "belongs", "resemble", "resembles", "mean", "means", "lack", "lacks"}
 )
 
 # Verbs whose subject undergoes what happens ("Iran will face sanctions", "Kenya will receive
