@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import islice
 
 from spacy.tokens import Doc, Span, Token
 
@@ -139,6 +141,7 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[0].isupper())
 
 
+@lru_cache(maxsize=4096)  # asked of every known organisation for every new name: computed once per name
 def _without_company_suffix(name: str) -> str:
     """'Kmart Corp.' → 'Kmart', 'Meridian Pharma' → 'Meridian': one company, with or without its
     legal form or its trade."""
@@ -555,7 +558,7 @@ class ActorIndex:
         """The organisation already known by this name, its short form ('Meridian', 'Kmart') or its
         initials."""
         text = _norm(text)
-        words = text.lower().split()
+        tail = " " + text.lower()
         ending: list[str] = []
         for record in self.records.values():
             if not record.key.startswith("org:"):
@@ -564,8 +567,7 @@ class ActorIndex:
                 return record.key
             if text.isupper() and len(text) > 1 and text.replace(".", "") == _initials(record.name):
                 return record.key  # "WHO" (which the tagger may read as a pronoun) after the World Health Organization
-            name = record.name.lower().split()
-            if words and len(name) > len(words) and name[-len(words) :] == words:
+            if text and record.name.lower().endswith(tail):
                 ending.append(record.key)
         return ending[0] if len(ending) == 1 else None  # "the Commission": the one European Commission
 
@@ -819,7 +821,7 @@ class ActorIndex:
         """The one organisation named (not described) before a token; None for none or two. A
         company is called 'the company', a militant group or the IAEA 'the group', 'the agency'."""
         kinds = {"organization", "other"} | ({"igo", "armed_group"} if word in _ANY_ORGANISATION else set())
-        named = [
+        named = (
             r
             for r in self.records.values()
             if r.kind in kinds
@@ -827,8 +829,9 @@ class ActorIndex:
             and (not r.created or r.kind == "other")  # named, or a proper name the recognizer left untyped
             and r.positions
             and min(r.positions) < before
-        ]
-        return named[0] if len(named) == 1 else None
+        )
+        first_two = list(islice(named, 2))  # a second one is enough to say it is neither
+        return first_two[0] if len(first_two) == 1 else None
 
     def _named_in(self, head: Token) -> list[str]:
         """A person named inside a role phrase ('the spokesman, John Smith,'; 'director Alia Salem')."""
