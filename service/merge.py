@@ -21,24 +21,27 @@ def _key(name: str) -> str:
 def merge_drafts(drafts: Sequence[Draft], brief: DraftBrief) -> Draft:
     merged: list[DraftActor] = []
     by_name: dict[str, int] = {}  # canonical-name key -> index in merged
+    by_alias: dict[str, int] = {}  # alias key -> index in merged (dicts: thousands of actors stay linear)
     commitments: list[DraftCommitment] = []
     for draft in drafts:
         renamed: dict[str, str] = {}
         for actor in draft.actors:
-            index = by_name.get(_key(actor.name))
+            name = _key(actor.name)
+            aliases = [_key(a) for a in actor.aliases]
+            index = by_name.get(name)
             if index is None:
-                index = next((by_name[_key(a)] for a in actor.aliases if _key(a) in by_name), None)
+                index = next((by_name[a] for a in aliases if a in by_name), None)
             if index is None:
-                index = next(
-                    (i for i, known in enumerate(merged) if _key(known.name) in {_key(a) for a in actor.aliases}),
-                    None,
-                )
+                index = by_alias.get(name)
             if index is None:
                 merged.append(actor.model_copy(update={"ref": f"a{len(merged) + 1}", "aliases": list(actor.aliases)}))
                 index = len(merged) - 1
-                by_name[_key(actor.name)] = index
+                by_name[name] = index
             else:
                 merged[index] = _combine(merged[index], actor)
+                by_name.setdefault(_key(merged[index].name), index)  # it may now go by the fuller name
+            for alias in [name, *aliases]:
+                by_alias.setdefault(alias, index)
             renamed[actor.ref] = merged[index].ref
         for item in draft.commitments:
             commitments.append(
@@ -54,9 +57,13 @@ def merge_drafts(drafts: Sequence[Draft], brief: DraftBrief) -> Draft:
 
 
 def _combine(kept: DraftActor, other: DraftActor) -> DraftActor:
-    aliases = [a for a in dict.fromkeys([*kept.aliases, other.name, *other.aliases]) if a != kept.name]
+    """One actor from two chunks' forms of it, by the fuller name ('Okafor', then 'Sarah Okafor')."""
+    name = other.name if _key(other.name).endswith(" " + _key(kept.name)) else kept.name
+    forms = [kept.name, *kept.aliases, other.name, *other.aliases]
+    aliases = [a for a in dict.fromkeys(forms) if a != name]
     return kept.model_copy(
         update={
+            "name": name,
             "aliases": aliases,
             "title": kept.title or other.title,
             "affiliation": kept.affiliation or other.affiliation,

@@ -75,6 +75,17 @@ NOTHING = [
     '"Many clinics will raise their prices or they will close," the health minister said.',
     "The new authority will include every province in the north.",
     "Portugal will receive the first tranche of the loan in May.",
+    '"Prices will rise by 3% next year," the central bank said.',
+    # what may yet be done: a modal of possibility on the cue itself
+    "Shareholders may vote to oust the chairman at next month's meeting.",
+    "The company could agree to pay the fine, its lawyers said.",
+    # a fact denied, a view dismissed, a claim insisted on, no comment
+    "The company has denied wrongdoing.",
+    "The government dismissed the criticism as unfounded.",
+    "The minister insisted that the ruling had been fair.",
+    "The committee would not comment on the talks.",
+    # asked, not asking: a participle the parser took for the main verb
+    'The finance minister, asked whether the government would raise taxes, said: "That is not on the table."',
 ]
 
 FOUND = [
@@ -133,4 +144,17 @@ FOUND = [
     # an asking verb with nothing asked is an action; sanctions someone "will face" are a threat
     ("The club said it would appeal the ban.", "plan"),
     ("Iran will face new sanctions if it enriches uranium further, the ministers said.", "threat"),
+    # a name in capitals the tagger took for "who"; "be going to" as "will"; a refusal of a courtesy
+    ("The WHO urged countries not to hoard vaccines.", "demand"),
+    ('"We are not going to raise taxes," the finance minister told reporters.', "refusal"),
+    ("The prime minister refused to apologise for the remarks.", "refusal"),
+    # advice to someone is a demand of them; a thing asked for, denied, is refused
+    ("Police warned drivers to avoid the motorway.", "demand"),
+    ("The court denied bail to the three men.", "refusal"),
+    # an ultimatum; what a pact binds a party to; retaliation promised for another's act
+    ("The prime minister has given the rebels 48 hours to lay down their weapons.", "demand"),
+    ("The deal requires Iran to reduce its stockpile of enriched uranium.", "agreement"),
+    ('"If they attack us, we will respond with force," the general said.', "threat"),
+    # whom a promise is made to is no second promise
+    ("The council promised residents that the library would reopen in spring.", "promise"),
 ]

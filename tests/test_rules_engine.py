@@ -1123,3 +1123,88 @@ def test_both_sides_urged_are_the_two_named_before_not_the_speakers_state(engine
     demand = only(result)
     assert names(result, demand.actors) == {"Jon Berg"}
     assert names(result, demand.counterparties) == {"Nordic Pilots Association", "Nordair"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Marks and Spencer said it would close 30 stores next year.", "Marks and Spencer"),
+        ("The Smith and Wesson board agreed to a buyout.", "Smith and Wesson"),
+        ("Trinidad and Tobago agreed to supply gas to Jamaica.", "Trinidad and Tobago"),
+    ],
+)
+def test_a_name_with_and_in_it_is_one_actor(engine: RulesReader, text: str, name: str) -> None:
+    result = draft(engine, text)
+    assert names(result, only(result).actors) == {name}
+
+
+def test_two_names_taken_up_as_they_are_both_the_committing_actors(engine: RulesReader) -> None:
+    result = draft(engine, "Siemens and Alstom announced that they would merge their rail businesses.")
+    assert names(result, only(result).actors) == {"Siemens", "Alstom"}
+    assert [a.name for a in draft(engine, "Google and Microsoft said it was time to act.").actors] == [
+        "Google",
+        "Microsoft",
+    ]
+
+
+def test_what_is_refused_or_pledged_keeps_the_phrase_that_completes_it(engine: RulesReader) -> None:
+    refused = only(draft(engine, "The party ruled out a coalition with the far right."))
+    assert refused.action == "a coalition with the far right"  # not "a coalition": any coalition at all
+    result = draft(engine, "Germany pledged tanks to Ukraine.")
+    assert (only(result).action, names(result, only(result).counterparties)) == ("tanks to Ukraine", {"Ukraine"})
+    pledged = only(draft(engine, "Berlin pledged €2 billion in military aid, the largest package so far."))
+    assert pledged.action == "€2 billion in military aid"
+    unchanged = only(draft(engine, "The union rejected the offer on Tuesday."))
+    assert unchanged.action == "the offer"
+
+
+def test_the_day_a_deed_is_to_be_done_is_its_when_the_day_it_was_said_is_not(engine: RulesReader) -> None:
+    trip = only(draft(engine, "The president will travel to Kenya on Thursday."))
+    assert trip.when is not None and trip.when.text == "Thursday"
+    vow = only(draft(engine, "The party vowed on Sunday to push ahead with the reform."))
+    assert vow.when is None
+    school = only(draft(engine, "The school board voted against the proposal to extend the school day."))
+    assert school.kind == "refusal" and school.when is None  # the school day is what would be extended
+
+
+def test_the_speakers_plan_for_a_thing_reads_with_the_thing(engine: RulesReader) -> None:
+    row = only(draft(engine, "The minister said the troops would be withdrawn by May."))
+    assert row.action == "the troops would be withdrawn by May"
+
+
+def test_an_organisation_the_text_calls_the_union_is_the_union_later(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "The dockworkers' union FNV Havens threatened to strike at the port of Rotterdam. "
+        "The union rejected the operators' offer.",
+    )
+    assert [a.name for a in result.actors] == ["FNV Havens"]  # and Rotterdam, a port, is nobody
+    assert [(c.kind, names(result, c.actors)) for c in result.commitments] == [
+        ("threat", {"FNV Havens"}),
+        ("refusal", {"FNV Havens"}),
+    ]
+    described = draft(engine, "NetChoice, a trade group, sued the state. The group said it would appeal.")
+    assert names(described, only(described).actors) == {"NetChoice"}
+
+
+def test_a_warning_of_what_another_will_do_is_one_threat_told_with_who_does_it(engine: RulesReader) -> None:
+    result = draft(
+        engine, "Unless Congress acts by Friday, the administration will shut down the program, officials warned."
+    )
+    row = only(result)
+    assert (row.kind, row.action, row.condition) == (
+        "threat",
+        "the administration will shut down the program",
+        "Unless Congress acts by Friday",
+    )
+
+
+def test_both_leaders_are_the_two_leaders_named_not_the_man_who_speaks_of_them(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "Armenian Prime Minister Nikol Pashinyan and Azerbaijani President Ilham Aliyev met in Brussels. "
+        "Kremlin spokesman Dmitry Peskov said Moscow welcomed the meeting. "
+        '"Both leaders have committed to refrain from the use of force," European Council President Charles '
+        "Michel said.",
+    )
+    assert names(result, only(result).actors) == {"Nikol Pashinyan", "Ilham Aliyev"}

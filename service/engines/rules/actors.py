@@ -74,6 +74,7 @@ class ActorRecord:
     commitments: int = 0
     in_headline: bool = False
     in_lead: bool = False
+    described_as: set[str] = field(default_factory=set)  # "the union FNV Havens", "NetChoice, a trade group"
 
     def add_alias(self, text: str) -> None:
         """Remember a surface form (exact text) once."""
@@ -161,6 +162,45 @@ def _an_organisation_taken_for_a_person(ent: Span) -> bool:
     )
 
 
+_PLACE_NOUNS = frozenset(
+    {"port", "city", "town", "village", "province", "region", "district", "island", "capital", "county", "harbour",
+     "harbor", "suburb", "municipality"}
+)  # fmt: skip
+
+
+def _a_place_of(ent: Span) -> bool:
+    """'the port of Rotterdam', 'the city of Lyon': one word the recognizer took for a person."""
+    root = ent.root
+    return (
+        len(ent) == 1
+        and root.dep_ == "pobj"
+        and root.head.lower_ == "of"
+        and root.head.head.lemma_.lower() in _PLACE_NOUNS
+    )
+
+
+def _descriptions(ent: Span) -> set[str]:
+    """The nouns for an organisation the text calls a name by: 'the union FNV Havens' (before it),
+    'NetChoice, a trade group' (in apposition): what 'the union', 'the group' later stand for."""
+    found = {c.lemma_.lower() for c in ent.root.children if c.dep_ == "appos" and c.pos_ == "NOUN"}
+    if ent.start > 0 and ent.doc[ent.start - 1].head.i in range(ent.start, ent.end):
+        found.add(ent.doc[ent.start - 1].lemma_.lower())
+    return {noun for noun in found if lexicon.ROLE_NOUNS.get(noun) == "organization"}
+
+
+def _named_after_an_organisation_noun(ent: Span) -> bool:
+    """'the union FNV Havens', 'the carmaker Stellantis': a name (of whatever label the recognizer gave
+    it) right after a noun for an organisation that modifies it, or a person's name taken for one."""
+    if ent.start == 0 or ent.label_ in {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}:
+        return False
+    before = ent.doc[ent.start - 1]
+    return (
+        before.pos_ == "NOUN"
+        and before.head.i in range(ent.start, ent.end)
+        and lexicon.ROLE_NOUNS.get(before.lemma_.lower()) == "organization"
+    )
+
+
 def _with_capitalised_modifiers(ent: Span) -> Span:
     """A name with the capitalised words before it that modify it: 'Free' in 'the Free Democrats',
     'Christian' in 'the Christian Democrats' (a first word of a sentence is capitalised anyway)."""
@@ -193,6 +233,7 @@ _WEB_ADDRESS = re.compile(r"\w\.(?:com|org|net|gov|edu|io|co|int)\b", re.IGNOREC
 
 # Lower-case words inside personal names: "Ursula von der Leyen", "Luiz Inácio Lula da Silva".
 _POSSESSED = re.compile(r"^(\w[\w .&-]*?)['’]s (.+)$")  # "the association's chair"
+_JUST_NAMED = 40  # tokens: about a sentence back
 _ANY_ORGANISATION = frozenset({"group", "organisation", "organization", "agency"})
 _NAME_PARTICLES = frozenset(
     {"de", "da", "das", "do", "dos", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den", "ter",
@@ -237,7 +278,11 @@ class ActorIndex:
     def build(self) -> ActorIndex:
         """Walk the entities once; persons first by length so short forms merge into full names."""
         ents = [e for e in self.doc.ents if latin_script(e.text) and not self._common_noun_capitalised(e)]
-        persons = [e for e in ents if e.label_ == "PERSON" and not _an_organisation_taken_for_a_person(e)]
+        persons = [
+            e
+            for e in ents
+            if e.label_ == "PERSON" and not _an_organisation_taken_for_a_person(e) and not _a_place_of(e)
+        ]
         persons.sort(key=lambda e: (-len(_name_part(e).text.split()), e.start))
         for ent in persons:
             self._add_person(ent)
@@ -250,6 +295,8 @@ class ActorIndex:
                 self._add_org(ent)
             elif ent.label_ == "PERSON" and _an_organisation_taken_for_a_person(ent):
                 self._add_org(ent)  # "Meridian Pharma", "Gavi, the vaccine alliance" taken for a person
+            elif _named_after_an_organisation_noun(ent):
+                self._add_org(ent)  # "the union FNV Havens", "the charity Kids First" taken for a product
         self._merge_people_named_like_organisations()
         for ent in persons:
             self._add_owner_of_title(ent)
@@ -518,6 +565,7 @@ class ActorIndex:
         while len(span) > 1 and span[-1].text in {"'s", "’s"}:
             span = span[:-1]
         self._mention(record, span)
+        record.described_as |= _descriptions(ent)
         if record.affiliation is None:
             record.affiliation = self._affiliation_in(ent)
         # "Asia-Pacific Economic Cooperation (APEC)": the acronym is an alias
@@ -807,29 +855,45 @@ class ActorIndex:
         return affiliation if affiliation and f"state:{affiliation}" in self.records else None
 
     def _the_one_named(self, word: str) -> ActorRecord | None:
-        """The one organisation whose name of several words has `word` in it; None for none or two."""
+        """The one organisation whose name of several words has `word` in it, or that the text called
+        by it; None for none or two."""
         named = [
             r
             for r in self.records.values()
             if r.kind in {"organization", "igo", "armed_group"}
-            and len(r.name.split()) > 1
-            and word in r.name.lower().split()
+            and ((len(r.name.split()) > 1 and word in r.name.lower().split()) or word in r.described_as)
         ]
         return named[0] if len(named) == 1 else None
 
     def _the_one_organisation(self, word: str, before: int) -> ActorRecord | None:
         """The one organisation named (not described) before a token; None for none or two. A
-        company is called 'the company', a militant group or the IAEA 'the group', 'the agency'."""
+        company is called 'the company', a militant group or the IAEA 'the group', 'the agency'.
+        Of several, the one the story has just been about ('Ofgem ordered Northwind to refund ...
+        Northwind accepted the ruling. Its chief said the company would'), unless it was named with
+        another ('Boeing and Airbus bid. The company said': neither)."""
         kinds = {"organization", "other"} | ({"igo", "armed_group"} if word in _ANY_ORGANISATION else set())
-        named = (
-            r
-            for r in self.records.values()
-            if r.kind in kinds
-            and (word in _ANY_ORGANISATION or not _an_institution(r.name))  # "the airline" is no pilots' union
-            and (not r.created or r.kind == "other")  # named, or a proper name the recognizer left untyped
-            and r.positions
-            and min(r.positions) < before
-        )
+
+        def fits(r: ActorRecord) -> bool:
+            return (
+                r.kind in kinds
+                and (word in _ANY_ORGANISATION or not _an_institution(r.name))  # "the airline" is no pilots' union
+                and (not r.created or r.kind == "other")  # named, or a proper name the recognizer left untyped
+            )
+
+        just: ActorRecord | None = None
+        sentence_start = 0
+        for i in range(before - 1, max(-1, before - 1 - _JUST_NAMED), -1):  # back through the last sentence or so
+            key = self.token_actor.get(i)
+            if just is not None and i < sentence_start:
+                return just
+            if key is None or (just is not None and key == just.key) or not fits(self.records[key]):
+                continue
+            if just is not None:
+                return None  # two named in one sentence
+            just, sentence_start = self.records[key], self.doc[i].sent.start
+        if just is not None:
+            return just
+        named = (r for r in self.records.values() if fits(r) and r.positions and min(r.positions) < before)
         first_two = list(islice(named, 2))  # a second one is enough to say it is neither
         return first_two[0] if len(first_two) == 1 else None
 
@@ -891,14 +955,16 @@ class ActorIndex:
                     best = (position, record.key)
         return best[1] if best else None
 
-    def recent_pair(self, before: int, kind: str, title: str | None = None) -> list[str]:
-        """The last two distinct actors of a kind before a token ('the two leaders'); with a
-        title word ('the two presidents'), only people whose title has it."""
+    def recent_pair(
+        self, before: int, kind: str, titles: frozenset[str] | None = None, *, exclude: frozenset[str] = frozenset()
+    ) -> list[str]:
+        """The last two distinct actors of a kind before a token ('the two leaders'), but those in
+        `exclude`; with title words ('the two presidents'), only people whose title has one."""
         seen: list[tuple[int, str]] = []
         for record in self.records.values():
-            if (kind == "person") != (record.kind == "person"):
+            if (kind == "person") != (record.kind == "person") or record.key in exclude:
                 continue
-            if title and title not in record.title_words:
+            if titles and not titles & record.title_words:
                 continue
             positions = [p for p in record.positions if p < before]
             if positions:

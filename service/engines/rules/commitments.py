@@ -40,6 +40,21 @@ _PAIR_WORDS = {
 }
 
 
+# What a pact does to its parties, as the tagger may read it (it took "obliges" for a plural noun).
+_BINDING = frozenset(
+    {"commit", "commits", "committed", "oblige", "obliges", "obliged", "obligate", "obligates", "obligated", "bind",
+     "binds", "require", "requires", "required", "compel", "compels"}
+)  # fmt: skip
+# The titles of the people a pair word names: "the two presidents", "both leaders" (heads of state
+# or government, whatever they are called).
+_PAIR_TITLES: dict[str, frozenset[str]] = {
+    "president": frozenset({"president"}),
+    "minister": frozenset({"minister"}),
+    "leader": frozenset(
+        {"president", "prime", "premier", "chancellor", "leader", "king", "queen", "emir", "sultan", "chairman"}
+    ),
+}
+
 # Every word `_dispatch` may act on (lower-cased forms and lemmas), to skip all other tokens.
 _CUE_WORDS: frozenset[str] = frozenset(
     {
@@ -48,11 +63,14 @@ _CUE_WORDS: frozenset[str] = frozenset(
         *_MODALS_MAY,
         *_OBLIGATION,
         *_OBLIGATION_FORMS,
+        "going",  # "are going to"
         *lexicon.VERB_CUES,
         *lexicon.ADJ_CUES,
         *lexicon.NOUN_CUES,
         *_BE_FORMS,
         "sign",  # "signed a pact to ..."
+        "give",  # "gave the rebels 48 hours to ..."
+        *_BINDING,  # "the treaty obliges both countries to ..."
         "can",  # "cannot prevent X from ..."
         "ca",  # "ca n't"
     }
@@ -77,6 +95,10 @@ def _done_before(clause: Token, verb: Token) -> bool:
 
 # What "want to" / "offer" take when nothing is undertaken: "want to thank", "offered an apology".
 _COURTESIES = frozenset({"thank", "congratulate", "welcome", "apologize", "apologise", "express", "acknowledge"})
+# Participles of regarding: "must be seen in context" asks for a view, not a deed.
+_REGARDED = frozenset({"viewed", "seen", "considered", "understood", "regarded", "treated", "judged", "interpreted"})
+_RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})  # "which", "who", "whose"
+_TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year", "deadline"})
 _NO_COMMENT = frozenset({"comment", "elaborate", "speculate", "confirm", "say"})
 _EXPRESSIONS = frozenset({"apology", "condolence", "sympathy", "congratulation", "thanks", "regret", "prayer"})
 # Passive futures that are forecasts of what someone will undergo, not arrangements: "will be felt".
@@ -152,14 +174,20 @@ class Detector:
             lower in _MODALS_FUTURE or lower in _MODALS_REPORTED or lower in _MODALS_MAY
         ):
             self._modal(token, sent)
+        elif lower == "going" and token.tag_ == "VBG":
+            self._going_to(token, sent)
         elif token.dep_ in {"aux"} and lower in _OBLIGATION:
             self._obligation(token, sent)
         elif lower in _OBLIGATION_FORMS and (inner := self._periphrastic_obligation(token)) is not None:
             self._obligation(token, sent, inner)
+        elif lower in _BINDING and (pact := self._binding_pact(token)) is not None:
+            self._bound_by_pact(token, pact, sent)
         elif token.pos_ in {"VERB"} and lemma in lexicon.VERB_CUES:
             self._verb(token, sent)
         elif token.pos_ == "VERB" and lemma == "sign":
             self._signed_pact(token, sent)
+        elif token.pos_ == "VERB" and lemma == "give":
+            self._deadline_given(token, sent)
         elif token.dep_ == "aux" and lower in {"can", "ca"}:
             self._cannot_restrain(token, sent)
         elif (
@@ -177,6 +205,8 @@ class Detector:
     def _verb(self, verb: Token, sent: Span) -> None:
         lemma = verb.lemma_.lower()
         kind = lexicon.VERB_CUES[lemma]
+        if _possible_only(verb):
+            return  # "may vote to oust", "could agree to pay", "might reject": what may yet happen
         future = any(c.dep_ == "aux" and c.lower_ in _MODALS_FUTURE | _MODALS_REPORTED for c in verb.children)
         if syntax.negated(verb):
             if not (future and kind in {"agreement", "promise", "plan"}):
@@ -214,6 +244,8 @@ class Detector:
             return  # "refused to rule out", "declined to reject": refusing a refusal commits to nothing
         if lemma == "warn" and not self._own_warning(verb):
             return  # "warned against cutting", "warned that X could ...": an opinion, not a threat
+        if lemma == "warn" and _tells_someone_to(verb):
+            kind = "demand"  # "warned drivers to avoid the motorway", "warned Turkey to stop": what they are to do
         passive = syntax.has(verb, "auxpass") or syntax.has(verb, "nsubjpass")
         xcomps = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}]
         preps = [
@@ -224,6 +256,25 @@ class Detector:
             and any(True for _ in c.children)  # a bare particle ("turned down an offer") names nothing
             and not any(p.ent_type_ in {"DATE", "TIME"} for p in c.children)
         ]
+        asked_of: list[Token] = []
+        for prep in [p for p in preps if p.lower_ == "for" and lemma in lexicon.OBJECT_CONTROL]:
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            deed = next(
+                (
+                    c
+                    for c in verb.children
+                    if pobj is not None
+                    and c.dep_ == "advcl"
+                    and c.left_edge.i == pobj.right_edge.i + 1
+                    and c.left_edge.lower_ == "to"
+                ),
+                None,
+            )
+            if pobj is not None and deed is not None and self._people(pobj):
+                # "called for Ofgem to fine the supplier": Ofgem is asked, and fining is what is asked
+                xcomps.append(deed)
+                asked_of.append(pobj)
+                preps.remove(prep)
         if not xcomps and not preps:  # "sworn to fight", "threatened on Tuesday to walk off" read as a purpose
             xcomps = [
                 c
@@ -243,6 +294,8 @@ class Detector:
             ]
         if preps:  # "agreed to a truce to allow aid in", "appealed for $250 million to fund": a purpose
             xcomps = [x for x in xcomps if not any(p.i < x.i and not _addressee(lemma, p) for p in preps)]
+        if _asked_aside(verb):
+            return  # "The minister, asked whether taxes would rise, said ...": he was asked; he asks nothing
         ccomps = [c for c in verb.children if c.dep_ == "ccomp" and not _done_before(c, verb)]
         dobjs = [
             c
@@ -250,7 +303,11 @@ class Detector:
             if c.dep_ in {"dobj", "dative"}
             and (c.pos_ in {"NOUN", "PROPN", "PRON"} or (c.pos_ == "NUM" and c.ent_type_ == "MONEY"))
         ]  # "pledged $350 million in aid": a sum of money is a thing committed too
-        targets: list[Token] = []
+        if lemma == "insist" and ccomps and all(_states_a_fact(c) for c in ccomps) and not preps:
+            return  # "insisted the talks would continue", "insisted he was innocent": a claim, not a demand
+        if lemma in {"deny", "dismiss"} and not any(d.lemma_.lower() in lexicon.GRANTED for d in dobjs):
+            return  # "denied wrongdoing", "dismissed the criticism": a fact denied, nothing refused
+        targets: list[Token] = list(asked_of)
         if passive:
             subjects = syntax.agent(verb)
             if lemma == "expect":  # "X is expected to ..."
@@ -274,7 +331,7 @@ class Detector:
             return
         if lemma in lexicon.NEEDS_XCOMP and not xcomps and not (lemma == "commit" and preps):
             return
-        if xcomps and all(x.lemma_.lower() in _COURTESIES for x in xcomps):
+        if kind != "refusal" and xcomps and all(x.lemma_.lower() in _COURTESIES for x in xcomps):
             return  # "We want to thank ...", "wished to congratulate": a courtesy, not an undertaking
         if kind == "refusal" and xcomps and all(x.lemma_.lower() in _NO_COMMENT for x in xcomps):
             return  # "declined to comment", "refused to confirm": no answer given, nothing refused
@@ -302,7 +359,13 @@ class Detector:
                 dobjs = []
             if not (xcomps or ccomps or dobjs or preps):
                 return  # "called on Turkey": a visit, or an appeal that asks for nothing said
+        addressees = [d for d in dobjs if self._people(d)]
+        if addressees and (xcomps or ccomps):  # "promised residents that the library would reopen": told whom
+            targets += addressees
+            dobjs = [d for d in dobjs if d not in addressees]
         # "offered the boy an internship": the boy receives it (two objects, the first maybe parsed as dobj)
+        if len(dobjs) == 2 and any(t.text == "," for t in self.doc[dobjs[0].right_edge.i : dobjs[1].left_edge.i]):
+            dobjs = dobjs[:1]  # "pledged €2 billion in aid, the largest package so far": the second restates it
         datives = [d for d in dobjs if d.dep_ == "dative"] or (dobjs[:1] if len(dobjs) == 2 else [])
         if datives and len(datives) < len(dobjs):
             targets += datives
@@ -360,6 +423,74 @@ class Detector:
         if keys:
             self._emit(verb, sent, keys, "agreement", self._complements(verb, bound, [], [], []), [])
 
+    @staticmethod
+    def _binding_pact(verb: Token) -> Token | None:
+        """The pact that is the subject of a binding verb ('The treaty obliges ...'), else None."""
+        if verb.pos_ != "VERB" and verb.dep_ != "ROOT":
+            return None
+        return next((c for c in verb.children if c.dep_ == "nsubj" and c.lemma_.lower() in lexicon.PACTS), None)
+
+    def _bound_by_pact(self, verb: Token, pact: Token, sent: Span) -> None:
+        """'The agreement commits the United States to withdraw its troops', 'the treaty obliges both
+        countries to notify each other': what a pact binds its parties to is their agreement."""
+        if syntax.negated(verb) or _possible_only(verb):
+            return
+        parties = [c for c in verb.children if c.dep_ == "dobj"]
+        deeds = [c for c in verb.children if c.dep_ == "xcomp" and syntax.has(c, "aux")]
+        deeds += [c for p in parties for c in p.children if c.dep_ in {"xcomp", "acl"} and syntax.has(c, "aux")]
+        for clause in (c for c in verb.children if c.dep_ == "ccomp" and syntax.has(c, "aux")):
+            parties += [c for c in clause.children if c.dep_ == "nsubj"]  # "commits the US to withdraw", as parsed
+            deeds.append(clause)
+        keys = self._keys(parties, verb, roles=False) if deeds else []
+        if not keys:
+            return
+        deed = deeds[0]
+        rng = syntax.phrase_range(deed, [c for c in deed.children if c.dep_ in {"aux", "nsubj"}])
+        opening = pact.left_edge.i
+        self._add(
+            verb, sent, keys, "agreement", self._slice(rng), (opening, rng[1]), [], start_at=opening, action_head=deed
+        )
+
+    def _deadline_given(self, verb: Token, sent: Span) -> None:
+        """'gave the rebels 48 hours to lay down their weapons', 'has given Poland until Friday to
+        respond': an ultimatum, the giver's demand of the one given the time ('gave the company time
+        to appeal' grants time, and demands nothing)."""
+        if syntax.negated(verb) or _possible_only(verb) or syntax.has(verb, "auxpass"):
+            return
+        children = list(verb.children)
+        recipients = [c for c in children if c.dep_ in {"dative", "dobj"} and not _time_unit(c)]
+        spans = [c for c in children if c.dep_ in {"npadvmod", "dobj"} and _time_unit(c)] + [
+            c for c in children if c.dep_ == "prep" and c.lower_ in {"until", "till"}
+        ]
+        if not recipients or not spans:
+            return
+        limit = spans[0]
+        deed = next(
+            (
+                c
+                for c in [*children, *(g for t in spans for g in t.children)]
+                if c.dep_ in {"advcl", "relcl", "xcomp", "acl"} and c.i > limit.i and syntax.has(c, "aux")
+            ),
+            None,
+        )
+        keys = self._keys(syntax.subjects(verb), verb) if deed is not None else []
+        if deed is None or not keys:
+            return
+        rng = syntax.phrase_range(deed, [c for c in deed.children if c.dep_ == "aux" and c.lower_ == "to"])
+        opening = min([s.left_edge.i for s in syntax.subjects(verb) if s.i < verb.i] + [verb.i])
+        self._add(
+            verb,
+            sent,
+            keys,
+            "demand",
+            self._slice(rng),
+            (opening, rng[1]),
+            recipients,
+            start_at=opening,
+            action_head=deed,
+            when_range=(limit.left_edge.i, limit.right_edge.i),
+        )
+
     def _own_warning(self, verb: Token) -> bool:
         """'warned it would retaliate', 'warned Turkey to stop', 'warned that police will no longer
         tolerate': a threat or demand by the speaker or an actor of the story. 'Warned of', 'warned
@@ -381,10 +512,19 @@ class Detector:
                 return True
         return False
 
-    def _modal(self, aux: Token, sent: Span) -> None:
-        """'X will/would/may do Y': a plan (a refusal when negated) if X is an actor."""
-        main = aux.head
-        lower = aux.lower_
+    def _going_to(self, going: Token, sent: Span) -> None:
+        """'We are (not) going to raise taxes': the future of 'will', its subject and negation on 'going'."""
+        if not any(c.dep_ == "aux" and c.lemma_ == "be" for c in going.children):
+            return
+        main = next((c for c in going.children if c.dep_ == "xcomp" and syntax.has(c, "aux")), None)
+        if main is not None:
+            self._modal(going, sent, main=main, frame=going)
+
+    def _modal(self, aux: Token, sent: Span, *, main: Token | None = None, frame: Token | None = None) -> None:
+        """'X will/would/may do Y': a plan (a refusal when negated) if X is an actor. `frame` is the
+        verb that carries the subject and negation when it is not the main verb ('going to')."""
+        main = aux.head if main is None else main
+        lower = "will" if frame is not None else aux.lower_
         if main.pos_ not in {"VERB", "AUX"} or main.i in self._covered:
             return
         if (
@@ -399,6 +539,8 @@ class Detector:
         if main.lower_ in lexicon.UNDERGOING_VERBS:
             self._will_face(main, sent)
             return
+        if main.lemma_.lower() in lexicon.UNCHOSEN_VERBS:
+            return  # "the government would miss the target": a forecast, not a plan
         if main.lower_ in lexicon.STATIVE_VERBS or syntax.alternatives(main):
             return  # "the bloc will include every state", "will raise fees or they will quit": what will be
         if main.lemma_.lower() in lexicon.SAY_VERBS and any(t.is_punct for t in self.doc[aux.i + 1 : main.i]):
@@ -412,7 +554,9 @@ class Detector:
         condition = syntax.condition(main)
         if lower in _MODALS_MAY and condition is None:
             return
-        negated = syntax.negated(main)
+        negated = syntax.negated(main) or (frame is not None and syntax.negated(frame))
+        if negated and main.lemma_.lower() in _NO_COMMENT:
+            return  # "would not comment on the talks": no answer, nothing refused
         nsubjpass = [c for c in main.children if c.dep_ == "nsubjpass"]
         if nsubjpass and syntax.names_nobody(nsubjpass[0]):
             # "No concessions will be given to X": a refusal by whoever says it; "no one will be
@@ -452,6 +596,7 @@ class Detector:
             and not syntax.names_nobody(subjects[0])
             and subjects[0].pos_ in {"NOUN", "PROPN"}
             and main.lemma_.lower() != "be"
+            and main.lemma_.lower() not in lexicon.OUTCOME_VERBS
             and syntax.reported(main)
         ):
             # "Kmart said the stores will retain their names": an institution speaking of what it
@@ -474,7 +619,10 @@ class Detector:
             evidence = (min(opening), max(t.i for t in main.subtree if not t.is_punct))
             self._add(main, sent, keys, kind, self._slice(done), evidence, [], start_at=evidence[0])
             return
-        self._emit(main, sent, keys, kind, [main], [], start_token=aux)
+        start: Token = aux
+        if frame is not None:  # "We are going to": the evidence opens at the subject of "going"
+            start = next((c.left_edge for c in frame.children if c.dep_ == "nsubj"), frame)
+        self._emit(main, sent, keys, kind, [main], [], start_token=start)
 
     def _will_face(self, verb: Token, sent: Span) -> None:
         """'Iran will face sanctions if ..., the ministers said': no plan of Iran's, but the
@@ -637,6 +785,8 @@ class Detector:
         main = main if main is not None else aux.head
         if any(c.dep_ == "aux" and c.lower_ == "have" for c in main.children):
             return  # "Houston should have been selected": a regret about the past, no demand
+        if syntax.has(main, "auxpass") and main.lower_ in _REGARDED:
+            return  # "the cut must be seen in context": a view of it, asked of no one
         speaker = self._speaker(main)
         if speaker is None:
             return
@@ -664,7 +814,7 @@ class Detector:
         if not xcomps and not (preps and lower in {"opposed", "committed"}):
             return
         head = adj.head if adj.dep_ in {"acomp", "xcomp"} else adj
-        if syntax.negated(adj) or syntax.negated(head):
+        if syntax.negated(adj) or syntax.negated(head) or _possible_only(head):
             return
         subjects = syntax.subjects(head)
         keys = self._keys(subjects, head) if subjects else []
@@ -677,7 +827,7 @@ class Detector:
         lemma = noun.lemma_.lower()
         kind = lexicon.NOUN_CUES[lemma]
         if syntax.names_nobody(noun):
-            return  # "has no plans to", "no agreement to": none made
+            return  # "has no plans to", "no agreement to", "no intention of": none made
         ender = noun.head if noun.dep_ == "dobj" else noun.head.head if noun.dep_ == "pobj" else None
         if ender is not None and ender.pos_ == "VERB" and ender.lemma_.lower() in lexicon.ENDING_VERBS:
             return  # "withdrew its offer to", "backed away from its promise to", "kept its pledge to"
@@ -745,8 +895,8 @@ class Detector:
                 targets += [c for c in prep.children if c.dep_ == "pobj"]
         comps = clauses or [p for prep in preps for p in prep.children if p.dep_ in {"pobj", "pcomp"}]
         start = min([o.left_edge.i for o in owners] + [noun.left_edge.i, noun.i])
-        if governor is not None and not owners:
-            start = min(start, governor.i)
+        if governor is not None and not owners:  # "Iran reached an agreement to", "I have no intention of"
+            start = min([start, governor.i] + [c.left_edge.i for c in governor.children if c.dep_ == "nsubj"])
         for comp in comps:
             rng = syntax.phrase_range(
                 comp,
@@ -801,8 +951,14 @@ class Detector:
         start = min([s.left_edge.i for s in local] + [(start_token or cue).i, cue.i])
         for head in heads:
             inner_subjects = [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}] if head.i != cue.i else []
-            if not self._keys(inner_subjects, cue, roles=False):
+            inner_keys = self._keys(inner_subjects, cue, roles=False)
+            if not inner_keys:
                 inner_subjects = []  # "demanded that the founders be held responsible": who, in the action
+            elif cue.lemma_.lower() == "warn" and head.dep_ == "ccomp" and not set(inner_keys) <= set(keys):
+                # "officials warned that the administration will shut down the program": the warning
+                # is the one threat, told with who will carry it out (not whom it is aimed at)
+                inner_subjects = []
+                self.found = [f for f in self.found if f.cue != head.i]
             # "promised not to cut jobs": the "not" is what was promised, so its "to" stays with it
             negated_infinitive = head.i != cue.i and any(c.dep_ == "neg" and c.i < head.i for c in head.children)
             edges = _edge_punctuation(head)  # '"decisively"' inside the phrase stays in it
@@ -815,9 +971,19 @@ class Detector:
             ]
             skip += inner_subjects
             if head.i == cue.i:  # modal: the verb phrase without its subject
-                skip += [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass", "aux", "neg"} and c.i < head.i]
+                before = [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass", "aux", "neg"} and c.i < head.i]
+                subject = [c for c in before if c.dep_ in {"nsubj", "nsubjpass"}]
+                if subject and subject[0].tag_ not in _RELATIVE_TAGS and not set(self._keys(subject, cue)) & set(keys):
+                    # the speaker's plan for something else: "Officials said the talks would continue"
+                    before = [c for c in before if c.dep_ == "neg"]
+                skip += before
             skip += [c for c in head.children if c.dep_ == "advcl" and c.i > head.i and not syntax.is_condition(c)]
             rng = syntax.phrase_range(head, skip)  # the evidence starts at a fronted quote: '"We will," X vowed'
+            recipients: list[Token] = []
+            if head.dep_ == "dobj" and head.head.i == cue.i and (partner := _partner(cue, rng[1])) is not None:
+                rng = (rng[0], partner.right_edge.i)
+                if partner.lower_ == "to":  # "pledged 2 billion euros to Ukraine": Ukraine is whom it is for
+                    recipients = [c for c in partner.children if c.dep_ == "pobj"]
             self._add(
                 cue,
                 sent,
@@ -825,7 +991,7 @@ class Detector:
                 kind,
                 self._slice(rng),
                 (min(start, head.left_edge.i if head.i < cue.i else start), max(rng[1], cue.i)),
-                targets + inner_subjects,
+                targets + inner_subjects + recipients,
                 start_at=start,
                 modality=modality,
                 condition_head=head,
@@ -851,7 +1017,9 @@ class Detector:
     ) -> None:
         doc = self.doc
         heads = [cue] if action_head is None else [cue, action_head]
-        if kind == "refusal" and syntax.negated(cue):
+        if kind == "refusal" and _going_to(cue) and syntax.negated(cue.head):
+            heads = [cue.head]  # "are not going to raise taxes": the negative on "going" is the refusal
+        elif kind == "refusal" and syntax.negated(cue):
             heads = [cue]  # "will not agree to send troops": the cue's own negative is the refusal; above it counts
         if syntax.is_question(sent) or any(
             syntax.negated_above(t)
@@ -949,19 +1117,23 @@ class Detector:
         (subjects), a role noun ('the mayor', 'officials') is an actor too."""
         keys: list[str] = []
         for token in tokens:
-            lower = token.lower_
             resolved: list[str] = []
             if syntax.names_nobody(token):
                 continue  # "No government will sign", "Not a single minister vowed": no one commits
-            if token.pos_ == "PRON" or lower in lexicon.PERSON_PRONOUNS | lexicon.GROUP_PRONOUNS:
+            if syntax.is_pronoun(token):
                 resolved = self._pronoun(token, context)
             elif token.lemma_.lower() in _PAIR_WORDS and any(c.lower_ in {"two", "both"} for c in token.children):
                 lemma = token.lemma_.lower()
-                title = lemma if lemma in {"president", "minister"} else None
+                titles = _PAIR_TITLES.get(lemma)
                 # "X's minister urged both sides": as whom a cue is aimed at, the pair named before the sentence
                 before = token.i if roles else (self._sentence_of.get(token.i) or token.sent).start
-                resolved = self.actors.recent_pair(before, _PAIR_WORDS[lemma], title) or self.actors.recent_pair(
-                    before, _PAIR_WORDS[lemma]
+                # '"Both leaders have committed," Michel said': the speaker is not one of them
+                speaker = self._speaker(context)
+                others = frozenset({speaker} if speaker else ())
+                resolved = (
+                    self.actors.recent_pair(before, _PAIR_WORDS[lemma], titles, exclude=others)
+                    or self.actors.recent_pair(before, _PAIR_WORDS[lemma], exclude=others)
+                    or self.actors.resolve(token, roles=roles)  # none named before: "the two leaders" as a group
                 )
             else:
                 resolved = self.actors.resolve(token, roles=roles)
@@ -973,6 +1145,8 @@ class Detector:
     def _pronoun(self, token: Token, context: Token) -> list[str]:
         lower = token.lower_
         speaker = self._speaker(context, exclude=token)
+        if lower in {"they", "their", "we", "our"} and (together := self._speakers_together(context)):
+            return together  # "Siemens and Alstom announced that they would merge": both of them
         if lower in {"i", "we", "my", "our"}:
             return [speaker] if speaker else []
         if lower in lexicon.PERSON_PRONOUNS:
@@ -1030,6 +1204,22 @@ class Detector:
                 if single and token.tag_ in {"NNS", "NNPS"}:
                     continue  # "it" is not "the states"
                 return self.actors.resolve(token, roles=True)
+        return []
+
+    def _speakers_together(self, token: Token) -> list[str]:
+        """The actors named together as the subject of the speech verb above `token`, if more than one."""
+        current = token
+        for _ in range(6):
+            head = current.head
+            if head is current:
+                return []
+            if head.lemma_.lower() in lexicon.SAY_VERBS:
+                subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+                if subject is None or subject.pos_ == "PRON" or not subject.conjuncts:
+                    return []
+                keys = self._keys([subject, *subject.conjuncts], head)
+                return keys if len(keys) > 1 else []
+            current = head
         return []
 
     def _speaker(self, token: Token, exclude: Token | None = None) -> str | None:
@@ -1166,6 +1356,9 @@ class Detector:
                 return False  # "strike a deal", "strike a balance"; a walkout or a raid takes no object
             if lemma in lexicon.COERCIVE_VERBS or (current.tag_ == "VBG" and lemma in lexicon.COERCIVE_NOUNS):
                 return True  # "will attack", "resume shelling"
+            answers = [p for c in current.children if c.dep_ == "prep" and c.lower_ == "with" for p in c.children]
+            if lemma in lexicon.RESPONDING_VERBS and any(self._coercive_noun(p) for p in answers):
+                return True  # "will respond with force", "would meet any attack with sanctions"
             if lemma == "fight" and not objects and not any(c.dep_ == "prep" for c in current.children):
                 return True  # "sworn to fight (on)": armed struggle; not "fight corruption", "fight for"
             hostile = [p for prep, p in aimed if prep in {"against", "at"}]
@@ -1175,6 +1368,14 @@ class Detector:
                 return True  # "strike at American bases"; not "strike a deal"
             if lemma == "crack" and "down" in particles:
                 return True
+            doc = current.doc
+            if (
+                lemma == "walk"
+                and current.i + 1 < len(doc)
+                and doc[current.i + 1].lower_ in {"out", "off"}
+                and (current.i + 2 >= len(doc) or doc[current.i + 2].lower_ != "of")
+            ):
+                return True  # "will walk out", "walk off the job": a strike ("walk out of the room": none)
             needed = lexicon.IMPOSING_VERBS.get(lemma)
             if needed is not None and (not needed or needed in particles):
                 if any(self._coercive_noun(o) for o in objects):
@@ -1284,6 +1485,72 @@ def _restated(cue: Token) -> bool:
 
 
 _OTHER_CLAUSES = frozenset({"relcl", "acl", "advcl", "appos", "parataxis"})
+
+
+def _states_a_fact(clause: Token) -> bool:
+    """'the talks would continue', 'he was innocent': a clause in the indicative. 'that he resign'
+    (the subjunctive) and 'that Turkey must withdraw' say what someone is to do."""
+    modals = {c.lower_ for c in clause.children if c.dep_ in {"aux", "auxpass"}}
+    if modals & (_OBLIGATION | {"to"}):
+        return False
+    return bool(modals) or clause.tag_ in {"VBD", "VBZ", "VBP"}
+
+
+def _tells_someone_to(verb: Token) -> bool:
+    """'warned Turkey to stop': an object, then what it is to do."""
+    objects = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
+    return bool(objects) and (
+        any(c.dep_ == "xcomp" for o in objects for c in o.children)
+        or any(c.dep_ == "xcomp" and c.i > objects[0].i for c in verb.children)
+    )
+
+
+_PARTNER_PREPS = frozenset({"with", "between", "against", "to", "for", "on", "over", "from", "into"})
+
+
+def _partner(cue: Token, end: int) -> Token | None:
+    """'ruled out a coalition | with the far right', 'pledged €2 billion | to Ukraine': the phrase the
+    parse hung on the verb right after its object belongs to what was refused or pledged (a date
+    there, 'on Tuesday', is when it was said)."""
+    for prep in cue.children:
+        if (
+            prep.dep_ == "prep"
+            and prep.i == end + 1
+            and prep.lower_ in _PARTNER_PREPS
+            and not any(t.ent_type_ in {"DATE", "TIME"} for t in prep.subtree)
+        ):
+            return prep
+    return None
+
+
+def _going_to(verb: Token) -> bool:
+    """The verb after 'be going to' (whose subject and negation hang on 'going')."""
+    return verb.dep_ == "xcomp" and verb.head.lower_ == "going" and verb.head.tag_ == "VBG"
+
+
+def _asked_aside(verb: Token) -> bool:
+    """'X, asked about / whether ..., said': a participle between commas that the parser took for the
+    main verb, the real one ('said') hanging under it."""
+    doc = verb.doc
+    return (
+        verb.i > 0
+        and doc[verb.i - 1].text == ","
+        and verb.tag_ in {"VBN", "VBD"}
+        and any(
+            c.dep_ in {"ccomp", "conj", "parataxis"} and c.lemma_.lower() in lexicon.SAY_VERBS and c.i > verb.i
+            for c in verb.children
+        )
+    )
+
+
+def _time_unit(noun: Token) -> bool:
+    """'48 hours', 'a week', 'a deadline' (the lemmatiser leaves plurals of these as they are)."""
+    return noun.lower_.removesuffix("s") in _TIME_UNITS
+
+
+def _possible_only(verb: Token) -> bool:
+    """'may', 'might' or 'could' on the cue itself: a possibility, nobody's undertaking."""
+    return any(c.dep_ in {"aux", "auxpass"} and c.lower_ in _MODALS_MAY for c in verb.children)
 
 
 def _has_particle(verb: Token, particle: str) -> bool:

@@ -17,6 +17,7 @@ Afghanistan|Afghan|Kabul|
 Albania|Albanian|Tirana|
 Algeria|Algerian|Algiers|
 Angola|Angolan|Luanda|
+Antigua and Barbuda|Antiguan|St. John's|
 Argentina|Argentine,Argentinian|Buenos Aires|
 Armenia|Armenian|Yerevan|
 Australia|Australian|Canberra|
@@ -89,6 +90,9 @@ Qatar|Qatari|Doha|
 Romania|Romanian|Bucharest|
 Russia|Russian|Moscow|Russian Federation
 Rwanda|Rwandan|Kigali|
+Saint Kitts and Nevis|Kittitian|Basseterre|St Kitts and Nevis,St. Kitts and Nevis
+Saint Vincent and the Grenadines|Vincentian|Kingstown|St Vincent and the Grenadines,St. Vincent and the Grenadines
+São Tomé and Príncipe|Santomean||Sao Tome and Principe
 Saudi Arabia|Saudi|Riyadh|
 Senegal|Senegalese|Dakar|
 Serbia|Serbian,Serb|Belgrade|
@@ -105,6 +109,7 @@ Syria|Syrian|Damascus|
 Taiwan|Taiwanese|Taipei|
 Tanzania|Tanzanian|Dodoma|
 Thailand|Thai|Bangkok|
+Trinidad and Tobago|Trinidadian|Port of Spain|
 Tunisia|Tunisian|Tunis|
 Turkey|Turkish|Ankara|Türkiye
 Uganda|Ugandan|Kampala|
@@ -159,6 +164,18 @@ def lookup(text: str) -> State | None:
 
 
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+
+
+@lru_cache(maxsize=1)
+def names_with_and() -> dict[str, tuple[str, ...]]:
+    """'Bosnia and Herzegovina', 'Trinidad and Tobago' (names a recognizer may read as two), by
+    what comes before their 'and'."""
+    found: dict[str, tuple[str, ...]] = {}
+    for form in states():
+        if " and " in form:
+            before = form.split(" and ")[0]
+            found[before] = (*found.get(before, ()), form)
+    return found
 
 
 def is_capital(text: str) -> bool:

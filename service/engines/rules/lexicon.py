@@ -124,6 +124,16 @@ OFFERS: Final[frozenset[str]] = frozenset(
     {"offer", "request", "proposal", "plan", "bid", "invitation", "deal", "appeal", "demand", "application"}
 )
 
+# What "deny" and "dismiss" refuse when it is their object ("denied him entry", "dismissed an appeal to"):
+# something asked for or granted. Any other object is a fact denied or a thing dismissed ("denied
+# wrongdoing", "dismissed the criticism", "dismissed the coach"), which commits to nothing.
+GRANTED: Final[frozenset[str]] = OFFERS | frozenset(
+    {"entry", "access", "admission", "admittance", "bail", "parole", "permission", "permit", "licence", "license",
+     "visa", "asylum", "petition", "plea", "allocation", "approval", "clearance", "passage", "transit", "landing",
+     "exemption", "extension", "waiver", "pardon", "citizenship", "residency", "accreditation", "call",
+     "ultimatum", "idea", "overture", "suggestion"}
+)  # fmt: skip
+
 # Cues that only count with a complement clause/object (a bare "he asked" is not a demand).
 NEEDS_COMPLEMENT: Final[frozenset[str]] = frozenset(VERB_CUES) - {"agree"}
 
@@ -262,6 +272,8 @@ SAY_VERBS: Final[frozenset[str]] = frozenset(
         "remind",
         "insist",
         "acknowledge",
+        "admit",
+        "concede",
         "believe",
         "mention",
         "suggest",
@@ -674,6 +686,7 @@ COERCIVE_NOUNS: Final[frozenset[str]] = frozenset(
         "offensive",
         "retaliation",
         "reprisal",
+        "countermeasure",
         "expulsion",
         "deportation",
         "crackdown",
@@ -688,6 +701,9 @@ COERCIVE_NOUNS: Final[frozenset[str]] = frozenset(
         "consequence",
     }
 )
+
+# Verbs of answering another's act: coercive when the answer is ("respond with force", "meet it with sanctions").
+RESPONDING_VERBS: Final[frozenset[str]] = frozenset({"respond", "react", "reply", "answer", "meet", "retaliate"})
 
 # Nouns that are coercive only with a coercive modifier ("military action", "martial law").
 COERCIVE_IF_MODIFIED: Final[frozenset[str]] = frozenset(
@@ -1244,9 +1260,18 @@ UNDERGOING_VERBS: Final[frozenset[str]] = frozenset(
     {"face", "receive", "suffer", "undergo", "lose", "incur", "endure", "risk", "inherit"}
 )
 
-# What one hopes or fears will happen, not what anyone can be asked to do ("expected the state to win").
+# What one hopes or fears will happen, not what anyone can be asked to do: how things turn out
+# ("expected the state to win", "the bank said prices would rise" is a forecast).
 OUTCOME_VERBS: Final[frozenset[str]] = frozenset(
-    {"win", "lose", "prevail", "succeed", "recover", "grow", "rise", "fall", "happen", "improve", "survive"}
+    {"win", "lose", "prevail", "succeed", "recover", "grow", "rise", "fall", "happen", "improve", "survive",
+     "increase", "decrease", "decline", "drop", "climb", "slow", "shrink", "ease", "soar", "plunge", "remain",
+     "stay", "double", "halve", "peak", "worsen", "slump", "rebound", "accelerate", "contract", "deteriorate"}
+)  # fmt: skip
+
+# Outcomes nobody chooses: "the party will lose its majority", "the government would miss the target"
+# are forecasts about an actor, whoever says them.
+UNCHOSEN_VERBS: Final[frozenset[str]] = frozenset(
+    {"win", "lose", "miss", "prevail", "succeed", "survive", "happen", "fail"}
 )
 
 # Verbs of opposing: "would not object" opposes nothing, and undertakes nothing either.

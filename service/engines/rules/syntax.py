@@ -69,6 +69,14 @@ def _yet_to(token: Token) -> bool:
     )
 
 
+def is_pronoun(token: Token) -> bool:
+    """A pronoun standing for someone named elsewhere; not an organisation written in capitals that
+    the tagger took for one ('The WHO urged', tagged as the relative 'who')."""
+    if token.ent_type_ and token.text.isupper() and len(token.text) > 1:
+        return False
+    return token.pos_ == "PRON" or token.lower_ in lexicon.PERSON_PRONOUNS | lexicon.GROUP_PRONOUNS
+
+
 def names_nobody(noun: Token) -> bool:
     """'no country', 'nobody', 'none of the parties', 'neither side', 'not a single minister',
     'few countries': a phrase that says no actor (or hardly any) did it."""
@@ -215,7 +223,8 @@ def condition(token: Token) -> str | None:
         if child.dep_ not in {"advcl", "ccomp"}:  # "to leave if the coalition raises taxes" (parsed ccomp)
             continue
         marks = [c for c in child.children if c.dep_ == "mark" and c.lower_ in lexicon.CONDITION_MARKS]
-        if marks or child.left_edge.lower_ in lexicon.CONDITION_MARKS:
+        # a clause opening with "if" of its own ("Unless Congress acts, the program will end" opens with it too)
+        if marks or (child.dep_ == "advcl" and child.left_edge.lower_ in lexicon.CONDITION_MARKS):
             left, right = subtree_range(child, [c for c in child.children if c.dep_ == "punct"])
             bounds = trim(token.doc[min(left, child.left_edge.i) : right + 1])
             if bounds:

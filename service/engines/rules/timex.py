@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from service.engines.rules import lexicon
 from service.engines.rules.nlp import text_of
@@ -64,15 +64,41 @@ def find_when(
             continue
         if skip and skip[0] <= ent_start < skip[1]:
             continue
-        if _RELATIVE_DAYS.match(text.strip()) and not _DEADLINE.search(text_of(doc), max(0, ent_start - 8), ent_start):
+        if (
+            _RELATIVE_DAYS.match(text.strip())
+            and not _DEADLINE.search(text_of(doc), max(0, ent_start - 8), ent_start)
+            and not _day_of_the_deed(doc, ent_start, ent_end)
+        ):
             continue  # the day of the report, not of the commitment ("by Sunday" is a deadline)
         if _DURATION.fullmatch(text.strip()) or _LASTING.search(text_of(doc), max(0, ent_start - 8), ent_start):
             continue  # "a three-day truce", "freeze premiums for a year": how long, not by when
+        if _a_thing(doc, ent_start, ent_end):
+            continue  # "to extend the school day": what is done, not when
         return text, ent_start
     match = _WHEN_RE.search(text_of(doc), start, end)
     if match:
         return match.group(0), match.start()
     return None
+
+
+def _a_thing(doc: Doc, start: int, end: int) -> bool:
+    """A time expression that is the subject or object of a verb ('extend the school day')."""
+    span = doc.char_span(start, end)
+    return span is not None and span.root.dep_ in {"dobj", "nsubj", "nsubjpass"}
+
+
+_FUTURE_MARKS = frozenset({"will", "would", "'ll", "shall", "to"})
+
+
+def _day_of_the_deed(doc: Doc, start: int, end: int) -> bool:
+    """'will travel to Kenya on Thursday', 'agreed to meet on Friday': the day names when the deed is
+    to be done; 'vowed on Sunday to', 'said on Thursday it would': the day it was said."""
+    span = doc.char_span(start, end)
+    if span is None:
+        return False
+    day: Token = span.root
+    verb = day.head.head if day.head.dep_ == "prep" and day.dep_ == "pobj" else day.head
+    return verb.pos_ in {"VERB", "AUX"} and any(c.dep_ == "aux" and c.lower_ in _FUTURE_MARKS for c in verb.children)
 
 
 def to_iso(text: str, published: str | None) -> str | None:
