@@ -1017,7 +1017,7 @@ class Detector:
     ) -> None:
         doc = self.doc
         heads = [cue] if action_head is None else [cue, action_head]
-        if kind == "refusal" and _going_to(cue) and syntax.negated(cue.head):
+        if kind == "refusal" and _after_going(cue) and syntax.negated(cue.head):
             heads = [cue.head]  # "are not going to raise taxes": the negative on "going" is the refusal
         elif kind == "refusal" and syntax.negated(cue):
             heads = [cue]  # "will not agree to send troops": the cue's own negative is the refusal; above it counts
@@ -1523,7 +1523,7 @@ def _partner(cue: Token, end: int) -> Token | None:
     return None
 
 
-def _going_to(verb: Token) -> bool:
+def _after_going(verb: Token) -> bool:
     """The verb after 'be going to' (whose subject and negation hang on 'going')."""
     return verb.dep_ == "xcomp" and verb.head.lower_ == "going" and verb.head.tag_ == "VBG"
 
