@@ -86,6 +86,15 @@ NOTHING = [
     "The committee would not comment on the talks.",
     # asked, not asking: a participle the parser took for the main verb
     'The finance minister, asked whether the government would raise taxes, said: "That is not on the table."',
+    # a view shared is no agreement; an idiom of no agreement; a forecast by onlookers; an outcome undergone
+    "Most economists agree the recession is over.",
+    "The minister agreed with critics that the reform had gone too far.",
+    "The two leaders agreed to disagree on the question of tariffs.",
+    "Investors expect the central bank to raise rates in March.",
+    "Unless parliament acts by Friday, the agency will run out of money.",
+    # a promise failed, gone back on
+    "The government failed to deliver on its promise to build 300,000 homes.",
+    "The prime minister backtracked on his promise to hold a referendum.",
 ]
 
 FOUND = [
@@ -157,4 +166,8 @@ FOUND = [
     ('"If they attack us, we will respond with force," the general said.', "threat"),
     # whom a promise is made to is no second promise
     ("The council promised residents that the library would reopen in spring.", "promise"),
+    # agreement on what is to be done, beside a view shared; revenge vowed is a threat
+    ("The ministers agreed that troops should withdraw by May.", "agreement"),
+    ("Israel and Hamas agreed that hostages will be released in stages.", "agreement"),
+    ("The militia vowed revenge after the air strike.", "threat"),
 ]

@@ -1208,3 +1208,26 @@ def test_both_leaders_are_the_two_leaders_named_not_the_man_who_speaks_of_them(e
         "Michel said.",
     )
     assert names(result, only(result).actors) == {"Nikol Pashinyan", "Ilham Aliyev"}
+
+
+def test_both_sides_of_a_dispute_are_its_most_named_parties_not_the_last_two_named(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "The Farmers Defence Force vowed to keep blocking depots until the government drops its plan. The Farmers "
+        "Defence Force said the government had refused to talk. The government said it would not abandon the "
+        "target. Tesco urged the protesters to let lorries through and asked the police to clear the roads. "
+        "The Dairy Association called on both sides to return to the table.",
+    )
+    called = next(c for c in result.commitments if "both sides" in c.quote)
+    assert "Tesco" not in names(result, called.counterparties)
+    assert "Farmers Defence Force" in names(result, called.counterparties)
+
+
+def test_a_name_after_an_organisation_noun_is_one_organisation_not_also_a_person(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "Supermarket chain Albert Heijn said its stores had run short of produce. The company urged the "
+        "protesters to allow lorries through.",
+    )
+    assert [(a.name, a.kind) for a in result.actors if a.name == "Albert Heijn"] == [("Albert Heijn", "organization")]
+    assert names(result, only(result).actors) == {"Albert Heijn"}

@@ -281,7 +281,10 @@ class ActorIndex:
         persons = [
             e
             for e in ents
-            if e.label_ == "PERSON" and not _an_organisation_taken_for_a_person(e) and not _a_place_of(e)
+            if e.label_ == "PERSON"
+            and not _an_organisation_taken_for_a_person(e)
+            and not _a_place_of(e)
+            and not _named_after_an_organisation_noun(e)  # "supermarket chain Albert Heijn"
         ]
         persons.sort(key=lambda e: (-len(_name_part(e).text.split()), e.start))
         for ent in persons:
@@ -956,11 +959,19 @@ class ActorIndex:
         return best[1] if best else None
 
     def recent_pair(
-        self, before: int, kind: str, titles: frozenset[str] | None = None, *, exclude: frozenset[str] = frozenset()
+        self,
+        before: int,
+        kind: str,
+        titles: frozenset[str] | None = None,
+        *,
+        exclude: frozenset[str] = frozenset(),
+        most_named: bool = False,
     ) -> list[str]:
         """The last two distinct actors of a kind before a token ('the two leaders'), but those in
-        `exclude`; with title words ('the two presidents'), only people whose title has one."""
-        seen: list[tuple[int, str]] = []
+        `exclude`; with title words ('the two presidents'), only people whose title has one. With
+        `most_named`, the two named most often before it ('both sides' of a dispute are its parties,
+        not whoever was named last), the later first on a tie."""
+        seen: list[tuple[int, int, str]] = []
         for record in self.records.values():
             if (kind == "person") != (record.kind == "person") or record.key in exclude:
                 continue
@@ -968,6 +979,6 @@ class ActorIndex:
                 continue
             positions = [p for p in record.positions if p < before]
             if positions:
-                seen.append((max(positions), record.key))
+                seen.append((len(positions) if most_named else 0, max(positions), record.key))
         seen.sort(reverse=True)
-        return [key for _, key in seen[:2]] if len(seen) >= 2 else []
+        return [key for _, _, key in seen[:2]] if len(seen) >= 2 else []

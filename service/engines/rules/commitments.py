@@ -305,6 +305,10 @@ class Detector:
         ]  # "pledged $350 million in aid": a sum of money is a thing committed too
         if lemma == "insist" and ccomps and all(_states_a_fact(c) for c in ccomps) and not preps:
             return  # "insisted the talks would continue", "insisted he was innocent": a claim, not a demand
+        if lemma == "agree" and ccomps and not xcomps and all(_concurs(c) for c in ccomps):
+            return  # "agreed that the situation was serious": a view shared, nothing undertaken
+        if lemma == "agree" and any(x.lemma_.lower() == "disagree" for x in xcomps):
+            return  # "agreed to disagree": no agreement at all
         if lemma in {"deny", "dismiss"} and not any(d.lemma_.lower() in lexicon.GRANTED for d in dobjs):
             return  # "denied wrongdoing", "dismissed the criticism": a fact denied, nothing refused
         targets: list[Token] = list(asked_of)
@@ -373,6 +377,8 @@ class Detector:
         if lemma == "expect":
             if any(x.lemma_.lower() in lexicon.OUTCOME_VERBS for x in [*xcomps, *ccomps]):
                 return  # "expected the state to win": a forecast, not what anyone was asked to do
+            if any(s.lemma_.lower() in lexicon.COMMENTATOR_NOUNS for s in syntax.subjects(verb)):
+                return  # "economists expect the bank to raise rates": a forecast by onlookers, asked of no one
             kind = "demand" if targets or ccomps else "plan"
         subjects = syntax.subjects(verb)
         if not subjects:
@@ -539,8 +545,8 @@ class Detector:
         if main.lower_ in lexicon.UNDERGOING_VERBS:
             self._will_face(main, sent)
             return
-        if main.lemma_.lower() in lexicon.UNCHOSEN_VERBS:
-            return  # "the government would miss the target": a forecast, not a plan
+        if _unchosen(main):
+            return  # "the government would miss the target", "will run out of money": a forecast, not a plan
         if main.lower_ in lexicon.STATIVE_VERBS or syntax.alternatives(main):
             return  # "the bloc will include every state", "will raise fees or they will quit": what will be
         if main.lemma_.lower() in lexicon.SAY_VERBS and any(t.is_punct for t in self.doc[aux.i + 1 : main.i]):
@@ -1130,9 +1136,11 @@ class Detector:
                 # '"Both leaders have committed," Michel said': the speaker is not one of them
                 speaker = self._speaker(context)
                 others = frozenset({speaker} if speaker else ())
+                kind = _PAIR_WORDS[lemma]
+                parties = kind != "person"  # "both sides", "the two countries": the parties, named most
                 resolved = (
-                    self.actors.recent_pair(before, _PAIR_WORDS[lemma], titles, exclude=others)
-                    or self.actors.recent_pair(before, _PAIR_WORDS[lemma], exclude=others)
+                    self.actors.recent_pair(before, kind, titles, exclude=others, most_named=parties)
+                    or self.actors.recent_pair(before, kind, exclude=others, most_named=parties)
                     or self.actors.resolve(token, roles=roles)  # none named before: "the two leaders" as a group
                 )
             else:
@@ -1459,6 +1467,15 @@ def _addressee(lemma: str, prep: Token) -> bool:
     return lemma in lexicon.OBJECT_CONTROL and prep.lower_ in {"on", "upon", "to"}
 
 
+def _unchosen(verb: Token) -> bool:
+    """An outcome nobody chooses ('will lose its majority', 'will run out of money')."""
+    lemma = verb.lemma_.lower()
+    if lemma in lexicon.UNCHOSEN_VERBS:
+        return True
+    particle = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None  # "run out of": 'out' may parse as a preposition
+    return particle is not None and particle.head == verb and (lemma, particle.lower_) in lexicon.UNCHOSEN_PHRASAL
+
+
 def _done_so(verb: Token) -> Token | None:
     """What 'do so' stands for when it follows a clause of its own sentence: the verb that clause
     governs ('never considered reducing our supply ... and will not do so': reducing our supply)."""
@@ -1494,6 +1511,18 @@ def _states_a_fact(clause: Token) -> bool:
     if modals & (_OBLIGATION | {"to"}):
         return False
     return bool(modals) or clause.tag_ in {"VBD", "VBZ", "VBP"}
+
+
+def _concurs(clause: Token) -> bool:
+    """'agree the recession is over', 'agreed that the reform had gone too far': a clause stating what
+    is or was. 'that talks would resume', 'that troops should leave', 'are to meet' say what will be done."""
+    auxes = {c.lower_ for c in clause.children if c.dep_ in {"aux", "auxpass"}}
+    if auxes & (_MODALS_FUTURE | _MODALS_REPORTED | _MODALS_MAY | _OBLIGATION | {"to", "can"}):
+        return False
+    if any(c.dep_ == "xcomp" for c in clause.children):
+        return False  # "agreed that the leaders are to meet"
+    perfect = clause.tag_ == "VBN" and bool(auxes & {"has", "have", "had", "'s", "'ve"})
+    return clause.tag_ in {"VBD", "VBZ", "VBP"} or perfect
 
 
 def _tells_someone_to(verb: Token) -> bool:

@@ -186,7 +186,8 @@ NOUN_CUES: Final[dict[str, CommitmentKind]] = {
 ENDING_VERBS: Final[frozenset[str]] = frozenset(
     {"withdraw", "abandon", "drop", "scrap", "shelve", "cancel", "rescind", "revoke", "retract", "renounce",
      "reverse", "ditch", "suspend", "freeze", "break", "violate", "breach", "fulfil", "fulfill", "honour",
-     "honor", "keep", "complete", "back", "walk", "renege", "pull", "quit", "abrogate", "repudiate", "annul"}
+     "honor", "keep", "complete", "back", "walk", "renege", "pull", "quit", "abrogate", "repudiate", "annul",
+     "deliver", "backtrack", "betray"}
 )  # fmt: skip
 
 # Verbs of deliberation: "would consider joining", "will study the proposal" commit to nothing yet.
@@ -203,7 +204,23 @@ RUMOUR_NOUNS: Final[frozenset[str]] = frozenset(
 
 # People whose saying that an actor will do something is their forecast: "Critics say the company will".
 COMMENTATOR_NOUNS: Final[frozenset[str]] = frozenset(
-    {"critic", "analyst", "expert", "observer", "economist", "commentator", "sceptic", "skeptic", "pundit"}
+    {
+        "critic",
+        "analyst",
+        "expert",
+        "observer",
+        "economist",
+        "commentator",
+        "sceptic",
+        "skeptic",
+        "pundit",
+        "forecaster",
+        "strategist",
+        "investor",
+        "trader",
+        "market",
+        "pollster",
+    }
 )
 
 # Verbs of withholding: "a policy of prohibiting imports", "of turning away boats" is a refusal.
@@ -686,6 +703,8 @@ COERCIVE_NOUNS: Final[frozenset[str]] = frozenset(
         "offensive",
         "retaliation",
         "reprisal",
+        "revenge",
+        "vengeance",
         "countermeasure",
         "expulsion",
         "deportation",
@@ -1271,8 +1290,24 @@ OUTCOME_VERBS: Final[frozenset[str]] = frozenset(
 # Outcomes nobody chooses: "the party will lose its majority", "the government would miss the target"
 # are forecasts about an actor, whoever says them.
 UNCHOSEN_VERBS: Final[frozenset[str]] = frozenset(
-    {"win", "lose", "miss", "prevail", "succeed", "survive", "happen", "fail"}
+    {
+        "win",
+        "lose",
+        "miss",
+        "prevail",
+        "succeed",
+        "survive",
+        "happen",
+        "fail",
+        "suffer",
+        "collapse",
+        "expire",
+        "struggle",
+        "need",
+    }
 )
+# The same with a particle: "the agency will run out of money", "the lease would run out".
+UNCHOSEN_PHRASAL: Final[frozenset[tuple[str, str]]] = frozenset({("run", "out"), ("go", "under"), ("go", "bust")})
 
 # Verbs of opposing: "would not object" opposes nothing, and undertakes nothing either.
 OPPOSING_VERBS: Final[frozenset[str]] = frozenset(
