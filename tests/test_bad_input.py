@@ -141,7 +141,8 @@ async def test_a_burst_of_10000_requests_from_one_key_is_limited_while_other_key
     batch: the flood gets exactly its allowance then 429s with Retry-After; the other key gets
     200 every time, during the flood, not after it."""
     allowance, total, batch = 20, 10_000, 500
-    client = api(api_keys="flood,calm", rate_limit=f"{allowance}/minute")
+    # an hour's window: on a loaded machine the burst may outlast a minute, and a new window is a new allowance
+    client = api(api_keys="flood,calm", rate_limit=f"{allowance}/hour")
     flood = {"x-api-key": "flood", "content-type": "text/plain"}
     calm = {"x-api-key": "calm", "content-type": "text/plain"}
     statuses: list[int] = []
@@ -159,4 +160,5 @@ async def test_a_burst_of_10000_requests_from_one_key_is_limited_while_other_key
     assert statuses.count(200) == allowance and statuses.count(429) == total - allowance, set(statuses)
     assert last_refusal.headers["content-type"].startswith(PROBLEM) and int(last_refusal.headers["retry-after"]) >= 1
     assert [r.status_code for r in calm_answers] == [200] * len(calm_answers)
-    assert elapsed < 60, f"the burst took {elapsed:.1f} s"  # a hang guard, not a benchmark
+    # a hang guard, not a benchmark: the burst alone takes about 55 s on two cores, more under a full suite
+    assert elapsed < 300, f"the burst took {elapsed:.1f} s"

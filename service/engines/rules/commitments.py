@@ -1514,15 +1514,14 @@ def _states_a_fact(clause: Token) -> bool:
 
 
 def _concurs(clause: Token) -> bool:
-    """'agree the recession is over', 'agreed that the reform had gone too far': a clause stating what
-    is or was. 'that talks would resume', 'that troops should leave', 'are to meet' say what will be done."""
+    """'agree the recession is over', 'agreed that the reform had gone too far': a fact stated (as
+    `_states_a_fact`), but what will or may be ('that talks would resume', 'are to meet') is agreed to."""
     auxes = {c.lower_ for c in clause.children if c.dep_ in {"aux", "auxpass"}}
-    if auxes & (_MODALS_FUTURE | _MODALS_REPORTED | _MODALS_MAY | _OBLIGATION | {"to", "can"}):
-        return False
-    if any(c.dep_ == "xcomp" for c in clause.children):
-        return False  # "agreed that the leaders are to meet"
-    perfect = clause.tag_ == "VBN" and bool(auxes & {"has", "have", "had", "'s", "'ve"})
-    return clause.tag_ in {"VBD", "VBZ", "VBP"} or perfect
+    return (
+        _states_a_fact(clause)
+        and not auxes & (_MODALS_FUTURE | _MODALS_REPORTED | _MODALS_MAY | {"can"})
+        and not any(c.dep_ == "xcomp" for c in clause.children)  # "agreed that the leaders are to meet"
+    )
 
 
 def _tells_someone_to(verb: Token) -> bool:

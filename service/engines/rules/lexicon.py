@@ -204,24 +204,9 @@ RUMOUR_NOUNS: Final[frozenset[str]] = frozenset(
 
 # People whose saying that an actor will do something is their forecast: "Critics say the company will".
 COMMENTATOR_NOUNS: Final[frozenset[str]] = frozenset(
-    {
-        "critic",
-        "analyst",
-        "expert",
-        "observer",
-        "economist",
-        "commentator",
-        "sceptic",
-        "skeptic",
-        "pundit",
-        "forecaster",
-        "strategist",
-        "investor",
-        "trader",
-        "market",
-        "pollster",
-    }
-)
+    {"critic", "analyst", "expert", "observer", "economist", "commentator", "sceptic", "skeptic", "pundit",
+     "forecaster", "strategist", "investor", "trader", "market", "pollster"}
+)  # fmt: skip
 
 # Verbs of withholding: "a policy of prohibiting imports", "of turning away boats" is a refusal.
 WITHHOLDING_VERBS: Final[frozenset[str]] = frozenset(
@@ -1290,22 +1275,9 @@ OUTCOME_VERBS: Final[frozenset[str]] = frozenset(
 # Outcomes nobody chooses: "the party will lose its majority", "the government would miss the target"
 # are forecasts about an actor, whoever says them.
 UNCHOSEN_VERBS: Final[frozenset[str]] = frozenset(
-    {
-        "win",
-        "lose",
-        "miss",
-        "prevail",
-        "succeed",
-        "survive",
-        "happen",
-        "fail",
-        "suffer",
-        "collapse",
-        "expire",
-        "struggle",
-        "need",
-    }
-)
+    {"win", "lose", "miss", "prevail", "succeed", "survive", "happen", "fail", "suffer", "collapse", "expire",
+     "struggle", "need"}
+)  # fmt: skip
 # The same with a particle: "the agency will run out of money", "the lease would run out".
 UNCHOSEN_PHRASAL: Final[frozenset[tuple[str, str]]] = frozenset({("run", "out"), ("go", "under"), ("go", "bust")})
 
