@@ -92,6 +92,7 @@ NOTHING = [
     "The two leaders agreed to disagree on the question of tariffs.",
     "Investors expect the central bank to raise rates in March.",
     "Unless parliament acts by Friday, the agency will run out of money.",
+    "The hospital will run out of beds within days, doctors warned.",  # a warning of an outcome, no threat
     # a promise failed, gone back on
     "The government failed to deliver on its promise to build 300,000 homes.",
     "The prime minister backtracked on his promise to hold a referendum.",

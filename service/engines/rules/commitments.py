@@ -514,8 +514,9 @@ class Detector:
                 or (speaker is not None and subject.lower_ == speaker.lower_)
                 or bool(self._keys([subject], clause))
             )
-            if own and modals & {"will", "would", "'ll", "shall"} and clause.lemma_.lower() != "be":
-                return True
+            chosen = clause.lemma_.lower() not in lexicon.OUTCOME_VERBS and not _unchosen(clause)
+            if own and modals & {"will", "would", "'ll", "shall"} and clause.lemma_.lower() != "be" and chosen:
+                return True  # not "warned the hospital will run out of beds": a foreseen outcome is a view
         return False
 
     def _going_to(self, going: Token, sent: Span) -> None:
