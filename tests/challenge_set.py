@@ -96,6 +96,13 @@ NOTHING = [
     # a promise failed, gone back on
     "The government failed to deliver on its promise to build 300,000 homes.",
     "The prime minister backtracked on his promise to hold a referendum.",
+    "The ruling party went back on its promise to build more homes.",
+    "The regulator rowed back on its promise to publish the audit.",
+    # an intention overtaken ("had hoped to"); a forecast about a thing; what others may do to us
+    "The airline had hoped to resume flights to Kyiv by June.",
+    "The builder had planned to finish the tower this year, but the steel never came.",
+    "The company signed the contract in May but now expects it to slip into next year.",
+    '"We will not be blackmailed," the foreign minister said.',
 ]
 
 FOUND = [
@@ -171,4 +178,8 @@ FOUND = [
     ("The ministers agreed that troops should withdraw by May.", "agreement"),
     ("Israel and Hamas agreed that hostages will be released in stages.", "agreement"),
     ("The militia vowed revenge after the air strike.", "threat"),
+    # a promise kept in the future is still undertaken; a demand of another by the one who expects it
+    ("The mayor said the city would keep its promise to rebuild the pier.", "plan"),
+    ("Moscow expects Ankara to withdraw its troops from the border.", "demand"),
+    ("The airline had agreed to refund every passenger by June.", "agreement"),
 ]

@@ -40,6 +40,17 @@ def test_a_plan_whose_planner_the_sentence_leaves_out_goes_to_the_planner_just_n
     assert alone.commitments == []
 
 
+def test_a_threat_joined_to_a_demand_is_the_demanders_own(rules_reader: RulesReader) -> None:
+    text = "The union demanded that the company reinstate the workers and threatened a strike."
+    draft = rules_reader.draft(article_from_text(text, max_chars=10_000))
+    names = {actor.ref: actor.name for actor in draft.actors}
+    rows = [(c.kind, [names[a] for a in c.actors], c.action) for c in draft.commitments]
+    assert rows == [
+        ("demand", ["union"], "the company reinstate the workers"),
+        ("threat", ["union"], "a strike"),
+    ]
+
+
 def test_key_points_read_as_sentences() -> None:
     from service.engines.rules.brief import key_point
 

@@ -335,6 +335,8 @@ class Detector:
             return
         if lemma in lexicon.NEEDS_XCOMP and not xcomps and not (lemma == "commit" and preps):
             return
+        if lemma in lexicon.INTENTIONS and any(c.dep_ == "aux" and c.lower_ in {"had", "'d"} for c in verb.children):
+            return  # "had hoped to close the deal by June": an intention given up or overtaken
         if kind != "refusal" and xcomps and all(x.lemma_.lower() in _COURTESIES for x in xcomps):
             return  # "We want to thank ...", "wished to congratulate": a courtesy, not an undertaking
         if kind == "refusal" and xcomps and all(x.lemma_.lower() in _NO_COMMENT for x in xcomps):
@@ -379,6 +381,7 @@ class Detector:
                 return  # "expected the state to win": a forecast, not what anyone was asked to do
             if any(s.lemma_.lower() in lexicon.COMMENTATOR_NOUNS for s in syntax.subjects(verb)):
                 return  # "economists expect the bank to raise rates": a forecast by onlookers, asked of no one
+            targets += [c for clause in ccomps for c in clause.children if c.dep_ == "nsubj"]
             kind = "demand" if targets or ccomps else "plan"
         subjects = syntax.subjects(verb)
         if not subjects:
@@ -386,6 +389,8 @@ class Detector:
         keys = self._keys(subjects, verb)
         if not keys:
             return
+        if lemma == "expect" and targets and not any(self._someone_else(t, verb, keys) for t in targets):
+            return  # "now expects it (the deal) to slip into next year": a forecast about a thing
         modality: Modality | None = "expected" if lemma in {"expect", "hope"} and kind == "plan" else None
         self._emit(
             verb, sent, keys, kind, self._complements(verb, xcomps, ccomps, dobjs, preps), targets, modality=modality
@@ -675,6 +680,8 @@ class Detector:
         has no committing actor."""
         if main.lower_ in _UNDERGONE or main.lemma_.lower() in _UNDERGONE:
             return  # "the effect will be felt by 2040": a forecast, whoever says it
+        if any(c.dep_ == "nsubjpass" and c.lower_ in {"i", "we"} for c in main.children):
+            return  # "We will not be blackmailed": what others may do to the speakers, not their deed
         keys = self._keys(syntax.agent(main), main)
         if not keys and syntax.reported(main) and not syntax.opinion(main):
             speaker = self._speaker(main)
@@ -835,8 +842,7 @@ class Detector:
         kind = lexicon.NOUN_CUES[lemma]
         if syntax.names_nobody(noun):
             return  # "has no plans to", "no agreement to", "no intention of": none made
-        ender = noun.head if noun.dep_ == "dobj" else noun.head.head if noun.dep_ == "pobj" else None
-        if ender is not None and ender.pos_ == "VERB" and ender.lemma_.lower() in lexicon.ENDING_VERBS:
+        if _ended(noun):
             return  # "withdrew its offer to", "backed away from its promise to", "kept its pledge to"
         if lemma == "policy":
             policy = _policy_kind(noun)
@@ -934,7 +940,10 @@ class Detector:
             heads += [
                 c
                 for c in head.conjuncts
-                if c.i > head.i and c.pos_ in {"VERB", "AUX"} and not (head.dep_ == "xcomp" and _finite(c))
+                if c.i > head.i
+                and c.pos_ in {"VERB", "AUX"}
+                and not (head.dep_ == "xcomp" and _finite(c))
+                and syntax.misattached_conjunct(c) is None
             ]  # "want to freeze the tax and have promised voters ...": the second verb is said, not wanted
         heads += dobjs
         for prep in preps:
@@ -1423,6 +1432,13 @@ class Detector:
             c.dep_ in {"amod", "compound"} and c.lower_ in lexicon.COERCIVE_MODIFIERS for c in noun.children
         )
 
+    def _someone_else(self, token: Token, verb: Token, keys: list[str]) -> bool:
+        """Does a noun phrase name an actor other than the verb's own subject? 'it' for a deal or
+        for the subject itself ('expects it to slip') names no one else."""
+        if token.pos_ == "PRON" and token.lower_ not in lexicon.PEOPLE_PRONOUNS:
+            return any(key not in keys for key in self._keys([token], verb))
+        return self._people(token)
+
     def _people(self, token: Token) -> bool:
         """Does a noun phrase stand for people or an actor ('the rebels', 'Serbia', 'them')?
         One possessor or of-complement deep too ('Serbia's diplomats', 'leaders of the party')."""
@@ -1443,8 +1459,10 @@ class Detector:
                 or lemma in lexicon.REPRESENTATIVE_NOUNS
             ):
                 return True
-            if item.tag_ == "NNS" and agent_nouns.agent_kind(item.lower_, self.actors.words, plural=True):
-                return True  # agent nouns: "smugglers", "traffickers", "extremists"
+            if item.tag_ in {"NN", "NNS"} and agent_nouns.agent_kind(
+                item.lower_, self.actors.words, plural=item.tag_ == "NNS"
+            ):
+                return True  # agent nouns: "smugglers", "traffickers", "the employer"
         return False
 
     def _slice(self, rng: tuple[int, int]) -> str:
@@ -1466,6 +1484,26 @@ def _edge_punctuation(head: Token) -> set[int]:
 def _addressee(lemma: str, prep: Token) -> bool:
     """'called on Turkey (to stop)', 'appealed to donors (to give)': whom the asking is addressed to."""
     return lemma in lexicon.OBJECT_CONTROL and prep.lower_ in {"on", "upon", "to"}
+
+
+def _ended(noun: Token) -> bool:
+    """The undertaking a noun names is ended, broken or done by the verb that governs it: 'withdrew
+    its offer', 'kept its pledge', 'backed away from its promise', 'went back on its word'."""
+    if noun.dep_ == "dobj":
+        verb = noun.head
+    elif noun.dep_ == "pobj":
+        verb = noun.head.head
+        while verb.dep_ in {"advmod", "prt"} and verb.pos_ in {"ADV", "ADP", "PART"} and verb.head != verb:
+            verb = verb.head  # "backed away from": the preposition hangs on 'away'
+    else:
+        return False
+    if verb.pos_ != "VERB":
+        return False
+    lemma = verb.lemma_.lower()
+    if lemma in lexicon.ENDING_VERBS:
+        return True
+    particles = {c.lower_ for c in verb.children if c.dep_ in {"prt", "advmod"}}
+    return any((lemma, particle) in lexicon.ENDING_PHRASAL for particle in particles)
 
 
 def _unchosen(verb: Token) -> bool:

@@ -71,6 +71,10 @@ NEEDS_XCOMP: Final[frozenset[str]] = frozenset(
     {"aim", "decide", "prepare", "want", "wish", "hope", "seek", "commit", "swear", "intend"}
 )
 
+# Intentions that, told in the past perfect, did not come to pass: "had hoped to close by June",
+# "had planned to march on Sunday" (a pledge or agreement made earlier still stands).
+INTENTIONS: Final[frozenset[str]] = frozenset({"plan", "intend", "aim", "want", "wish", "hope", "expect"})
+
 # Cues that take a person/state object then a to-infinitive ("urged Turkey to").
 OBJECT_CONTROL: Final[frozenset[str]] = frozenset(
     {
@@ -187,7 +191,12 @@ ENDING_VERBS: Final[frozenset[str]] = frozenset(
     {"withdraw", "abandon", "drop", "scrap", "shelve", "cancel", "rescind", "revoke", "retract", "renounce",
      "reverse", "ditch", "suspend", "freeze", "break", "violate", "breach", "fulfil", "fulfill", "honour",
      "honor", "keep", "complete", "back", "walk", "renege", "pull", "quit", "abrogate", "repudiate", "annul",
-     "deliver", "backtrack", "betray"}
+     "deliver", "backtrack", "betray", "retreat", "jettison"}
+)  # fmt: skip
+
+# Phrasal verbs that end an undertaking: "went back on its promise", "rowed back on its pledge".
+ENDING_PHRASAL: Final[frozenset[tuple[str, str]]] = frozenset(
+    {("go", "back"), ("row", "back"), ("climb", "down"), ("u", "turn")}
 )  # fmt: skip
 
 # Verbs of deliberation: "would consider joining", "will study the proposal" commit to nothing yet.

@@ -35,6 +35,8 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "seek": ("sought",),
     "strike": ("struck", "stricken"),
     "break": ("broke", "broken"),
+    "go": ("went", "gone"),
+    "run": ("ran",),
     "freeze": ("froze", "frozen"),
     "fight": ("fought",),
     "shut": ("shut",),
@@ -151,6 +153,7 @@ def _lexicon_words() -> set[str]:
         lexicon.ASKING_VERBS,
         lexicon.OUTCOME_VERBS,
         lexicon.OPPOSING_VERBS,
+        {verb for verb, _ in lexicon.ENDING_PHRASAL | lexicon.UNCHOSEN_PHRASAL},
         _IRREGULAR,
     ):
         words.update(w for w in group if " " not in w)

@@ -135,6 +135,9 @@ def subjects(verb: Token) -> list[Token]:
             if subject.lower_ in {"which", "who", "that"} and current.dep_ == "relcl":
                 return [current.head]
             return [subject]
+        if (owner := misattached_conjunct(current)) is not None:
+            current = owner
+            continue
         if current.dep_ in {"conj", "xcomp", "acomp"} and current.head is not current:
             current = current.head
             continue
@@ -151,6 +154,24 @@ def subjects(verb: Token) -> list[Token]:
             continue
         break
     return []
+
+
+def misattached_conjunct(verb: Token) -> Token | None:
+    """The verb a past-tense conjunct truly joins when the parser hangs it on the bare verb of a
+    'that' clause: 'demanded that the minister resign, and threatened to ...' (Zielinski
+    threatened, not the minister: 'resign' is a subjunctive, 'threatened' has the main tense)."""
+    head = verb.head
+    if (
+        verb.dep_ != "conj"
+        or verb.tag_ != "VBD"
+        or head.tag_ not in {"VB", "VBP"}
+        or head.dep_ != "ccomp"
+        or head.head.tag_ not in {"VBD", "VBZ", "VBP"}
+        or has(verb, "nsubj")
+        or any(c.dep_ == "aux" for c in head.children)
+    ):
+        return None
+    return head.head
 
 
 def alongside(verb: Token) -> bool:
@@ -316,7 +337,8 @@ def phrase_range(head: Token, skip: list[Token]) -> tuple[int, int]:
     skip = skip + [
         c
         for c in head.children
-        if c.dep_ == "advcl" and condition(head) and any(m.lower_ in lexicon.CONDITION_MARKS for m in c.subtree)
+        if (c.dep_ == "advcl" and condition(head) and any(m.lower_ in lexicon.CONDITION_MARKS for m in c.subtree))
+        or misattached_conjunct(c) is not None
     ]
     left, right = subtree_range(head, skip)
     if right - left > 25:
