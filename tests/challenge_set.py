@@ -103,6 +103,8 @@ NOTHING = [
     "The builder had planned to finish the tower this year, but the steel never came.",
     "The company signed the contract in May but now expects it to slip into next year.",
     '"We will not be blackmailed," the foreign minister said.',
+    "The rebels prepared to abandon the town as government troops advanced.",  # preparations told
+    "Talks aimed at reaching a deal on the border resumed in Geneva.",  # a deal sought, not made
 ]
 
 FOUND = [
@@ -182,4 +184,9 @@ FOUND = [
     ("The mayor said the city would keep its promise to rebuild the pier.", "plan"),
     ("Moscow expects Ankara to withdraw its troops from the border.", "demand"),
     ("The airline had agreed to refund every passenger by June.", "agreement"),
+    ("The president said he is prepared to lift the ban on the party.", "promise"),
+    # a deal made is an agreement, with or without an infinitive saying what it is to do
+    ("The players' union said it had reached a tentative deal with the league on a new contract.", "agreement"),
+    ("Ukraine and Poland struck a deal on grain imports.", "agreement"),
+    ("The union reached a deal with the league to end the lockout.", "agreement"),
 ]

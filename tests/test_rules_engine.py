@@ -958,7 +958,7 @@ def test_a_title_before_the_name_and_its_owner_are_the_persons(engine: RulesRead
     result = draft(
         engine,
         "The Nordic Pilots Association backed the strike. Nordair's chief executive, Mats Lindqvist, said the airline "
-        'would not reinstate the scheme, which he called "unaffordable". "We had no choice," said Ingrid Dahl, '
+        'would not reinstate the scheme he called "unaffordable". "We had no choice," said Ingrid Dahl, '
         "the association's chair.",
     )
     people = titles(result)
@@ -970,6 +970,45 @@ def test_a_title_before_the_name_and_its_owner_are_the_persons(engine: RulesRead
     assert names(result, refusal.actors) == {"Nordair"}
     assert names(result, [refusal.attributed_to or ""]) == {"Mats Lindqvist"}
     assert refusal.quote.endswith('"unaffordable"')  # the quote it opens is closed
+
+
+def test_an_office_of_a_place_titles_the_person_named_after_it(engine: RulesReader) -> None:
+    result = draft(engine, "The mayor of Rotterdam, Ahmed Aboutaleb, promised to reopen the tunnel in March.")
+    assert titles(result) == {"Ahmed Aboutaleb": ("mayor", "Rotterdam")}  # not a person called "Rotterdam"
+    assert names(result, only(result).actors) == {"Ahmed Aboutaleb"}
+
+
+def test_what_is_undertaken_stops_before_an_aside_and_a_trailing_speaker(engine: RulesReader) -> None:
+    aside = only(draft(engine, "The firm said it would appeal the fine, which it called disproportionate."))
+    assert (aside.action, aside.quote) == ("appeal the fine", "it would appeal the fine")
+    speaker = only(
+        draft(
+            engine,
+            "Iran has agreed to let inspectors back into the Fordow site, the agency's director general, "
+            "Rafael Grossi, said.",
+        )
+    )
+    assert speaker.action == "let inspectors back into the Fordow site"
+    kept = only(draft(engine, "The company said it would sell the plant, which employs 400 people, to a rival."))
+    assert kept.action.endswith("to a rival")  # an aside inside the phrase stays, with what follows it
+
+
+def test_a_deal_reached_is_an_agreement_of_its_parties(engine: RulesReader) -> None:
+    result = draft(engine, "The EU clinched a trade deal with Mercosur on Friday after 25 years of talks.")
+    deal = only(result)
+    assert (deal.kind, names(result, deal.actors), names(result, deal.counterparties)) == (
+        "agreement",
+        {"EU"},
+        {"Mercosur"},
+    )
+    assert deal.action == "trade deal with Mercosur"  # its date is the when, not what was agreed
+    for text in (
+        "The union and the league could reach a deal this week.",
+        "The union hopes to reach a deal with the league before the season starts.",
+        "The two sides failed to reach a deal.",
+        "The deal reached last year collapsed in March.",
+    ):
+        assert [c.kind for c in draft(engine, text).commitments] in ([], ["plan"]), text  # a deal not (yet) made
 
 
 def test_a_representative_named_in_apposition_is_the_actor(engine: RulesReader) -> None:

@@ -168,14 +168,18 @@ _PLACE_NOUNS = frozenset(
 )  # fmt: skip
 
 
+# Offices held over a place: "the mayor of Rotterdam" names a city, whatever the recognizer says.
+_OFFICES_OF_PLACES = frozenset({"mayor", "governor", "premier", "king", "queen", "emir", "sultan", "president"})
+
+
 def _a_place_of(ent: Span) -> bool:
-    """'the port of Rotterdam', 'the city of Lyon': one word the recognizer took for a person."""
+    """'the port of Rotterdam', 'the mayor of Lyon': one word the recognizer took for a person."""
     root = ent.root
     return (
         len(ent) == 1
         and root.dep_ == "pobj"
         and root.head.lower_ == "of"
-        and root.head.head.lemma_.lower() in _PLACE_NOUNS
+        and root.head.head.lemma_.lower() in _PLACE_NOUNS | _OFFICES_OF_PLACES
     )
 
 
@@ -482,6 +486,8 @@ class ActorIndex:
             record.affiliation = record.affiliation or self._owner_name(owned_title.group(1))
             return
         head = name.root.head
+        if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.pos_ == "NOUN":
+            head = head.head.head  # "The mayor of Rotterdam, Ahmed Aboutaleb,": hung on the place
         if name.root.dep_ != "appos" or head.pos_ != "NOUN" or head.i >= name.start or record.title is not None:
             return
         words = [t for t in head.subtree if t.i <= head.i and t.dep_ in {"amod", "compound"}] + [head]
@@ -492,6 +498,10 @@ class ActorIndex:
         if owner is not None and record.affiliation is None:
             known = self.actor_at(owner)
             record.affiliation = self.records[known].name if known else self._owner_name(owner.text)
+        of = next((p for c in head.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"), None)
+        if of is not None and record.affiliation is None and of.pos_ == "PROPN":
+            known = self.actor_at(of)  # "the mayor of Lyon", "the head of Interpol": whose office it is
+            record.affiliation = self.records[known].name if known else self.doc[of.left_edge.i : of.i + 1].text
 
     def _owner_name(self, word: str) -> str | None:
         """The organisation or state a possessor names: 'Nordair', 'the association' (the one named

@@ -337,6 +337,8 @@ class Detector:
             return
         if lemma in lexicon.INTENTIONS and any(c.dep_ == "aux" and c.lower_ in {"had", "'d"} for c in verb.children):
             return  # "had hoped to close the deal by June": an intention given up or overtaken
+        if lemma == "prepare" and verb.tag_ == "VBD" and not syntax.has(verb, "aux") and not syntax.reported(verb):
+            return  # "the army prepared to resume shelling": preparations told, nothing undertaken
         if kind != "refusal" and xcomps and all(x.lemma_.lower() in _COURTESIES for x in xcomps):
             return  # "We want to thank ...", "wished to congratulate": a courtesy, not an undertaking
         if kind == "refusal" and xcomps and all(x.lemma_.lower() in _NO_COMMENT for x in xcomps):
@@ -856,7 +858,10 @@ class Detector:
             governor is not None
             and governor.pos_ == "VERB"
             and noun.dep_ == "dobj"
-            and governor.lemma_.lower() in lexicon.LIGHT_VERBS
+            and (
+                governor.lemma_.lower() in lexicon.LIGHT_VERBS
+                or (kind == "agreement" and governor.lemma_.lower() in lexicon.DEAL_MAKING_VERBS)
+            )
             and not syntax.negated(governor)
             and (governor.lemma_.lower() != "reach" or kind == "agreement")
         )
@@ -884,13 +889,15 @@ class Detector:
             clauses = [
                 c
                 for c in governor.children
-                if c.dep_ == "ccomp"
-                and c.i > noun.i
-                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-            ]
+                if (c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))
+                or (kind == "agreement" and c.dep_ in {"advcl", "xcomp"} and syntax.has(c, "aux"))
+                if c.i > noun.i and c.pos_ in {"VERB", "AUX"}
+            ]  # "reached a deal with the league to end the lockout": the parser hangs "to" on the verb
         preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in {"for", "to", "on", "of"}]
-        if kind in {"agreement"} and not clauses:
-            return  # "an agreement" alone is a thing, not a commitment
+        if kind == "agreement" and not clauses:
+            if governor is not None and _struck(noun, governor):
+                self._struck_deal(noun, governor, sent, keys)
+            return  # otherwise "an agreement" alone is a thing, not a commitment
         if not clauses and not preps:
             if kind == "promise" and any(
                 c.ent_type_ == "MONEY" and c.dep_ in {"nummod", "compound", "quantmod"} for c in noun.children
@@ -928,6 +935,20 @@ class Detector:
                 start_at=start,
                 action_head=comp,
             )
+
+    def _struck_deal(self, noun: Token, governor: Token, sent: Span, keys: list[str]) -> None:
+        """'The union reached a tentative deal with the league on a new contract': the deal is what
+        is agreed (its date left to the when), made with whoever it is 'with'."""
+        skip = [c for c in noun.children if c.dep_ == "det" or (c.dep_ == "prep" and _dated(c))]
+        rng = syntax.phrase_range(noun, skip)
+        for prep in governor.children:  # "reached a deal with the league on a new contract"
+            if prep.dep_ == "prep" and prep.lower_ in {"on", "over"} and prep.i == rng[1] + 1 and not _dated(prep):
+                rng = (rng[0], prep.right_edge.i)
+        partners = [p for c in noun.children if c.lower_ == "with" for p in c.children if p.dep_ == "pobj"]
+        partners += [p for c in governor.children if c.lower_ == "with" for p in c.children if p.dep_ == "pobj"]
+        start = min([governor.i] + [c.left_edge.i for c in governor.children if c.dep_ == "nsubj"])
+        self._add(noun, sent, keys, "agreement", self._slice(rng), (start, max(rng[1], noun.i)), partners,
+                  start_at=start, action_head=noun)  # fmt: skip
 
     # -- assembling -----------------------------------------------------------------------
     def _complements(
@@ -1504,6 +1525,26 @@ def _ended(noun: Token) -> bool:
         return True
     particles = {c.lower_ for c in verb.children if c.dep_ in {"prt", "advmod"}}
     return any((lemma, particle) in lexicon.ENDING_PHRASAL for particle in particles)
+
+
+def _dated(prep: Token) -> bool:
+    """'on Monday', 'in March': a preposition that says when, not what."""
+    return any(p.ent_type_ in {"DATE", "TIME"} for p in prep.children)
+
+
+def _struck(noun: Token, governor: Token) -> bool:
+    """A deal made, told as done: 'reached a deal', 'has struck an agreement', 'clinches deal'
+    (not 'hopes to reach', 'could reach', 'talks aimed at reaching', nor a treaty signed long ago)."""
+    return (
+        noun.dep_ == "dobj"
+        and governor.lemma_.lower() in lexicon.DEAL_MAKING_VERBS
+        and governor.dep_ in {"ROOT", "ccomp", "conj", "parataxis"}
+        and (
+            governor.tag_ in {"VBD", "VBZ", "VBP"}
+            or (governor.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in governor.children))
+        )
+        and not any(c.tag_ == "MD" for c in governor.children)
+    )
 
 
 def _unchosen(verb: Token) -> bool:

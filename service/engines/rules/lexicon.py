@@ -123,6 +123,10 @@ PACTS: Final[frozenset[str]] = frozenset(
     {"pact", "deal", "agreement", "accord", "treaty", "memorandum", "contract", "protocol", "declaration"}
 )
 
+# Verbs that make a deal: "reached a deal with the league", "struck an agreement" (the agreement
+# is what they agreed; "signed the treaty in 1998" is a formality done, not this).
+DEAL_MAKING_VERBS: Final[frozenset[str]] = frozenset({"reach", "strike", "clinch", "seal", "hammer"})
+
 # What "turned down" refuses when the model reads "down" as a preposition (not "turned down the street").
 OFFERS: Final[frozenset[str]] = frozenset(
     {"offer", "request", "proposal", "plan", "bid", "invitation", "deal", "appeal", "demand", "application"}

@@ -340,10 +340,46 @@ def phrase_range(head: Token, skip: list[Token]) -> tuple[int, int]:
         if (c.dep_ == "advcl" and condition(head) and any(m.lower_ in lexicon.CONDITION_MARKS for m in c.subtree))
         or misattached_conjunct(c) is not None
     ]
+    skip += _trailing_speakers(head) + _asides(head)
     left, right = subtree_range(head, skip)
     if right - left > 25:
         right = left + 25
     return left, right
+
+
+def _trailing_speakers(head: Token) -> list[Token]:
+    """Appositions the parser hung on the phrase's last noun that are the speaker of a trailing
+    'said': 'let inspectors into the site, the agency's director general, Rafael Grossi, said'."""
+    doc = head.doc
+    speakers = []
+    for token in head.subtree:
+        if token.dep_ != "appos" or token.i <= head.i:
+            continue
+        after = token.right_edge.i + 1
+        while after < len(doc) and doc[after].is_punct:
+            after += 1
+        if after < len(doc) and doc[after].lemma_.lower() in lexicon.REPORTING_VERBS and doc[after].is_ancestor(head):
+            speakers.append(token)
+    return speakers
+
+
+def _asides(head: Token) -> list[Token]:
+    """A non-restrictive relative clause that ends the phrase, set off by a comma, is comment on
+    the thing, not part of what is undertaken: 'will appeal the fine, which it called unfair'
+    (one inside the phrase stays, so that what follows it is kept)."""
+    doc = head.doc
+    end = head.right_edge.i
+    while end > head.i and doc[end].is_punct:
+        end -= 1
+    return [
+        t
+        for t in head.subtree
+        if t.dep_ == "relcl"
+        and t.i > head.i
+        and t.right_edge.i >= end
+        and doc[t.left_edge.i - 1].lower_ == ","
+        and t.left_edge.lower_ in {"which", "who", "whom", "whose"}
+    ]
 
 
 _ACTION_WORDS = 14
