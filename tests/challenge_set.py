@@ -105,6 +105,9 @@ NOTHING = [
     '"We will not be blackmailed," the foreign minister said.',
     "The rebels prepared to abandon the town as government troops advanced.",  # preparations told
     "Talks aimed at reaching a deal on the border resumed in Geneva.",  # a deal sought, not made
+    # a warning of what others could do, or of what could happen, is a view
+    "Economists warned that dockworkers could strike if inflation persists.",
+    "The minister warned that prices could rise if the strike continues.",
 ]
 
 FOUND = [
@@ -189,4 +192,8 @@ FOUND = [
     ("The players' union said it had reached a tentative deal with the league on a new contract.", "agreement"),
     ("Ukraine and Poland struck a deal on grain imports.", "agreement"),
     ("The union reached a deal with the league to end the lockout.", "agreement"),
+    # pressure the speakers' side could bring if a condition is not met; force promised for a deed
+    ("Teachers could strike next month unless the government raises pay, their union warned.", "threat"),
+    ("The rebels warned they would retaliate if attacked.", "threat"),
+    ("Union leaders warned that any attempt to cut pensions would be met with a general strike.", "threat"),
 ]

@@ -524,7 +524,22 @@ class Detector:
             chosen = clause.lemma_.lower() not in lexicon.OUTCOME_VERBS and not _unchosen(clause)
             if own and modals & {"will", "would", "'ll", "shall"} and clause.lemma_.lower() != "be" and chosen:
                 return True  # not "warned the hospital will run out of beds": a foreseen outcome is a view
+            if modals & {"could", "may", "might"} and clause.lemma_.lower() in lexicon.COERCIVE_VERBS:
+                # "Teachers could strike, their union warned, unless ...": the speakers' own side, on terms
+                ours = subject is not None and (
+                    subject.lower_ in {"it", "we", "they"}
+                    or (speaker is not None and any(c.lower_ in {"their", "its"} for c in speaker.children))
+                )
+                return ours and (syntax.condition(clause) or syntax.condition(verb)) is not None
+            if modals & {"will", "would"} and self._met_with_force(clause):
+                return True  # "warned that any attempt to cut pensions would be met with a general strike"
         return False
+
+    def _met_with_force(self, clause: Token) -> bool:
+        """'would be met with a general strike', 'will be met with force': pressure promised for a deed."""
+        if clause.lemma_.lower() != "meet" or not syntax.has(clause, "auxpass"):
+            return False
+        return any(self._coercive_noun(p) for c in clause.children if c.lower_ == "with" for p in c.children)
 
     def _going_to(self, going: Token, sent: Span) -> None:
         """'We are (not) going to raise taxes': the future of 'will', its subject and negation on 'going'."""
@@ -1058,10 +1073,11 @@ class Detector:
             heads = [cue.head]  # "are not going to raise taxes": the negative on "going" is the refusal
         elif kind == "refusal" and syntax.negated(cue):
             heads = [cue]  # "will not agree to send troops": the cue's own negative is the refusal; above it counts
+        warning = kind == "threat" and cue.lemma_.lower() == "warn"  # a warning is conditional by nature
         if syntax.is_question(sent) or any(
             syntax.negated_above(t)
             or syntax.denied_above(t, cue)
-            or syntax.hypothetical(t)
+            or (syntax.hypothetical(t) and not warning)
             or syntax.hedged(t)
             or syntax.describes_which(t)
             for t in heads

@@ -383,7 +383,7 @@ def _asides(head: Token) -> list[Token]:
 
 
 _ACTION_WORDS = 14
-_LEADING_MODALS = frozenset({"should", "must", "shall", "will", "would", "to"})
+_LEADING_MODALS = frozenset({"should", "must", "shall", "will", "would", "could", "may", "might", "to"})
 _DANGLING = frozenset(
     [
         "a",
