@@ -108,6 +108,11 @@ NOTHING = [
     # a warning of what others could do, or of what could happen, is a view
     "Economists warned that dockworkers could strike if inflation persists.",
     "The minister warned that prices could rise if the strike continues.",
+    "The UN warned of war in the region.",  # what may come, not the UN's deed
+    "Analysts warned of retaliation by Russia.",  # someone else's
+    # a pact or threat backed out of, backed down on
+    "The party backed out of its agreement to share power.",
+    "The union backed down on its threat to strike.",
 ]
 
 FOUND = [
@@ -196,4 +201,7 @@ FOUND = [
     ("Teachers could strike next month unless the government raises pay, their union warned.", "threat"),
     ("The rebels warned they would retaliate if attacked.", "threat"),
     ("Union leaders warned that any attempt to cut pensions would be met with a general strike.", "threat"),
+    ('Beijing warned of "strong countermeasures" if the arms sale goes ahead.', "threat"),
+    # a plan approved is the approver's
+    ("The council approved a plan to build 5,000 homes, despite objections from residents.", "plan"),
 ]

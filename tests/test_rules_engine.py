@@ -991,6 +991,20 @@ def test_what_is_undertaken_stops_before_an_aside_and_a_trailing_speaker(engine:
     assert speaker.action == "let inspectors back into the Fordow site"
     kept = only(draft(engine, "The company said it would sell the plant, which employs 400 people, to a rival."))
     assert kept.action.endswith("to a rival")  # an aside inside the phrase stays, with what follows it
+    announced = only(
+        draft(engine, "Kenya will deploy 1,000 police to Haiti, the government announced, though a court objected.")
+    )
+    assert announced.action == "deploy 1,000 police to Haiti"
+    despite = only(draft(engine, "The council approved a plan to build 5,000 homes, despite objections."))
+    assert despite.action == "build 5,000 homes"
+
+
+def test_a_boycott_held_out_is_the_threat_and_a_tax_is_no_actor(engine: RulesReader) -> None:
+    boycott = only(draft(engine, "The opposition said it would boycott the vote unless the commission was replaced."))
+    assert (boycott.kind, boycott.action) == ("threat", "boycott the vote")
+    assert boycott.condition == "unless the commission was replaced"
+    taxes = draft(engine, "The prime minister vowed that the government would not raise income tax or VAT.")
+    assert [a.name for a in taxes.actors] == ["prime minister"]
 
 
 def test_a_deal_reached_is_an_agreement_of_its_parties(engine: RulesReader) -> None:

@@ -394,9 +394,10 @@ class Detector:
         if lemma == "expect" and targets and not any(self._someone_else(t, verb, keys) for t in targets):
             return  # "now expects it (the deal) to slip into next year": a forecast about a thing
         modality: Modality | None = "expected" if lemma in {"expect", "hope"} and kind == "plan" else None
-        self._emit(
-            verb, sent, keys, kind, self._complements(verb, xcomps, ccomps, dobjs, preps), targets, modality=modality
-        )
+        heads = self._complements(verb, xcomps, ccomps, dobjs, preps)
+        if lemma == "boycott" and kind == "threat":
+            heads = [verb]  # "would boycott the vote": the boycott is the threat, not the vote
+        self._emit(verb, sent, keys, kind, heads, targets, modality=modality)
 
     def _cannot_restrain(self, aux: Token, sent: Span) -> None:
         """'Russia cannot prevent the Syrian army from doing so': its refusal to restrain another,
@@ -513,6 +514,11 @@ class Detector:
         ):
             return True
         speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        warner = next(iter(syntax.subjects(verb)), None)  # "urged X to stop ... and warned of": shared
+        if warner is not None and warner.lemma_.lower() not in lexicon.COMMENTATOR_NOUNS:
+            for measure in (p for c in verb.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children):
+                if _retaliation(measure):
+                    return True  # "Beijing warned of strong countermeasures": measures of its own, held out
         for clause in (c for c in verb.children if c.dep_ == "ccomp"):
             subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
             modals = {c.lower_ for c in clause.children if c.dep_ == "aux"}
@@ -879,7 +885,14 @@ class Detector:
             )
             and not syntax.negated(governor)
             and (governor.lemma_.lower() != "reach" or kind == "agreement")
-        )
+        ) or (
+            governor is not None
+            and noun.dep_ == "dobj"
+            and governor.lemma_.lower() in lexicon.ENDORSING_VERBS
+            and kind in {"plan", "agreement"}
+            and not syntax.negated(governor)
+            and not any(o.pos_ != "PRON" for o in owners)
+        )  # "the council approved a plan to build 5,000 homes": the plan is now the council's
         for owner in owners:
             if owner.pos_ == "PRON" and light and governor is not None:
                 continue  # "reiterated its demand": the subject of the verb owns it
@@ -1526,12 +1539,14 @@ def _addressee(lemma: str, prep: Token) -> bool:
 def _ended(noun: Token) -> bool:
     """The undertaking a noun names is ended, broken or done by the verb that governs it: 'withdrew
     its offer', 'kept its pledge', 'backed away from its promise', 'went back on its word'."""
+    particles: set[str] = set()
     if noun.dep_ == "dobj":
         verb = noun.head
     elif noun.dep_ == "pobj":
         verb = noun.head.head
-        while verb.dep_ in {"advmod", "prt"} and verb.pos_ in {"ADV", "ADP", "PART"} and verb.head != verb:
-            verb = verb.head  # "backed away from": the preposition hangs on 'away'
+        while verb.dep_ in {"advmod", "prt", "prep"} and verb.pos_ in {"ADV", "ADP", "PART"} and verb.head != verb:
+            particles.add(verb.lower_)  # "backed away from", "backed out of": 'from' hangs on the particle
+            verb = verb.head
     else:
         return False
     if verb.pos_ != "VERB":
@@ -1539,8 +1554,20 @@ def _ended(noun: Token) -> bool:
     lemma = verb.lemma_.lower()
     if lemma in lexicon.ENDING_VERBS:
         return True
-    particles = {c.lower_ for c in verb.children if c.dep_ in {"prt", "advmod"}}
+    particles |= {c.lower_ for c in verb.children if c.dep_ in {"prt", "advmod"}}
     return any((lemma, particle) in lexicon.ENDING_PHRASAL for particle in particles)
+
+
+def _retaliation(noun: Token) -> bool:
+    """'strong countermeasures', 'retaliation', 'punitive measures': what a warner itself would do
+    in answer (not 'a recession', 'war', nor 'retaliation by Russia': someone else's)."""
+    if any(c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ == "by") for c in noun.children):
+        return False
+    lemma = noun.lemma_.lower()
+    return lemma in lexicon.RETALIATION_NOUNS or (
+        lemma in lexicon.COERCIVE_IF_MODIFIED
+        and any(c.dep_ in {"amod", "compound"} and c.lower_ in lexicon.COERCIVE_MODIFIERS for c in noun.children)
+    )
 
 
 def _dated(prep: Token) -> bool:

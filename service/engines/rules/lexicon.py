@@ -123,6 +123,9 @@ PACTS: Final[frozenset[str]] = frozenset(
     {"pact", "deal", "agreement", "accord", "treaty", "memorandum", "contract", "protocol", "declaration"}
 )
 
+# Verbs that make another's plan or deal one's own: "approved a plan to build 5,000 homes".
+ENDORSING_VERBS: Final[frozenset[str]] = frozenset({"approve", "endorse", "adopt", "ratify", "back"})
+
 # Verbs that make a deal: "reached a deal with the league", "struck an agreement" (the agreement
 # is what they agreed; "signed the treaty in 1998" is a formality done, not this).
 DEAL_MAKING_VERBS: Final[frozenset[str]] = frozenset({"reach", "strike", "clinch", "seal", "hammer"})
@@ -194,13 +197,14 @@ NOUN_CUES: Final[dict[str, CommitmentKind]] = {
 ENDING_VERBS: Final[frozenset[str]] = frozenset(
     {"withdraw", "abandon", "drop", "scrap", "shelve", "cancel", "rescind", "revoke", "retract", "renounce",
      "reverse", "ditch", "suspend", "freeze", "break", "violate", "breach", "fulfil", "fulfill", "honour",
-     "honor", "keep", "complete", "back", "walk", "renege", "pull", "quit", "abrogate", "repudiate", "annul",
+     "honor", "keep", "complete", "walk", "renege", "pull", "quit", "abrogate", "repudiate", "annul",
      "deliver", "backtrack", "betray", "retreat", "jettison"}
 )  # fmt: skip
 
 # Phrasal verbs that end an undertaking: "went back on its promise", "rowed back on its pledge".
 ENDING_PHRASAL: Final[frozenset[tuple[str, str]]] = frozenset(
-    {("go", "back"), ("row", "back"), ("climb", "down"), ("u", "turn")}
+    {("go", "back"), ("row", "back"), ("climb", "down"), ("u", "turn"), ("back", "away"), ("back", "down"),
+     ("back", "out")}
 )  # fmt: skip
 
 # Verbs of deliberation: "would consider joining", "will study the proposal" commit to nothing yet.
@@ -676,6 +680,10 @@ NON_ACTOR_HEADS: Final[frozenset[str]] = frozenset(
         "crisis",
         "index",
         "fund",
+        "tax",  # "Council Tax"; and taxes and measures the recognizer takes for bodies:
+        "vat",
+        "gst",
+        "gdp",
     }
 )
 
@@ -718,6 +726,12 @@ COERCIVE_NOUNS: Final[frozenset[str]] = frozenset(
         "consequence",
     }
 )
+
+# Measures a speaker "warned of" that are its own answer, so a threat ("warned of countermeasures");
+# a warning of war, attacks or consequences is a view of what may come.
+RETALIATION_NOUNS: Final[frozenset[str]] = frozenset(
+    {"countermeasure", "retaliation", "reprisal", "sanction", "punishment"}
+)  # fmt: skip
 
 # Verbs of answering another's act: coercive when the answer is ("respond with force", "meet it with sanctions").
 RESPONDING_VERBS: Final[frozenset[str]] = frozenset({"respond", "react", "reply", "answer", "meet", "retaliate"})

@@ -154,6 +154,7 @@ def _lexicon_words() -> set[str]:
         lexicon.OUTCOME_VERBS,
         lexicon.OPPOSING_VERBS,
         lexicon.DEAL_MAKING_VERBS,
+        lexicon.ENDORSING_VERBS,
         {verb for verb, _ in lexicon.ENDING_PHRASAL | lexicon.UNCHOSEN_PHRASAL},
         _IRREGULAR,
     ):

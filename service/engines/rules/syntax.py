@@ -339,6 +339,8 @@ def phrase_range(head: Token, skip: list[Token]) -> tuple[int, int]:
         for c in head.children
         if (c.dep_ == "advcl" and condition(head) and any(m.lower_ in lexicon.CONDITION_MARKS for m in c.subtree))
         or misattached_conjunct(c) is not None
+        or (c.dep_ == "parataxis" and c.i > head.i)  # "..., the government announced, though ...": its own clause
+        or (c.dep_ == "prep" and c.lower_ in {"despite", "notwithstanding", "amid"})  # circumstance, not content
     ]
     skip += _trailing_speakers(head) + _asides(head)
     left, right = subtree_range(head, skip)
