@@ -113,6 +113,9 @@ NOTHING = [
     # a pact or threat backed out of, backed down on
     "The party backed out of its agreement to share power.",
     "The union backed down on its threat to strike.",
+    # agreed on nothing; a refusal told as an inverted plan
+    "Serbia and Kosovo agreed on nothing after ten hours of talks.",
+    '"Over my dead body will this hospital close," the mayor said.',
 ]
 
 FOUND = [
@@ -202,6 +205,8 @@ FOUND = [
     ("The rebels warned they would retaliate if attacked.", "threat"),
     ("Union leaders warned that any attempt to cut pensions would be met with a general strike.", "threat"),
     ('Beijing warned of "strong countermeasures" if the arms sale goes ahead.', "threat"),
+    # the idiom of never
+    ('The minister said the tax would be scrapped "over my dead body".', "refusal"),
     # a plan approved is the approver's
     ("The council approved a plan to build 5,000 homes, despite objections from residents.", "plan"),
 ]

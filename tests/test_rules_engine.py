@@ -999,6 +999,19 @@ def test_what_is_undertaken_stops_before_an_aside_and_a_trailing_speaker(engine:
     assert despite.action == "build 5,000 homes"
 
 
+def test_it_in_what_a_speaker_said_is_never_an_actor_named_before(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "The Dutch government said it would not intervene. Shipping line Maersk said it had begun diverting "
+        "vessels to Hamburg and would keep customers informed.",
+    )
+    rows = {c.action: names(result, c.actors) for c in result.commitments}
+    assert rows == {"intervene": {"Netherlands"}, "keep customers informed": {"Maersk"}}  # a product does not speak
+    unknown = draft(engine, "Germany said it would send tanks. Shipping line Vexamar said it would cut 300 jobs.")
+    assert all(names(unknown, c.actors) != {"Germany"} for c in unknown.commitments if "jobs" in c.action)
+    assert draft(engine, "The mine flooded in May. Smith said it would reopen in June.").commitments == []
+
+
 def test_a_boycott_held_out_is_the_threat_and_a_tax_is_no_actor(engine: RulesReader) -> None:
     boycott = only(draft(engine, "The opposition said it would boycott the vote unless the commission was replaced."))
     assert (boycott.kind, boycott.action) == ("threat", "boycott the vote")

@@ -192,6 +192,17 @@ def _descriptions(ent: Span) -> set[str]:
     return {noun for noun in found if lexicon.ROLE_NOUNS.get(noun) == "organization"}
 
 
+def _a_speaking_thing(ent: Span) -> bool:
+    """'Shipping line Maersk said': a name the recognizer took for a product or a building is, as
+    the subject of a speech verb, the organisation it names (products do not speak)."""
+    root = ent.root
+    return (
+        ent.label_ in {"PRODUCT", "FAC", "WORK_OF_ART"}
+        and root.dep_ == "nsubj"
+        and root.head.lemma_.lower() in lexicon.SAY_VERBS
+    )
+
+
 def _named_after_an_organisation_noun(ent: Span) -> bool:
     """'the union FNV Havens', 'the carmaker Stellantis': a name (of whatever label the recognizer gave
     it) right after a noun for an organisation that modifies it, or a person's name taken for one."""
@@ -302,7 +313,7 @@ class ActorIndex:
                 self._add_org(ent)
             elif ent.label_ == "PERSON" and _an_organisation_taken_for_a_person(ent):
                 self._add_org(ent)  # "Meridian Pharma", "Gavi, the vaccine alliance" taken for a person
-            elif _named_after_an_organisation_noun(ent):
+            elif _named_after_an_organisation_noun(ent) or _a_speaking_thing(ent):
                 self._add_org(ent)  # "the union FNV Havens", "the charity Kids First" taken for a product
         self._merge_people_named_like_organisations()
         for ent in persons:

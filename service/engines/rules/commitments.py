@@ -99,6 +99,8 @@ _COURTESIES = frozenset({"thank", "congratulate", "welcome", "apologize", "apolo
 _REGARDED = frozenset({"viewed", "seen", "considered", "understood", "regarded", "treated", "judged", "interpreted"})
 _RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})  # "which", "who", "whose"
 _TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year", "deadline"})
+# Subjects of "said" that are documents: the 'it' they speak of is whoever issued them, named before.
+_DOCUMENTS = frozenset({"statement", "report", "letter", "document", "communique", "filing", "release", "notice"})
 _NO_COMMENT = frozenset({"comment", "elaborate", "speculate", "confirm", "say"})
 _EXPRESSIONS = frozenset({"apology", "condolence", "sympathy", "congratulation", "thanks", "regret", "prayer"})
 # Passive futures that are forecasts of what someone will undergo, not arrangements: "will be felt".
@@ -1091,6 +1093,7 @@ class Detector:
             syntax.negated_above(t)
             or syntax.denied_above(t, cue)
             or (syntax.hypothetical(t) and not warning)
+            or syntax.fronted_never(t)
             or syntax.hedged(t)
             or syntax.describes_which(t)
             for t in heads
@@ -1241,12 +1244,18 @@ class Detector:
         for token in reversed(doc[max(0, pronoun.i - 80) : pronoun.i]):
             if token.dep_ not in {"nsubj", "nsubjpass"} or token.pos_ not in {"NOUN", "PROPN"}:
                 continue
+            speaking = token.head.lemma_.lower() in lexicon.SAY_VERBS
+            if speaking and token.head.is_ancestor(pronoun) and token.lemma_.lower() not in _DOCUMENTS:
+                # "Shipping line Vexamar said it would cut jobs": the speaker itself, or (a person's
+                # 'it' being a thing: "Smith said it would reopen") no one; never an actor named before
+                keys = self.actors.resolve(token, roles=True)
+                return [k for k in keys if self.actors.records[k].kind != "person"]
             if token.tag_ in {"NNS", "NNPS"} or token.ent_type_ == "PERSON":
                 continue
             keys = self.actors.resolve(token, roles=True)
             if any(self.actors.records[k].kind == "person" for k in keys):
                 continue
-            if keys or token.head.lemma_.lower() not in lexicon.SAY_VERBS:
+            if keys or not speaking:
                 return keys  # "The statement said it would": the one who issued it, further back
         return []
 
@@ -1271,7 +1280,10 @@ class Detector:
             if token.dep_ == "nsubj" and token.pos_ in {"NOUN", "PROPN"}:
                 if single and token.tag_ in {"NNS", "NNPS"}:
                     continue  # "it" is not "the states"
-                return self.actors.resolve(token, roles=True)
+                keys = self.actors.resolve(token, roles=True)
+                if single and any(self.actors.records[k].kind == "person" for k in keys):
+                    return []  # "Smith said it would reopen": 'it' is never Smith
+                return keys
         return []
 
     def _speakers_together(self, token: Token) -> list[str]:

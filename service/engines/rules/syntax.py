@@ -50,6 +50,14 @@ def negated(token: Token) -> bool:
         return True
     if any(c.dep_ == "dobj" and c.lower_ in {"nothing", "none"} for c in token.children):
         return True  # "promised nothing": no undertaking
+    if any(
+        p.lower_ in {"nothing", "none"} or _dead_body(p)
+        for c in token.children
+        if c.dep_ == "prep"
+        for p in c.children
+        if p.dep_ == "pobj"
+    ):
+        return True  # "agreed on nothing"; 'would be scrapped "over my dead body"': never
     head = token.head
     if token.dep_ == "xcomp" and head.lemma_.lower() in {"fail", "refuse", "decline", "reject", "cease"}:
         return True
@@ -58,6 +66,25 @@ def negated(token: Token) -> bool:
     if _yet_to(token):
         return True
     return token.dep_ in {"xcomp", "acomp"} and head is not token and any(c.dep_ == "neg" for c in head.children)
+
+
+def _dead_body(noun: Token) -> bool:
+    """'over my dead body', 'over our dead bodies': the idiom of never."""
+    return (
+        noun.lemma_.lower() == "body"
+        and noun.head.lower_ == "over"
+        and any(c.lower_ == "dead" for c in noun.children)
+        and any(c.lower_ in {"my", "our"} for c in noun.children)
+    )
+
+
+def fronted_never(token: Token) -> bool:
+    """'"Over my dead body will this hospital close"': who refuses is the speaker, not the subject,
+    and the inverted clause reads as a plan; left out rather than reversed."""
+    return any(
+        c.dep_ == "prep" and c.i < token.i and any(_dead_body(p) for p in c.children if p.dep_ == "pobj")
+        for c in token.children
+    )
 
 
 def _yet_to(token: Token) -> bool:
