@@ -1012,6 +1012,33 @@ def test_it_in_what_a_speaker_said_is_never_an_actor_named_before(engine: RulesR
     assert draft(engine, "The mine flooded in May. Smith said it would reopen in June.").commitments == []
 
 
+def test_a_dispute_between_a_union_and_employers_named_by_description(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "Dockworkers will walk off the job on Monday unless employers improve their offer, the unions FNV Havens "
+        "and ACV said. The strike could halt a third of the container traffic entering the European Union. "
+        "Niek Stam, the head of FNV Havens, said members had rejected the employers' offer. "
+        '"We have given them every chance," Stam told reporters outside the union\'s Rotterdam office. '
+        "The employers' association, Deltalinqs, said it would not raise its offer. "
+        "Belgian Prime Minister Alexander De Croo called on both sides to reach an agreement before the weekend.",
+    )
+    assert titles(result)["Niek Stam"] == ("head", "FNV Havens")
+    assert "Rotterdam" not in [a.name for a in result.actors]  # a place before "office" is no person
+    assert "members" not in [a.name.lower() for a in result.actors]  # the union's members are the union
+    rows = {c.action: (c.kind, names(result, c.actors)) for c in result.commitments}
+    assert rows["the employers' offer"] == ("refusal", {"FNV Havens"})
+    assert rows["raise its offer"] == ("refusal", {"Deltalinqs"})  # the association is the name in apposition
+    deltalinqs = actors_named(result, "Deltalinqs")[0]
+    assert "employers' association" in deltalinqs.aliases
+    called = next(c for c in result.commitments if "both sides" in c.quote)
+    assert names(result, called.counterparties) == {"Deltalinqs", "FNV Havens"}  # not the EU, named on the way
+
+
+def test_an_administration_saying_it_will_is_its_head(engine: RulesReader) -> None:
+    result = draft(engine, "The Trump administration said it would appeal the ruling.")
+    assert names(result, only(result).actors) == {"Trump"}
+
+
 def test_a_boycott_held_out_is_the_threat_and_a_tax_is_no_actor(engine: RulesReader) -> None:
     boycott = only(draft(engine, "The opposition said it would boycott the vote unless the commission was replaced."))
     assert (boycott.kind, boycott.action) == ("threat", "boycott the vote")

@@ -172,9 +172,16 @@ _PLACE_NOUNS = frozenset(
 _OFFICES_OF_PLACES = frozenset({"mayor", "governor", "premier", "king", "queen", "emir", "sultan", "president"})
 
 
+# Sites a place name is put before: "the union's Rotterdam office", "the Antwerp plant".
+_SITES = frozenset({"office", "headquarters", "plant", "factory", "airport", "station", "branch", "terminal", "site"})
+
+
 def _a_place_of(ent: Span) -> bool:
-    """'the port of Rotterdam', 'the mayor of Lyon': one word the recognizer took for a person."""
+    """'the port of Rotterdam', 'the mayor of Lyon', 'its Rotterdam office': one word the recognizer
+    took for a person."""
     root = ent.root
+    if len(ent) == 1 and root.dep_ == "compound" and root.head.lemma_.lower() in _SITES | _PLACE_NOUNS:
+        return True
     return (
         len(ent) == 1
         and root.dep_ == "pobj"
@@ -187,6 +194,8 @@ def _descriptions(ent: Span) -> set[str]:
     """The nouns for an organisation the text calls a name by: 'the union FNV Havens' (before it),
     'NetChoice, a trade group' (in apposition): what 'the union', 'the group' later stand for."""
     found = {c.lemma_.lower() for c in ent.root.children if c.dep_ == "appos" and c.pos_ == "NOUN"}
+    if ent.root.dep_ == "appos" and ent.root.head.pos_ == "NOUN":
+        found.add(ent.root.head.lemma_.lower())  # "The employers' association, Deltalinqs,"
     if ent.start > 0 and ent.doc[ent.start - 1].head.i in range(ent.start, ent.end):
         found.add(ent.doc[ent.start - 1].lemma_.lower())
     return {noun for noun in found if lexicon.ROLE_NOUNS.get(noun) == "organization"}
@@ -248,6 +257,7 @@ _WEB_ADDRESS = re.compile(r"\w\.(?:com|org|net|gov|edu|io|co|int)\b", re.IGNOREC
 
 # Lower-case words inside personal names: "Ursula von der Leyen", "Luiz Inácio Lula da Silva".
 _POSSESSED = re.compile(r"^(\w[\w .&-]*?)['’]s (.+)$")  # "the association's chair"
+_OF_OWNER = re.compile(r"^(\w[\w -]*?) of (?:the )?([A-Z][\w .&-]+)$")  # "head of FNV Havens"
 _JUST_NAMED = 40  # tokens: about a sentence back
 _ANY_ORGANISATION = frozenset({"group", "organisation", "organization", "agency"})
 _NAME_PARTICLES = frozenset(
@@ -496,6 +506,12 @@ class ActorIndex:
             record.title = owned_title.group(2)
             record.affiliation = record.affiliation or self._owner_name(owned_title.group(1))
             return
+        office = _OF_OWNER.match(record.title or "")
+        if office and set(office.group(1).lower().split()) & lexicon.TITLE_HEADS:
+            known = self.organisation_named(office.group(2))  # "Niek Stam, the head of FNV Havens"
+            owner = self.records[known].name if known else office.group(2)
+            record.title, record.affiliation = office.group(1), record.affiliation or owner
+            return
         head = name.root.head
         if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.pos_ == "NOUN":
             head = head.head.head  # "The mayor of Rotterdam, Ahmed Aboutaleb,": hung on the place
@@ -626,6 +642,13 @@ class ActorIndex:
             return self._renamed(shorter[0], text)
         return key
 
+    def organisation_named(self, name: str | None) -> str | None:
+        """The organisation record a name (an affiliation) stands for, if one is known."""
+        if not name:
+            return None
+        named = (r.key for r in self.records.values() if r.kind not in {"person", "state"} and name in r.aliases)
+        return self._match_org(name) or next(named, None)
+
     def _match_org(self, text: str) -> str | None:
         """The organisation already known by this name, its short form ('Meridian', 'Kmart') or its
         initials."""
@@ -731,6 +754,14 @@ class ActorIndex:
         if direct is not None:
             return [direct]
         lemma = head.lemma_.lower()
+        if lexicon.ROLE_NOUNS.get(lemma) == "organization":
+            for child in head.children:  # "The employers' association, Deltalinqs, said": Deltalinqs
+                appositive = self.actor_at(child) if child.dep_ == "appos" else None
+                if appositive is not None and self.records[appositive].kind != "person":
+                    described = self._np_span(head, keep_preps=frozenset())
+                    if described is not None and described.end <= child.left_edge.i:
+                        self._mention(self.records[appositive], described)  # its description is an alias
+                    return [appositive]
         modifiers = [
             t
             for t in head.subtree
@@ -987,14 +1018,18 @@ class ActorIndex:
         *,
         exclude: frozenset[str] = frozenset(),
         most_named: bool = False,
+        among: frozenset[str] = frozenset(),
     ) -> list[str]:
         """The last two distinct actors of a kind before a token ('the two leaders'), but those in
         `exclude`; with title words ('the two presidents'), only people whose title has one. With
         `most_named`, the two named most often before it ('both sides' of a dispute are its parties,
-        not whoever was named last), the later first on a tie."""
+        not whoever was named last), the later first on a tie; of those `among`, when two or more are."""
         seen: list[tuple[int, int, str]] = []
+        among = among - exclude
         for record in self.records.values():
             if (kind == "person") != (record.kind == "person") or record.key in exclude:
+                continue
+            if len(among) >= 2 and record.key not in among:
                 continue
             if titles and not titles & record.title_words:
                 continue

@@ -99,6 +99,7 @@ _COURTESIES = frozenset({"thank", "congratulate", "welcome", "apologize", "apolo
 _REGARDED = frozenset({"viewed", "seen", "considered", "understood", "regarded", "treated", "judged", "interpreted"})
 _RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})  # "which", "who", "whose"
 _TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year", "deadline"})
+_BODIES = frozenset({"organization", "igo", "armed_group", "other"})
 # Subjects of "said" that are documents: the 'it' they speak of is whoever issued them, named before.
 _DOCUMENTS = frozenset({"statement", "report", "letter", "document", "communique", "filing", "release", "notice"})
 _NO_COMMENT = frozenset({"comment", "elaborate", "speculate", "confirm", "say"})
@@ -1191,6 +1192,8 @@ class Detector:
                 continue  # "No government will sign", "Not a single minister vowed": no one commits
             if syntax.is_pronoun(token):
                 resolved = self._pronoun(token, context)
+            elif (body := self._members_of(token, context)) is not None:
+                resolved = [body]
             elif token.lemma_.lower() in _PAIR_WORDS and any(c.lower_ in {"two", "both"} for c in token.children):
                 lemma = token.lemma_.lower()
                 titles = _PAIR_TITLES.get(lemma)
@@ -1201,8 +1204,9 @@ class Detector:
                 others = frozenset({speaker} if speaker else ())
                 kind = _PAIR_WORDS[lemma]
                 parties = kind != "person"  # "both sides", "the two countries": the parties, named most
+                among = self._committed_before(before) if parties else frozenset()
                 resolved = (
-                    self.actors.recent_pair(before, kind, titles, exclude=others, most_named=parties)
+                    self.actors.recent_pair(before, kind, titles, exclude=others, most_named=parties, among=among)
                     or self.actors.recent_pair(before, kind, exclude=others, most_named=parties)
                     or self.actors.resolve(token, roles=roles)  # none named before: "the two leaders" as a group
                 )
@@ -1212,6 +1216,31 @@ class Detector:
                 if key not in keys:
                     keys.append(key)
         return keys
+
+    def _committed_before(self, before: int) -> frozenset[str]:
+        """The actors that have undertaken something before a token: the parties 'both sides' can be
+        (not a bloc or a city merely named on the way)."""
+        return frozenset(key for item in self.found if item.cue < before for key in item.actors)
+
+    def _members_of(self, token: Token, context: Token) -> str | None:
+        """'members', 'its members', 'union members' with no organisation named in the phrase: the
+        organisation speaking ('Niek Stam, the head of FNV Havens, said members had rejected'), or
+        the one 'its' stands for; a group called 'members' is no actor of its own."""
+        if token.lower_ != "members" or any(c.dep_ in {"prep", "compound", "amod"} for c in token.children):
+            return None
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        if owner is not None and owner.lower_ not in {"its", "their"}:
+            return None
+        candidates = self._pronoun(owner, context) if owner is not None else []
+        speaker = self._speaker(context)
+        if not candidates and speaker is not None:
+            record = self.actors.records[speaker]
+            org = self.actors.organisation_named(record.affiliation) if record.kind == "person" else speaker
+            candidates = [org] if org else []
+        bodies = [
+            k for k in candidates if self.actors.records[k].kind in {"organization", "igo", "armed_group", "other"}
+        ]
+        return bodies[0] if bodies else None
 
     def _pronoun(self, token: Token, context: Token) -> list[str]:
         lower = token.lower_
@@ -1249,6 +1278,8 @@ class Detector:
                 # "Shipping line Vexamar said it would cut jobs": the speaker itself, or (a person's
                 # 'it' being a thing: "Smith said it would reopen") no one; never an actor named before
                 keys = self.actors.resolve(token, roles=True)
+                if lexicon.ROLE_NOUNS.get(token.lemma_.lower()) == "organization":
+                    return keys  # "The Trump administration said it would appeal": the administration's head
                 return [k for k in keys if self.actors.records[k].kind != "person"]
             if token.tag_ in {"NNS", "NNPS"} or token.ent_type_ == "PERSON":
                 continue
