@@ -1034,6 +1034,27 @@ def test_a_dispute_between_a_union_and_employers_named_by_description(engine: Ru
     assert names(result, called.counterparties) == {"Deltalinqs", "FNV Havens"}  # not the EU, named on the way
 
 
+def test_a_company_fined_appeals_and_a_regulator_warns(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "EU fines Meridian Pharma over delayed generics\n\n"
+        "The European Commission fined Meridian Pharma 1.2 billion euros on Tuesday. Commissioner Teresa Ribera "
+        "said the Commission would not hesitate to act again. Meridian said it disagreed with the decision and "
+        "would appeal to the General Court in Luxembourg. The European Consumer Organisation, BEUC, said "
+        "investigations of this kind took far too long and called for a deadline of two years.",
+    )
+    rows = {c.action: (c.kind, names(result, c.actors)) for c in result.commitments}
+    assert rows["act again"] == ("threat", {"European Commission"})  # "not hesitate" is no refusal
+    assert rows["appeal to the General Court in Luxembourg"] == ("plan", {"Meridian Pharma"})  # not a plea
+    assert rows["a deadline of two years"] == ("demand", {"European Consumer Organisation"})  # not "investigations"
+    assert "BEUC" in actors_named(result, "European Consumer Organisation")[0].aliases
+    assert not actors_named(result, "company") or actors_named(result, "company")[0].name == "Meridian Pharma"
+    helping = only(draft(engine, "Japan would not hesitate to help, the minister said."))
+    assert (helping.kind, helping.action) == ("promise", "help")
+    misread = draft(engine, "The Commission will not hesitate to fine companies that break the rules.")
+    assert "refusal" not in [c.kind for c in misread.commitments]  # a parse that loses the deed reverses nothing
+
+
 def test_an_administration_saying_it_will_is_its_head(engine: RulesReader) -> None:
     result = draft(engine, "The Trump administration said it would appeal the ruling.")
     assert names(result, only(result).actors) == {"Trump"}

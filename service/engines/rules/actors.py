@@ -201,6 +201,18 @@ def _descriptions(ent: Span) -> set[str]:
     return {noun for noun in found if lexicon.ROLE_NOUNS.get(noun) == "organization"}
 
 
+def _named_with_its_trade(ent: Span) -> Span | None:
+    """'Meridian Pharma', 'Nordic Airlines': a name the recognizer cut short of the trade word after
+    it (and took for a people or a place), when it names no country; the whole name, else None."""
+    doc = ent.doc
+    if ent.label_ not in {"NORP", "GPE", "LOC", "PERSON"} or ent.end >= len(doc) or countries.lookup(ent.text):
+        return None
+    after = doc[ent.end]
+    if after.is_title and after.lower_ in lexicon.COMPANY_NAME_WORDS and not after.ent_type_:
+        return doc[ent.start : ent.end + 1]
+    return None
+
+
 def _a_speaking_thing(ent: Span) -> bool:
     """'Shipping line Maersk said': a name the recognizer took for a product or a building is, as
     the subject of a speech verb, the organisation it names (products do not speak)."""
@@ -315,9 +327,11 @@ class ActorIndex:
         for ent in persons:
             self._add_person(ent)
         for ent in ents:
-            if ent.label_ != "PERSON" and self._known_people(ent):
+            if (company := _named_with_its_trade(ent)) is not None:
+                self._add_org(company)  # "Meridian Pharma" read as a people ("Meridian") and a word
+            elif ent.label_ != "PERSON" and self._known_people(ent):
                 continue
-            if ent.label_ in {"GPE", "NORP", "LOC"} and not _WEB_ADDRESS.search(ent.text):
+            elif ent.label_ in {"GPE", "NORP", "LOC"} and not _WEB_ADDRESS.search(ent.text):
                 self._add_place_or_people(ent)
             elif ent.label_ in {"ORG", "GPE", "LOC"}:  # "Yahoo.com" taken for a place is a company
                 self._add_org(ent)
@@ -588,6 +602,10 @@ class ActorIndex:
         state = countries.lookup(text)
         if state is not None:
             self._add_state(state, ent)
+            return
+        owner = self.actor_at(ent.root.head) if ent.root.dep_ == "appos" else None
+        if owner is not None and text.isupper() and 2 <= len(text) <= 8 and self.records[owner].kind != "person":
+            self._mention(self.records[owner], ent)  # "The European Consumer Organisation, BEUC,": its acronym
             return
         lower = text.lower()
         kind: ActorKind = "organization"

@@ -99,6 +99,8 @@ _COURTESIES = frozenset({"thank", "congratulate", "welcome", "apologize", "apolo
 _REGARDED = frozenset({"viewed", "seen", "considered", "understood", "regarded", "treated", "judged", "interpreted"})
 _RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})  # "which", "who", "whose"
 _TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year", "deadline"})
+# Deeds one would "not hesitate" to do that are help, not pressure.
+_BENIGN = frozenset({"help", "support", "assist", "cooperate", "welcome", "contribute", "share"})
 _BODIES = frozenset({"organization", "igo", "armed_group", "other"})
 # Subjects of "said" that are documents: the 'it' they speak of is whoever issued them, named before.
 _DOCUMENTS = frozenset({"statement", "report", "letter", "document", "communique", "filing", "release", "notice"})
@@ -391,7 +393,7 @@ class Detector:
         subjects = syntax.subjects(verb)
         if not subjects:
             return
-        keys = self._keys(subjects, verb)
+        keys = self._keys(subjects, verb) or self._speaker_of_misjoined(verb, subjects)
         if not keys:
             return
         if lemma == "expect" and targets and not any(self._someone_else(t, verb, keys) for t in targets):
@@ -650,6 +652,13 @@ class Detector:
         if negated and main.lemma_.lower() in lexicon.OPPOSING_VERBS:
             return  # "would not object to a narrower rule": no refusal, and no promise said either
         kind: CommitmentKind = "refusal" if negated else "plan"
+        heads = [main]
+        if main.lemma_.lower() == "hesitate":
+            readily = [c for c in main.children if c.dep_ == "xcomp"]
+            if not (readily and negated):
+                return  # "would hesitate to act": a doubt; a parse without the deed: left out, never reversed
+            # "would not hesitate to act again": a warning that it will (a promise when it is help)
+            kind, heads = ("promise" if readily[0].lemma_.lower() in _BENIGN else "threat"), readily
         antecedent = _done_so(main)
         if antecedent is not None:  # "had not agreed to hand over any territory and would never do so"
             done = syntax.phrase_range(antecedent, [c for c in antecedent.children if c.dep_ == "aux"])
@@ -660,7 +669,7 @@ class Detector:
         start: Token = aux
         if frame is not None:  # "We are going to": the evidence opens at the subject of "going"
             start = next((c.left_edge for c in frame.children if c.dep_ == "nsubj"), frame)
-        self._emit(main, sent, keys, kind, [main], [], start_token=start)
+        self._emit(main, sent, keys, kind, heads, [], start_token=start)
 
     def _will_face(self, verb: Token, sent: Span) -> None:
         """'Iran will face sanctions if ..., the ministers said': no plan of Iran's, but the
@@ -1217,6 +1226,18 @@ class Detector:
                     keys.append(key)
         return keys
 
+    def _speaker_of_misjoined(self, verb: Token, subjects: list[Token]) -> list[str]:
+        """'BEUC said investigations took too long and called for a deadline': a cue joined to what
+        was said, whose borrowed subject is a thing that cannot call for anything, is the speaker's."""
+        clause = verb.head
+        if verb.dep_ != "conj" or clause.dep_ != "ccomp" or syntax.has(verb, "nsubj"):
+            return []
+        if clause.head.lemma_.lower() not in lexicon.SAY_VERBS or any(self._people(s) for s in subjects):
+            return []
+        if any(s.pos_ == "PRON" or s.ent_type_ for s in subjects):
+            return []
+        return self._keys([c for c in clause.head.children if c.dep_ == "nsubj"], clause.head)
+
     def _committed_before(self, before: int) -> frozenset[str]:
         """The actors that have undertaken something before a token: the parties 'both sides' can be
         (not a bloc or a city merely named on the way)."""
@@ -1769,6 +1790,8 @@ def _cue_without_its_clause(verb: Token) -> bool:
         return False
     if lemma == "appeal" and syntax.has(verb, "dobj"):
         return True  # "would appeal the ruling to the Fifth Circuit": a court is asked, by law
+    if lemma == "appeal" and not syntax.has(verb, "xcomp") and any(_a_court(p) for p in _preps(verb, "to")):
+        return True  # "would appeal to the General Court": a legal appeal, not a plea
     for child in verb.children:
         if child.dep_ in {"xcomp", "ccomp"}:
             return False
@@ -1777,6 +1800,15 @@ def _cue_without_its_clause(verb: Token) -> bool:
         if child.dep_ == "dobj" and any(c.dep_ in {"xcomp", "acl"} for c in child.children):
             return False
     return True
+
+
+def _a_court(prep: Token) -> bool:
+    """'to the General Court', 'to the Court of Arbitration for Sport', 'to a higher tribunal'."""
+    return any(
+        p.lemma_.lower() in {"court", "tribunal", "judge"} or any(t.lower_ in {"court", "tribunal"} for t in p.subtree)
+        for p in prep.children
+        if p.dep_ == "pobj"
+    )
 
 
 def _kind_of_none(subject: Token, verb: Token) -> CommitmentKind:

@@ -134,7 +134,7 @@ def negated_above(token: Token) -> bool:
         if current.dep_ not in _EMBEDDING or current.head is current:
             return False
         current = current.head
-        if negated(current):
+        if negated(current) and current.lemma_.lower() != "hesitate":  # "would not hesitate to act": it will
             return True
     return False
 
