@@ -1055,6 +1055,17 @@ def test_a_company_fined_appeals_and_a_regulator_warns(engine: RulesReader) -> N
     assert "refusal" not in [c.kind for c in misread.commitments]  # a parse that loses the deed reverses nothing
 
 
+def test_a_demand_of_a_state_by_a_president_whose_state_owns_the_title(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "Azerbaijan's President Ilham Aliyev has demanded that Armenia change its constitution, which Baku says "
+        "contains territorial claims, before any treaty is signed.",
+    )
+    assert titles(result)["Ilham Aliyev"] == ("President", "Azerbaijan")
+    demand = only(result)
+    assert (demand.action, names(result, demand.counterparties)) == ("change its constitution", {"Armenia"})
+
+
 def test_an_administration_saying_it_will_is_its_head(engine: RulesReader) -> None:
     result = draft(engine, "The Trump administration said it would appeal the ruling.")
     assert names(result, only(result).actors) == {"Trump"}

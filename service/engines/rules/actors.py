@@ -512,6 +512,8 @@ class ActorIndex:
         title_span = self._title_before(name)
         if record.affiliation is None and title_span is not None and title_span.start > 0:
             before = self.doc[title_span.start - 1]
+            if before.tag_ == "POS" and title_span.start > 1:
+                before = self.doc[title_span.start - 2]  # "Azerbaijan's President Ilham Aliyev"
             owner_key = self.actor_at(before) or self._match_org(before.text)
             if owner_key is not None and self.records[owner_key].kind != "person":
                 record.affiliation = self.records[owner_key].name

@@ -369,7 +369,8 @@ def phrase_range(head: Token, skip: list[Token]) -> tuple[int, int]:
         or (c.dep_ == "parataxis" and c.i > head.i)  # "..., the government announced, though ...": its own clause
         or (c.dep_ == "prep" and c.lower_ in {"despite", "notwithstanding", "amid"})  # circumstance, not content
     ]
-    skip += _trailing_speakers(head) + _asides(head)
+    skip += _trailing_speakers(head)
+    skip += _asides(head, skip)
     left, right = subtree_range(head, skip)
     if right - left > 25:
         right = left + 25
@@ -392,14 +393,13 @@ def _trailing_speakers(head: Token) -> list[Token]:
     return speakers
 
 
-def _asides(head: Token) -> list[Token]:
-    """A non-restrictive relative clause that ends the phrase, set off by a comma, is comment on
-    the thing, not part of what is undertaken: 'will appeal the fine, which it called unfair'
-    (one inside the phrase stays, so that what follows it is kept)."""
+def _asides(head: Token, skip: list[Token]) -> list[Token]:
+    """A non-restrictive relative clause that ends the phrase (less what is skipped), set off by a
+    comma, is comment on the thing, not part of what is undertaken: 'will appeal the fine, which it
+    called unfair' (one inside the phrase stays, so that what follows it is kept)."""
     doc = head.doc
-    end = head.right_edge.i
-    while end > head.i and doc[end].is_punct:
-        end -= 1
+    skipped = {t.i for c in skip for t in c.subtree}
+    end = max((t.i for t in head.subtree if t.i not in skipped and not t.is_punct), default=head.i)
     return [
         t
         for t in head.subtree
