@@ -110,7 +110,8 @@ def build(
     covered: set[str] = set()
     pool = [c for c in candidates if 6 <= c.words <= 70 and _complete(text[c.start : c.end])] or candidates
     while pool and len(chosen) < size:
-        best = max(pool, key=lambda c: _score(c, covered, major))
+        orders = {c.order for c in chosen}
+        best = max(pool, key=lambda c: _score(c, covered, major) - 10 * _dangling(text, c, orders))
         chosen.append(best)
         covered |= best.actors
         pool = [c for c in pool if c is not best]
@@ -201,6 +202,12 @@ def _agrees(pronoun: str, subject: Token) -> bool:
     if pronoun == "They":
         return plural
     return not person and not plural
+
+
+def _dangling(text: str, c: Sentence, chosen: set[int]) -> bool:
+    """A sentence opened by 'Its chairman', 'He', 'They' whose sentence before is not in the summary
+    points at someone the summary never names."""
+    return c.order - 1 not in chosen and _LEADING_PRONOUN.match(text[c.start : c.end]) is not None
 
 
 def _has_number(text: str, c: Sentence) -> bool:
