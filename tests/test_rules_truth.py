@@ -69,6 +69,19 @@ def test_key_points_read_as_sentences() -> None:
     assert key_point(said) == said
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The union's threat to strike was never carried out.",
+        "The company's promise to restore service by Friday proved hollow.",
+        "Russia threatened last year to cut off gas supplies, but never did.",
+    ],
+)
+def test_an_undertaking_told_as_not_kept_is_broken(rules_reader: RulesReader, text: str) -> None:
+    draft = rules_reader.draft(article_from_text(text, max_chars=10_000))
+    assert [c.status for c in draft.commitments] == ["broken"]
+
+
 def test_a_summary_sentence_never_points_back_at_someone_it_leaves_out(rules_reader: RulesReader) -> None:
     text = (
         "Dockworkers to strike from Monday\n\n"

@@ -1157,7 +1157,7 @@ class Detector:
                 modality = "firm"
         elif condition:
             modality = "conditional"
-        status: Status = "reaffirmed" if _restated(cue) else "new"
+        status: Status = "broken" if _unkept(cue) else "reaffirmed" if _restated(cue) else "new"
         self.found.append(
             Found(
                 actors=keys,
@@ -1677,6 +1677,30 @@ def _done_so(verb: Token) -> Token | None:
 def _finite(verb: Token) -> bool:
     """A verb with a tense or auxiliary of its own ('have promised', 'said'), not a bare infinitive."""
     return verb.tag_ in {"VBD", "VBZ", "VBP"} or any(c.dep_ == "aux" and c.lower_ != "to" for c in verb.children)
+
+
+def _unkept(cue: Token) -> bool:
+    """Told as not kept: 'the threat to strike was never carried out', 'its promise proved hollow',
+    'threatened to cut off gas, but never did'."""
+    if cue.dep_ in {"nsubj", "nsubjpass"}:
+        told = cue.head
+        lemma = told.lemma_.lower()
+        if lemma in _CARRYING_OUT and syntax.negated(told):
+            return True
+        if told.lower_ in _TURNED_OUT and any(c.lower_ in _HOLLOW for c in told.children):
+            return True
+        return lemma in {"go", "remain"} and any(c.lower_ in {"unfulfilled", "unmet"} for c in told.children)
+    return any(
+        c.dep_ == "conj" and c.lemma_.lower() == "do" and syntax.negated(c) and not syntax.has(c, "dobj")
+        for c in cue.children
+    )
+
+
+_CARRYING_OUT = frozenset(
+    {"carry", "implement", "fulfil", "fulfill", "honour", "honor", "keep", "deliver", "realise", "realize"}
+)
+_HOLLOW = frozenset({"hollow", "empty", "false", "illusory", "worthless"})
+_TURNED_OUT = frozenset({"prove", "proves", "proved", "proven", "rang", "rings", "turned", "turns"})
 
 
 def _restated(cue: Token) -> bool:
