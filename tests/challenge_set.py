@@ -115,6 +115,7 @@ NOTHING = [
     "The union backed down on its threat to strike.",
     # agreed on nothing; a refusal told as an inverted plan
     "Serbia and Kosovo agreed on nothing after ten hours of talks.",
+    "The charity will not raise enough money to rebuild the school.",  # a shortfall foreseen, not refused
     '"Over my dead body will this hospital close," the mayor said.',
 ]
 

@@ -1659,6 +1659,8 @@ def _unchosen(verb: Token) -> bool:
     lemma = verb.lemma_.lower()
     if lemma in lexicon.UNCHOSEN_VERBS:
         return True
+    if any(c.dep_ == "dobj" and any(m.lower_ == "enough" for m in c.children) for c in verb.children):
+        return True  # "she won't make enough thyroid hormone", "will not raise enough money": a shortfall
     particle = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None  # "run out of": 'out' may parse as a preposition
     return particle is not None and particle.head == verb and (lemma, particle.lower_) in lexicon.UNCHOSEN_PHRASAL
 
