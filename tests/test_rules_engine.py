@@ -1066,6 +1066,22 @@ def test_a_demand_of_a_state_by_a_president_whose_state_owns_the_title(engine: R
     assert (demand.action, names(result, demand.counterparties)) == ("change its constitution", {"Armenia"})
 
 
+def test_who_calls_on_whom_after_an_accusation(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "President Gabriel Boric promised to cut hospital waiting lists by half. The health workers' federation, "
+        "Fenats, said the strike would continue. Its president, Gabriela Flores, said the union had asked for a "
+        "meeting. The opposition Republican Party accused Boric of making promises he could not keep and called on "
+        "him to publish a costed plan. Its leader, José Antonio Kast, said his party would block the budget.",
+    )
+    called = next(c for c in result.commitments if c.action == "publish a costed plan")
+    assert names(result, called.actors) == {"Republican Party"}  # not Boric, whose clause the parser joined it to
+    assert titles(result)["José Antonio Kast"] == ("leader", "Republican Party")
+    asked = next(c for c in result.commitments if "asked for a meeting" in c.quote)
+    assert names(result, asked.actors) == {"Fenats"}  # a body named in apposition; "the union" is that body
+    assert [a.kind for a in actors_named(result, "Fenats")] == ["organization"]
+
+
 def test_an_administration_saying_it_will_is_its_head(engine: RulesReader) -> None:
     result = draft(engine, "The Trump administration said it would appeal the ruling.")
     assert names(result, only(result).actors) == {"Trump"}

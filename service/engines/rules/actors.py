@@ -154,12 +154,18 @@ def _without_company_suffix(name: str) -> str:
 
 
 def _an_organisation_taken_for_a_person(ent: Span) -> bool:
-    """'Meridian Pharma' (a company's last word), 'Gavi, the vaccine alliance' (said to be a body)."""
+    """'Meridian Pharma' (a company's last word), 'Gavi, the vaccine alliance' (said to be a body),
+    'the health workers' federation, Fenats,' (a body named in apposition)."""
     if ent[-1].lower_ in lexicon.COMPANY_NAME_WORDS:
         return True
-    return any(
-        c.dep_ == "appos" and lexicon.ROLE_NOUNS.get(c.lemma_.lower()) == "organization" for c in ent.root.children
-    )
+    root = ent.root
+    if (
+        root.dep_ == "appos"
+        and root.head.pos_ == "NOUN"
+        and lexicon.ROLE_NOUNS.get(root.head.lemma_.lower()) == "organization"
+    ):
+        return True
+    return any(c.dep_ == "appos" and lexicon.ROLE_NOUNS.get(c.lemma_.lower()) == "organization" for c in root.children)
 
 
 _PLACE_NOUNS = frozenset(
@@ -271,6 +277,7 @@ _WEB_ADDRESS = re.compile(r"\w\.(?:com|org|net|gov|edu|io|co|int)\b", re.IGNOREC
 _POSSESSED = re.compile(r"^(\w[\w .&-]*?)['’]s (.+)$")  # "the association's chair"
 _OF_OWNER = re.compile(r"^(\w[\w -]*?) of (?:the )?([A-Z][\w .&-]+)$")  # "head of FNV Havens"
 _JUST_NAMED = 40  # tokens: about a sentence back
+_LABOUR_BODIES = frozenset({"union", "federation", "confederation"})
 _ANY_ORGANISATION = frozenset({"group", "organisation", "organization", "agency"})
 _NAME_PARTICLES = frozenset(
     {"de", "da", "das", "do", "dos", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den", "ter",
@@ -540,6 +547,8 @@ class ActorIndex:
         owner = next((c for c in head.children if c.dep_ == "poss"), None)
         if owner is not None and record.affiliation is None:
             known = self.actor_at(owner)
+            if known is None and owner.lower_ in {"its", "their"}:  # "Its president, Gabriela Flores,"
+                known = self.recent(owner.i, person=False, window=60, subject=True)
             record.affiliation = self.records[known].name if known else self._owner_name(owner.text)
         of = next((p for c in head.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"), None)
         if of is not None and record.affiliation is None and of.pos_ == "PROPN":
@@ -932,11 +941,12 @@ class ActorIndex:
     def _the_one_named(self, word: str) -> ActorRecord | None:
         """The one organisation whose name of several words has `word` in it, or that the text called
         by it; None for none or two."""
+        words = _LABOUR_BODIES if word in _LABOUR_BODIES else {word}  # "the union" for "the federation, Fenats"
         named = [
             r
             for r in self.records.values()
             if r.kind in {"organization", "igo", "armed_group"}
-            and ((len(r.name.split()) > 1 and word in r.name.lower().split()) or word in r.described_as)
+            and ((len(r.name.split()) > 1 and word in r.name.lower().split()) or words & r.described_as)
         ]
         return named[0] if len(named) == 1 else None
 

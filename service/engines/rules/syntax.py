@@ -188,13 +188,16 @@ def misattached_conjunct(verb: Token) -> Token | None:
     'that' clause: 'demanded that the minister resign, and threatened to ...' (Zielinski
     threatened, not the minister: 'resign' is a subjunctive, 'threatened' has the main tense)."""
     head = verb.head
+    if verb.dep_ != "conj" or verb.tag_ != "VBD" or has(verb, "nsubj") or has(verb, "aux"):
+        return None
+    if head.tag_ == "VB" and any(c.tag_ == "MD" for c in head.children):
+        # "accused Boric of making promises he could not keep and called on him to": a past tense
+        # cannot share 'could', so it joins the nearest finite verb above
+        return next((a for a in head.ancestors if a.pos_ == "VERB" and a.tag_ in {"VBD", "VBZ", "VBP"}), None)
     if (
-        verb.dep_ != "conj"
-        or verb.tag_ != "VBD"
-        or head.tag_ not in {"VB", "VBP"}
+        head.tag_ not in {"VB", "VBP"}
         or head.dep_ != "ccomp"
         or head.head.tag_ not in {"VBD", "VBZ", "VBP"}
-        or has(verb, "nsubj")
         or any(c.dep_ == "aux" for c in head.children)
     ):
         return None
