@@ -1082,6 +1082,19 @@ def test_who_calls_on_whom_after_an_accusation(engine: RulesReader) -> None:
     assert [a.kind for a in actors_named(result, "Fenats")] == ["organization"]
 
 
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("The prime minister's spokesman said she would not resign.", {"prime minister"}),
+        ("Netanyahu's lawyer said he would appeal the verdict.", {"Netanyahu"}),
+        ("The spokesman said he would resign.", {"spokesman"}),
+    ],
+)
+def test_a_spokesmans_he_or_she_is_whom_he_speaks_for(engine: RulesReader, text: str, who: set[str]) -> None:
+    result = draft(engine, text)
+    assert names(result, only(result).actors) == who
+
+
 def test_an_administration_saying_it_will_is_its_head(engine: RulesReader) -> None:
     result = draft(engine, "The Trump administration said it would appeal the ruling.")
     assert names(result, only(result).actors) == {"Trump"}

@@ -671,6 +671,14 @@ class ActorIndex:
             return self._renamed(shorter[0], text)
         return key
 
+    def role_actor(self, head: Token) -> str | None:
+        """The actor a role noun names on its own ('the prime minister' in "the prime minister's
+        spokesman"), even inside another actor's phrase."""
+        lemma = head.lemma_.lower()
+        if head.pos_ != "NOUN" or lemma not in lexicon.ROLE_NOUNS:
+            return None
+        return self._role_actor(head, lemma, [])
+
     def organisation_named(self, name: str | None) -> str | None:
         """The organisation record a name (an affiliation) stands for, if one is known."""
         if not name:

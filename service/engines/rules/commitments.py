@@ -101,6 +101,10 @@ _RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})  # "which", "who", "whose"
 _TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year", "deadline"})
 # Deeds one would "not hesitate" to do that are help, not pressure.
 _BENIGN = frozenset({"help", "support", "assist", "cooperate", "welcome", "contribute", "share"})
+# Who speak for someone else: their 'he' or 'she' is that someone.
+_SPOKESPEOPLE = frozenset(
+    {"spokesman", "spokeswoman", "spokesperson", "aide", "lawyer", "attorney", "adviser", "advisor"}
+)
 _BODIES = frozenset({"organization", "igo", "armed_group", "other"})
 # Subjects of "said" that are documents: the 'it' they speak of is whoever issued them, named before.
 _DOCUMENTS = frozenset({"statement", "report", "letter", "document", "communique", "filing", "release", "notice"})
@@ -1258,10 +1262,26 @@ class Detector:
             record = self.actors.records[speaker]
             org = self.actors.organisation_named(record.affiliation) if record.kind == "person" else speaker
             candidates = [org] if org else []
-        bodies = [
-            k for k in candidates if self.actors.records[k].kind in {"organization", "igo", "armed_group", "other"}
-        ]
+        bodies = [k for k in candidates if self.actors.records[k].kind in _BODIES]
         return bodies[0] if bodies else None
+
+    def _principal(self, pronoun: Token) -> list[str]:
+        """Whom a spokesman's 'he' or 'she' stands for: the person whose spokesman, aide or lawyer
+        speaks ('The prime minister's spokesman said she would not resign')."""
+        say = next((a for a in pronoun.ancestors if a.lemma_.lower() in lexicon.SAY_VERBS), None)
+        if say is None:
+            return []
+        subject = next((c for c in say.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.lemma_.lower() not in _SPOKESPEOPLE:
+            return []
+        owner = next((c for c in subject.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+        if owner is None:
+            return []
+        spokesman = set(self._keys([subject], say))
+        keys = [k for k in self._keys([owner], say) if k not in spokesman]
+        if not keys and (role := self.actors.role_actor(owner)) is not None:
+            keys = [role]  # "the prime minister's spokesman": the prime minister, an actor of its own
+        return [k for k in keys if self.actors.records[k].kind == "person"]
 
     def _pronoun(self, token: Token, context: Token) -> list[str]:
         lower = token.lower_
@@ -1271,6 +1291,8 @@ class Detector:
         if lower in {"i", "we", "my", "our"}:
             return [speaker] if speaker else []
         if lower in lexicon.PERSON_PRONOUNS:
+            if principal := self._principal(token):
+                return principal  # "The prime minister's spokesman said she would not resign": the minister
             if speaker and self.actors.records[speaker].kind == "person":
                 return [speaker]
             recent = self.actors.recent(token.i, person=True)
