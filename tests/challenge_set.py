@@ -116,6 +116,8 @@ NOTHING = [
     # agreed on nothing; a refusal told as an inverted plan
     "Serbia and Kosovo agreed on nothing after ten hours of talks.",
     "The charity will not raise enough money to rebuild the school.",  # a shortfall foreseen, not refused
+    "There will be no rain in the south tomorrow, forecasters said.",
+    "The minister did not say there would be no amnesty.",
     '"Over my dead body will this hospital close," the mayor said.',
 ]
 
@@ -206,6 +208,9 @@ FOUND = [
     ("The rebels warned they would retaliate if attacked.", "threat"),
     ("Union leaders warned that any attempt to cut pensions would be met with a general strike.", "threat"),
     ('Beijing warned of "strong countermeasures" if the arms sale goes ahead.', "threat"),
+    # what the speaker withholds; an answer in kind held out
+    ('"There will be no amnesty for the organisers," the interior minister said.', "refusal"),
+    ("North Korea vowed to respond to any provocation.", "threat"),
     # the idiom of never
     ('The minister said the tax would be scrapped "over my dead body".', "refusal"),
     # a plan approved is the approver's

@@ -99,6 +99,11 @@ _COURTESIES = frozenset({"thank", "congratulate", "welcome", "apologize", "apolo
 _REGARDED = frozenset({"viewed", "seen", "considered", "understood", "regarded", "treated", "judged", "interpreted"})
 _RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})  # "which", "who", "whose"
 _TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year", "deadline"})
+# What one side grants or withholds: "there will be no amnesty" refuses it.
+_GRANTED = frozenset(
+    {"amnesty", "concession", "compromise", "negotiation", "talk", "bailout", "exception", "pardon", "extension",
+     "deal", "retreat", "surrender", "ceasefire", "truce", "referendum", "increase", "rise", "hike", "cut"}
+)  # fmt: skip
 # Deeds one would "not hesitate" to do that are help, not pressure.
 _BENIGN = frozenset({"help", "support", "assist", "cooperate", "welcome", "contribute", "share"})
 # Who speak for someone else: their 'he' or 'she' is that someone.
@@ -585,6 +590,9 @@ class Detector:
             return
         if _unchosen(main):
             return  # "the government would miss the target", "will run out of money": a forecast, not a plan
+        if main.lemma_.lower() == "be" and syntax.has(main, "expl"):
+            self._there_will_be_no(main, sent)
+            return
         if main.lower_ in lexicon.STATIVE_VERBS or syntax.alternatives(main):
             return  # "the bloc will include every state", "will raise fees or they will quit": what will be
         if main.lemma_.lower() in lexicon.SAY_VERBS and any(t.is_punct for t in self.doc[aux.i + 1 : main.i]):
@@ -674,6 +682,20 @@ class Detector:
         if frame is not None:  # "We are going to": the evidence opens at the subject of "going"
             start = next((c.left_edge for c in frame.children if c.dep_ == "nsubj"), frame)
         self._emit(main, sent, keys, kind, heads, [], start_token=start)
+
+    def _there_will_be_no(self, be: Token, sent: Span) -> None:
+        """'"There will be no amnesty," the minister said': what the speaker withholds is refused
+        (only what one side can grant; 'there will be no rain' is a forecast)."""
+        withheld = next((c for c in be.children if c.dep_ in {"attr", "nsubj"} and c.lemma_.lower() in _GRANTED), None)
+        if withheld is None or not any(d.lower_ == "no" and d.dep_ == "det" for d in withheld.children):
+            return
+        speaker = self._speaker(be)
+        if speaker is None or syntax.negated_above(be) or syntax.hedged(be):
+            return
+        rng = syntax.phrase_range(be, [c for c in be.children if c.dep_ in {"punct", "cc", "conj"}])
+        action = self._slice(syntax.phrase_range(withheld, [c for c in withheld.children if c.dep_ == "det"]))
+        self._add(be, sent, [speaker], "refusal", action, rng, [],
+                  start_at=rng[0], action_head=withheld)  # fmt: skip
 
     def _will_face(self, verb: Token, sent: Span) -> None:
         """'Iran will face sanctions if ..., the ministers said': no plan of Iran's, but the
@@ -1513,6 +1535,10 @@ class Detector:
             answers = [p for c in current.children if c.dep_ == "prep" and c.lower_ == "with" for p in c.children]
             if lemma in lexicon.RESPONDING_VERBS and any(self._coercive_noun(p) for p in answers):
                 return True  # "will respond with force", "would meet any attack with sanctions"
+            if lemma in {"respond", "react", "reply"} and any(
+                prep == "to" and p.lemma_.lower() in lexicon.HOSTILE_ACTS for prep, p in aimed
+            ):
+                return True  # "would respond to any Israeli attack": an answer in kind, held out
             if lemma == "fight" and not objects and not any(c.dep_ == "prep" for c in current.children):
                 return True  # "sworn to fight (on)": armed struggle; not "fight corruption", "fight for"
             hostile = [p for prep, p in aimed if prep in {"against", "at"}]

@@ -733,6 +733,11 @@ RETALIATION_NOUNS: Final[frozenset[str]] = frozenset(
     {"countermeasure", "retaliation", "reprisal", "sanction", "punishment"}
 )  # fmt: skip
 
+# Acts of another that a "response" to them answers in kind: "would respond to any attack".
+HOSTILE_ACTS: Final[frozenset[str]] = frozenset(
+    {"attack", "aggression", "incursion", "invasion", "provocation", "strike", "assault", "escalation"}
+)  # fmt: skip
+
 # Verbs of answering another's act: coercive when the answer is ("respond with force", "meet it with sanctions").
 RESPONDING_VERBS: Final[frozenset[str]] = frozenset({"respond", "react", "reply", "answer", "meet", "retaliate"})
 
