@@ -1095,6 +1095,19 @@ def test_a_spokesmans_he_or_she_is_whom_he_speaks_for(engine: RulesReader, text:
     assert names(result, only(result).actors) == who
 
 
+def test_names_with_lower_case_particles_are_one_person(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "Ursula von der Leyen said the EU would propose new sanctions. Mark van den Oever said the dockers would "
+        "stay out until the company restored the bonus, which was cut in 2023.",
+    )
+    people = [a.name for a in result.actors if a.kind == "person"]
+    assert sorted(people) == ["Mark van den Oever", "Ursula von der Leyen"]
+    assert not [a for a in result.actors if a.name in {"Leyen", "Oever"}]  # never a state called "Leyen"
+    stay = next(c for c in result.commitments if c.action == "stay out")
+    assert stay.condition == "until the company restored the bonus"  # the aside is no part of the terms
+
+
 def test_an_administration_saying_it_will_is_its_head(engine: RulesReader) -> None:
     result = draft(engine, "The Trump administration said it would appeal the ruling.")
     assert names(result, only(result).actors) == {"Trump"}

@@ -1,5 +1,6 @@
-"""Names with 'and' in them that the recognizer reads as two: 'Bosnia and Herzegovina', 'Marks and
-Spencer said it would', 'the Smith and Wesson board'.
+"""Names the recognizer reads as two: with 'and' in them ('Bosnia and Herzegovina', 'Marks and
+Spencer said it would', 'the Smith and Wesson board'), and personal names with lower-case particles
+('Ursula von der' and a place 'Leyen', 'Mark van' and 'Oever').
 
 Why: split, each half becomes an actor of its own ('Marks' closing 30 stores), and a country's
 full name never reaches the table of states. Two names joined by 'and' stay two unless the text
@@ -17,6 +18,7 @@ from service.engines.rules import countries
 
 COMPONENT = "wirebrief_joined_names"
 _JOINERS = frozenset({"and", "&"})
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "del", "della", "di", "du", "ter", "ten", "zu"})
 _PLURAL = frozenset({"they", "their", "them", "both"})
 
 
@@ -24,7 +26,7 @@ _PLURAL = frozenset({"they", "their", "them", "both"})
 def joined_names(doc: Doc) -> Doc:
     """Merge 'X and Y' into one entity where it names one thing (see the module's docstring)."""
     ents = doc.ents
-    joined: list[Span] = []
+    joined: list[Span] = [name for e in ents if e.label_ == "PERSON" and (name := _with_particles(doc, e))]
     text = ""
     for i, first in enumerate(ents):
         if first.end >= len(doc) or doc[first.end].lower_ not in _JOINERS:
@@ -40,6 +42,20 @@ def joined_names(doc: Doc) -> Doc:
     if joined:
         doc.ents = filter_spans([*joined, *ents])
     return doc
+
+
+def _with_particles(doc: Doc, person: Span) -> Span | None:
+    """'Ursula von der Leyen' from 'Ursula von der' (and 'Leyen' taken for a place): a person's name
+    that ends in, or runs on through, lower-case particles to a capitalised surname."""
+    end = person.end
+    while end < len(doc) and doc[end].lower_ in _PARTICLES and doc[end].is_lower:
+        end += 1
+    if not (doc[person.end - 1].lower_ in _PARTICLES or end > person.end):
+        return None
+    surname = end
+    while surname < len(doc) and doc[surname].is_title and doc[surname].is_alpha and not doc[surname].is_sent_start:
+        surname += 1
+    return Span(doc, person.start, surname, label="PERSON") if surname > end else None
 
 
 def _state_named(doc: Doc, first: Span, text: str) -> Span | None:

@@ -276,7 +276,8 @@ def condition(token: Token) -> str | None:
         marks = [c for c in child.children if c.dep_ == "mark" and c.lower_ in lexicon.CONDITION_MARKS]
         # a clause opening with "if" of its own ("Unless Congress acts, the program will end" opens with it too)
         if marks or (child.dep_ == "advcl" and child.left_edge.lower_ in lexicon.CONDITION_MARKS):
-            left, right = subtree_range(child, [c for c in child.children if c.dep_ == "punct"])
+            punctuation = [c for c in child.children if c.dep_ == "punct"]
+            left, right = subtree_range(child, punctuation + _asides(child, punctuation))
             bounds = trim(token.doc[min(left, child.left_edge.i) : right + 1])
             if bounds:
                 return text_of(token.doc)[bounds[0] : bounds[1]]
