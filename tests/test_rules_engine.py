@@ -1108,6 +1108,19 @@ def test_names_with_lower_case_particles_are_one_person(engine: RulesReader) -> 
     assert stay.condition == "until the company restored the bonus"  # the aside is no part of the terms
 
 
+@pytest.mark.parametrize(
+    ("text", "toward"),
+    [
+        ("The IMF agreed to lend Egypt $3 billion over four years.", {"Egypt"}),
+        ("The EU has threatened to withhold 7 billion euros from Hungary unless it reforms its courts.", {"Hungary"}),
+        ("Airbus agreed with Lufthansa to freeze prices until 2026.", {"Lufthansa"}),
+    ],
+)
+def test_whom_an_undertaking_is_made_for_with_or_against(engine: RulesReader, text: str, toward: set[str]) -> None:
+    result = draft(engine, text)
+    assert names(result, only(result).counterparties) == toward
+
+
 def test_an_administration_saying_it_will_is_its_head(engine: RulesReader) -> None:
     result = draft(engine, "The Trump administration said it would appeal the ruling.")
     assert names(result, only(result).actors) == {"Trump"}

@@ -1145,6 +1145,9 @@ class Detector:
         for i in range(first, last + 1):
             self._covered.add(i)
         counter = [k for k in self._keys(targets, cue, roles=False) if k not in keys]
+        if not counter:  # "agreed with its unions", "lend Egypt $3 billion", "withhold funds from Hungary"
+            named = [t for t in _aimed_at(cue, action_head, kind) if t.pos_ == "PROPN" or self.actors.actor_at(t)]
+            counter = [k for k in self._keys(named, cue, roles=False) if k not in keys]
         condition = syntax.condition(cue) or (syntax.condition(condition_head) if condition_head is not None else None)
         if condition is None:  # "would attack X and would respond within 48 hours if ... do not stop"
             head = condition_head if condition_head is not None else cue
@@ -1680,6 +1683,25 @@ def _retaliation(noun: Token) -> bool:
         lemma in lexicon.COERCIVE_IF_MODIFIED
         and any(c.dep_ in {"amod", "compound"} and c.lower_ in lexicon.COERCIVE_MODIFIERS for c in noun.children)
     )
+
+
+def _aimed_at(cue: Token, action: Token | None, kind: CommitmentKind) -> list[Token]:
+    """Whom an undertaking is made with, for or against, where the sentence says so beside the
+    action: the partner of an agreement ('agreed with its unions'), the one given something ('lend
+    Egypt $3 billion'), the one a threat is aimed at ('withhold 7 billion euros from Hungary')."""
+    found: list[Token] = []
+    if kind == "agreement":
+        found += [p for c in cue.children if c.dep_ == "prep" and c.lower_ == "with" for p in c.children]
+    if action is not None and action.pos_ == "VERB":
+        found += [c for c in action.children if c.dep_ == "dative" and c.pos_ in {"PROPN", "NOUN"}]
+        if kind == "threat":
+            found += [
+                p
+                for c in action.children
+                if c.dep_ == "prep" and c.lower_ in {"against", "from", "on", "at"}
+                for p in c.children
+            ]
+    return [t for t in found if t.dep_ in {"pobj", "dative"}]
 
 
 def _dated(prep: Token) -> bool:
