@@ -18,6 +18,7 @@ from schemas import (
     Commitment,
     CommitmentKind,
     Draft,
+    DraftActor,
     Evidence,
     Provenance,
     Warning,
@@ -121,13 +122,24 @@ def assemble(
     )
 
 
+def _named_inside_another(text: str, forms: list[list[str]], actor: DraftActor) -> bool:
+    """Every form of the actor that the article has is part of another actor's longer form."""
+    own = {form for form in [actor.name, *actor.aliases] if form.strip()}
+    present = [form for form in own if form in text]
+    others = [form for group in forms for form in group if form not in own]
+    return bool(present) and all(any(form in other for other in others) for form in present)
+
+
 def _ground_actors(text: str, draft: Draft, notes: list[Warning]) -> tuple[list[Actor], dict[str, str]]:
     """Find every mention of every actor; an actor the article never names is dropped."""
     forms = [[actor.name, *actor.aliases] for actor in draft.actors]
     found = find_mentions(text, forms)
+    referenced = {ref for c in draft.commitments for ref in [*c.actors, *c.counterparties, c.attributed_to] if ref}
     actors: list[Actor] = []
     ref_to_id: dict[str, str] = {}
     for draft_actor, mentions in zip(draft.actors, found, strict=True):
+        if not mentions and draft_actor.ref not in referenced and _named_inside_another(text, forms, draft_actor):
+            continue  # "Belgian" only in "Belgian Prime Minister Alexander De Croo": his, not an actor apart
         if not mentions:
             notes.append(
                 Warning(

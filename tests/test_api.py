@@ -28,6 +28,14 @@ async def test_json_article_returns_a_grounded_analysis(api: ApiFactory) -> None
     assert analysis.article.title == "Erdoğan, Putin agree to meet soon after deadly Idlib attack"
 
 
+async def test_a_state_named_only_in_a_leaders_title_is_his_affiliation_not_a_warning(api: ApiFactory) -> None:
+    text = "Belgian Prime Minister Alexander De Croo called on both sides to reach an agreement before the weekend."
+    response = await (api()).post("/v1/briefs", json={"text": text})
+    analysis = Analysis.model_validate_json(response.content)
+    assert [(a.name, a.affiliation) for a in analysis.actors] == [("Alexander De Croo", "Belgium")]
+    assert [w.code for w in analysis.warnings if w.code.startswith("dropped")] == []  # nothing was lost
+
+
 async def test_plain_text_body_is_accepted(api: ApiFactory) -> None:
     client = api("idlib")
     response = await client.post(

@@ -1023,6 +1023,9 @@ def test_a_dispute_between_a_union_and_employers_named_by_description(engine: Ru
         "Belgian Prime Minister Alexander De Croo called on both sides to reach an agreement before the weekend.",
     )
     assert titles(result)["Niek Stam"] == ("head", "FNV Havens")
+    assert (
+        actors_named(result, "FNV Havens")[0].kind == "organization"
+    )  # "the unions FNV Havens": a name after its kind
     assert "Rotterdam" not in [a.name for a in result.actors]  # a place before "office" is no person
     assert "members" not in [a.name.lower() for a in result.actors]  # the union's members are the union
     rows = {c.action: (c.kind, names(result, c.actors)) for c in result.commitments}
@@ -1076,6 +1079,8 @@ def test_who_calls_on_whom_after_an_accusation(engine: RulesReader) -> None:
     )
     called = next(c for c in result.commitments if c.action == "publish a costed plan")
     assert names(result, called.actors) == {"Republican Party"}  # not Boric, whose clause the parser joined it to
+    shared = draft(engine, "Its chairman said the association would not raise its offer but was willing to talk.")
+    assert {names(shared, c.actors).pop() for c in shared.commitments} == {"association"}  # a subject shared
     assert titles(result)["José Antonio Kast"] == ("leader", "Republican Party")
     asked = next(c for c in result.commitments if "asked for a meeting" in c.quote)
     assert names(result, asked.actors) == {"Fenats"}  # a body named in apposition; "the union" is that body

@@ -888,6 +888,13 @@ class ActorIndex:
                 self._mention(self.records[company], span)  # "Meridian will ...": Meridian Pharma
                 return [company]
             kind: ActorKind = lexicon.AGENT_NOUNS.get(lemma, "other")  # type: ignore[assignment]
+            before = self.doc[span.start - 1] if span.start > 0 else None
+            if (
+                kind == "other"
+                and before is not None
+                and lexicon.ROLE_NOUNS.get(before.lemma_.lower()) == "organization"
+            ):
+                kind = "organization"  # "the unions FNV Havens and ACV said": a name after its kind
             text = _norm(span.text)
             key = "np:" + text.lower()
             record = self._record(key, text, kind)

@@ -190,9 +190,10 @@ def misattached_conjunct(verb: Token) -> Token | None:
     head = verb.head
     if verb.dep_ != "conj" or verb.tag_ != "VBD" or has(verb, "nsubj") or has(verb, "aux"):
         return None
-    if head.tag_ == "VB" and any(c.tag_ == "MD" for c in head.children):
+    if head.tag_ == "VB" and head.dep_ == "relcl" and any(c.tag_ == "MD" for c in head.children):
         # "accused Boric of making promises he could not keep and called on him to": a past tense
-        # cannot share 'could', so it joins the nearest finite verb above
+        # cannot share 'could' of a relative clause, so it joins the nearest finite verb above ("the
+        # association would not raise its offer but was willing to" shares its subject: no relative)
         return next((a for a in head.ancestors if a.pos_ == "VERB" and a.tag_ in {"VBD", "VBZ", "VBP"}), None)
     if (
         head.tag_ not in {"VB", "VBP"}
