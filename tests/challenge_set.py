@@ -211,6 +211,8 @@ FOUND = [
     # what the speaker withholds; an answer in kind held out
     ('"There will be no amnesty for the organisers," the interior minister said.', "refusal"),
     ("North Korea vowed to respond to any provocation.", "threat"),
+    # what one wants another to do
+    ("Washington wants Israel to allow more aid into Gaza, officials said.", "demand"),
     # the idiom of never
     ('The minister said the tax would be scrapped "over my dead body".', "refusal"),
     # a plan approved is the approver's

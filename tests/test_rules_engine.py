@@ -997,6 +997,8 @@ def test_what_is_undertaken_stops_before_an_aside_and_a_trailing_speaker(engine:
     assert announced.action == "deploy 1,000 police to Haiti"
     despite = only(draft(engine, "The council approved a plan to build 5,000 homes, despite objections."))
     assert despite.action == "build 5,000 homes"
+    called = only(draft(engine, "The cabinet rejected calls to delay the vote."))
+    assert called.action == "calls to delay the vote"  # what was called for, which the parse hung on the verb
 
 
 def test_it_in_what_a_speaker_said_is_never_an_actor_named_before(engine: RulesReader) -> None:

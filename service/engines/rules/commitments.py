@@ -347,7 +347,11 @@ class Detector:
                 return
             self._emit(verb, sent, keys, kind, self._complements(verb, xcomps, ccomps, [], preps), targets)
             return
-        if lemma in lexicon.NEEDS_XCOMP and not xcomps and not (lemma == "commit" and preps):
+        wanted = [c for c in ccomps if syntax.has(c, "aux") and syntax.has(c, "nsubj")] if lemma == "want" else []
+        if wanted and not xcomps and any(self._people(s) for c in wanted for s in c.children if s.dep_ == "nsubj"):
+            # "wants parliament to approve the deal": what another is to do, a demand of them
+            kind, targets = "demand", [s for c in wanted for s in c.children if s.dep_ == "nsubj"]
+        elif lemma in lexicon.NEEDS_XCOMP and not xcomps and not (lemma == "commit" and preps):
             return
         if lemma in lexicon.INTENTIONS and any(c.dep_ == "aux" and c.lower_ in {"had", "'d"} for c in verb.children):
             return  # "had hoped to close the deal by June": an intention given up or overtaken
@@ -1819,6 +1823,9 @@ def _tells_someone_to(verb: Token) -> bool:
 _PARTNER_PREPS = frozenset({"with", "between", "against", "to", "for", "on", "over", "from", "into"})
 
 
+_REQUESTS = frozenset({"call", "demand", "request", "appeal", "plea", "pressure", "proposal", "plan", "offer", "bid"})
+
+
 def _partner(cue: Token, end: int) -> Token | None:
     """'ruled out a coalition | with the far right', 'pledged €2 billion | to Ukraine': the phrase the
     parse hung on the verb right after its object belongs to what was refused or pledged (a date
@@ -1829,6 +1836,13 @@ def _partner(cue: Token, end: int) -> Token | None:
             and prep.i == end + 1
             and prep.lower_ in _PARTNER_PREPS
             and not any(t.ent_type_ in {"DATE", "TIME"} for t in prep.subtree)
+        ):
+            return prep
+        if (  # "rejected calls | to delay the vote": the infinitive the parse hung on the verb is what was called for
+            prep.dep_ in {"advcl", "xcomp"}
+            and prep.left_edge.i == end + 1
+            and prep.left_edge.lower_ == "to"
+            and cue.doc[end].lemma_.lower() in _REQUESTS
         ):
             return prep
     return None
