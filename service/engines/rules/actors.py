@@ -273,12 +273,13 @@ def _ends_with(words: list[str], tail: list[str]) -> bool:
 _COMPANY_SUFFIX = re.compile(r",?\s+(?:Corp\.?|Corporation|Inc\.?|Ltd\.?|Co\.|LLC|plc|PLC|AG|GmbH|S\.A\.)$")
 _WEB_ADDRESS = re.compile(r"\w\.(?:com|org|net|gov|edu|io|co|int)\b", re.IGNORECASE)
 
-# Lower-case words inside personal names: "Ursula von der Leyen", "Luiz Inácio Lula da Silva".
 _POSSESSED = re.compile(r"^(\w[\w .&-]*?)['’]s (.+)$")  # "the association's chair"
 _OF_OWNER = re.compile(r"^(\w[\w -]*?) of (?:the )?([A-Z][\w .&-]+)$")  # "head of FNV Havens"
 _JUST_NAMED = 40  # tokens: about a sentence back
-_LABOUR_BODIES = frozenset({"union", "federation", "confederation"})
 _ANY_ORGANISATION = frozenset({"group", "organisation", "organization", "agency"})
+# Names for one kind of body: "the union" may be "the health workers' federation, Fenats".
+_LABOUR_BODIES = frozenset({"union", "federation", "confederation"})
+# Lower-case words inside personal names: "Ursula von der Leyen", "Luiz Inácio Lula da Silva".
 _NAME_PARTICLES = frozenset(
     {"de", "da", "das", "do", "dos", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den", "ter",
      "bin", "bint", "ibn", "al", "el", "y", "e", "ben", "abu", "st"}

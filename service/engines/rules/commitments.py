@@ -110,6 +110,7 @@ _BENIGN = frozenset({"help", "support", "assist", "cooperate", "welcome", "contr
 _SPOKESPEOPLE = frozenset(
     {"spokesman", "spokeswoman", "spokesperson", "aide", "lawyer", "attorney", "adviser", "advisor"}
 )
+# Actor kinds that have members.
 _BODIES = frozenset({"organization", "igo", "armed_group", "other"})
 # Subjects of "said" that are documents: the 'it' they speak of is whoever issued them, named before.
 _DOCUMENTS = frozenset({"statement", "report", "letter", "document", "communique", "filing", "release", "notice"})
@@ -698,8 +699,7 @@ class Detector:
             return
         rng = syntax.phrase_range(be, [c for c in be.children if c.dep_ in {"punct", "cc", "conj"}])
         action = self._slice(syntax.phrase_range(withheld, [c for c in withheld.children if c.dep_ == "det"]))
-        self._add(be, sent, [speaker], "refusal", action, rng, [],
-                  start_at=rng[0], action_head=withheld)  # fmt: skip
+        self._add(be, sent, [speaker], "refusal", action, rng, [], start_at=rng[0], action_head=withheld)
 
     def _will_face(self, verb: Token, sent: Span) -> None:
         """'Iran will face sanctions if ..., the ministers said': no plan of Iran's, but the
@@ -1017,8 +1017,8 @@ class Detector:
         partners = [p for c in noun.children if c.lower_ == "with" for p in c.children if p.dep_ == "pobj"]
         partners += [p for c in governor.children if c.lower_ == "with" for p in c.children if p.dep_ == "pobj"]
         start = min([governor.i] + [c.left_edge.i for c in governor.children if c.dep_ == "nsubj"])
-        self._add(noun, sent, keys, "agreement", self._slice(rng), (start, max(rng[1], noun.i)), partners,
-                  start_at=start, action_head=noun)  # fmt: skip
+        evidence = (start, max(rng[1], noun.i))
+        self._add(noun, sent, keys, "agreement", self._slice(rng), evidence, partners, start_at=start, action_head=noun)
 
     # -- assembling -----------------------------------------------------------------------
     def _complements(
@@ -1277,7 +1277,7 @@ class Detector:
         return frozenset(key for item in self.found if item.cue < before for key in item.actors)
 
     def _members_of(self, token: Token, context: Token) -> str | None:
-        """'members', 'its members', 'union members' with no organisation named in the phrase: the
+        """'members' or 'its members', with nothing else in the phrase to say whose: the
         organisation speaking ('Niek Stam, the head of FNV Havens, said members had rejected'), or
         the one 'its' stands for; a group called 'members' is no actor of its own."""
         if token.lower_ != "members" or any(c.dep_ in {"prep", "compound", "amod"} for c in token.children):
