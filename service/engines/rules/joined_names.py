@@ -18,6 +18,8 @@ from service.engines.rules import countries
 
 COMPONENT = "wirebrief_joined_names"
 _JOINERS = frozenset({"and", "&"})
+# Particles that join a surname on: fewer than the actor index knows ("la", "y", "al" also start
+# ordinary words and names of their own, so they never join two entities here).
 _PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "del", "della", "di", "du", "ter", "ten", "zu"})
 _PLURAL = frozenset({"they", "their", "them", "both"})
 
