@@ -1128,6 +1128,18 @@ def test_whom_an_undertaking_is_made_for_with_or_against(engine: RulesReader, te
     assert names(result, only(result).counterparties) == toward
 
 
+def test_a_quote_goes_on_in_the_next_sentence_and_its_marks_stay_its_own(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        '"We are not going anywhere," said Maria Santos, a spokeswoman for the protesters. '
+        '"We will stay until the law is withdrawn."',
+    )
+    stay = only(result)
+    assert (stay.action, names(result, stay.actors)) == ("stay", {"Maria Santos"})  # the quote's speaker
+    warned = only(draft(engine, '"If they cross the line, we will respond," General Smith warned. "We are ready."'))
+    assert warned.quote == '"If they cross the line, we will respond," General Smith warned'  # not the next "
+
+
 def test_an_administration_saying_it_will_is_its_head(engine: RulesReader) -> None:
     result = draft(engine, "The Trump administration said it would appeal the ruling.")
     assert names(result, only(result).actors) == {"Trump"}

@@ -1458,7 +1458,7 @@ class Detector:
                 )
                 if keys:
                     return keys[0]
-        quoted = self._quoted_by(token, sentence)
+        quoted = self._quoted_by(token, sentence) or self._quote_continued(sentence)
         if quoted is not None:
             return quoted
         according = syntax.according_to(sentence)
@@ -1483,6 +1483,25 @@ class Detector:
                     keys = self._named_speaker(subject)
                     if keys:
                         return keys[0]
+        return None
+
+    def _quote_continued(self, sentence: Span) -> str | None:
+        """'"We are not going anywhere," said Maria Santos. "We will stay until ..."': a sentence that
+        is all quote, with no speech verb of its own, goes on with the quote the sentence before
+        attributed to someone."""
+        text = sentence.text.strip()
+        if not text or text[0] not in {'"', "“"} or text[-1] not in {'"', "”"} or sentence.start == 0:
+            return None
+        if any(t.lemma_.lower() in lexicon.SAY_VERBS for t in sentence):
+            return None
+        previous = self._sentence_of.get(sentence.start - 1)
+        if previous is None or not previous.text.lstrip().startswith(('"', "“")):
+            return None
+        for verb in (t for t in previous if t.lemma_.lower() in lexicon.SAY_VERBS):
+            for subject in (c for c in verb.children if c.dep_ == "nsubj" and c.pos_ in {"NOUN", "PROPN"}):
+                keys = self._named_speaker(subject)
+                if keys:
+                    return keys[0]
         return None
 
     def _named_speaker(self, subject: Token) -> list[str]:

@@ -233,9 +233,12 @@ def trim(span: Span | list[Token]) -> tuple[int, int] | None:
     doc = first.doc
     texts = [t.text for t in tokens]
     straight = texts.count('"') % 2 == 1
+    # the odd straight mark closes a quote the span started inside ('we will respond," Smith warned'):
+    # open it on the left, never take the next sentence's opening mark for its close
+    closes = straight and next(t for t in tokens if t.text == '"').tag_ == "''"
     stop = 2 if last.i + 2 < len(doc) and doc[last.i + 1].text in {".", ",", "!", "?"} else 1
     closer = doc[last.i + stop] if last.i + stop < len(doc) and doc[last.i + stop].text in {'"', "”"} else None
-    if (straight or texts.count("“") > texts.count("”")) and closer is not None:
+    if (straight or texts.count("“") > texts.count("”")) and closer is not None and not closes:
         last = closer  # 'which he called "unaffordable"', '"immediately."': the quote it opened is closed
     elif (straight or texts.count("”") > texts.count("“")) and first.i > 0 and doc[first.i - 1].text in {'"', "“"}:
         first = doc[first.i - 1]  # '"We will," the mayor said': the quote it closes is opened
