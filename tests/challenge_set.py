@@ -118,6 +118,7 @@ NOTHING = [
     "The charity will not raise enough money to rebuild the school.",  # a shortfall foreseen, not refused
     "There will be no rain in the south tomorrow, forecasters said.",
     "The minister did not say there would be no amnesty.",
+    "The allegations, which the company rejects, came from a former employee.",  # a denial of a claim
     '"Over my dead body will this hospital close," the mayor said.',
 ]
 

@@ -1140,6 +1140,15 @@ def test_a_quote_goes_on_in_the_next_sentence_and_its_marks_stay_its_own(engine:
     assert warned.quote == '"If they cross the line, we will respond," General Smith warned'  # not the next "
 
 
+def test_a_threat_repeated_and_a_proposal_rejected_in_a_relative_clause(engine: RulesReader) -> None:
+    repeated = only(draft(engine, "The minister repeated her threat to resign if the bill passed."))
+    assert (repeated.kind, repeated.action, repeated.status) == ("threat", "resign", "reaffirmed")
+    assert repeated.condition == "if the bill passed"
+    assert repeated.quote.startswith("The minister repeated")  # who, not "her threat"
+    rejected = only(draft(engine, "The ceasefire proposal, which Israel rejected, would have freed hostages."))
+    assert (rejected.kind, rejected.action) == ("refusal", "The ceasefire proposal")  # not "which"
+
+
 def test_an_administration_saying_it_will_is_its_head(engine: RulesReader) -> None:
     result = draft(engine, "The Trump administration said it would appeal the ruling.")
     assert names(result, only(result).actors) == {"Trump"}

@@ -413,10 +413,24 @@ class Detector:
         if lemma == "expect" and targets and not any(self._someone_else(t, verb, keys) for t in targets):
             return  # "now expects it (the deal) to slip into next year": a forecast about a thing
         modality: Modality | None = "expected" if lemma in {"expect", "hope"} and kind == "plan" else None
+        if verb.dep_ == "relcl" and any(d.tag_ in _RELATIVE_TAGS for d in dobjs) and not (xcomps or ccomps):
+            self._of_antecedent(verb, sent, keys, kind)  # "The proposal, which Israel rejected, ..."
+            return
         heads = self._complements(verb, xcomps, ccomps, dobjs, preps)
         if lemma == "boycott" and kind == "threat":
             heads = [verb]  # "would boycott the vote": the boycott is the threat, not the vote
         self._emit(verb, sent, keys, kind, heads, targets, modality=modality)
+
+    def _of_antecedent(self, verb: Token, sent: Span, keys: list[str], kind: CommitmentKind) -> None:
+        """'The ceasefire proposal, which Israel rejected, ...': what is refused or agreed is the noun
+        the relative clause hangs on, not 'which'."""
+        thing = verb.head
+        if thing.lemma_.lower() in _STATEMENTS | {"allegation", "charge", "criticism", "suggestion"}:
+            return  # "the allegations, which the company rejects": a denial, nothing refused
+        punctuation = [c for c in thing.children if c.dep_ == "punct"]
+        rng = syntax.phrase_range(thing, [verb, *punctuation, *(c for c in thing.children if c.i > verb.i)])
+        evidence = (rng[0], verb.right_edge.i)
+        self._add(verb, sent, keys, kind, self._slice(rng), evidence, [], start_at=rng[0], action_head=thing)
 
     def _cannot_restrain(self, aux: Token, sent: Span) -> None:
         """'Russia cannot prevent the Syrian army from doing so': its refusal to restrain another,
@@ -960,7 +974,11 @@ class Detector:
                 c
                 for c in governor.children
                 if (c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))
-                or (kind == "agreement" and c.dep_ in {"advcl", "xcomp"} and syntax.has(c, "aux"))
+                or (
+                    c.dep_ in {"advcl", "xcomp"}
+                    and c.left_edge.lower_ == "to"
+                    and c.left_edge.i == noun.right_edge.i + 1
+                )
                 if c.i > noun.i and c.pos_ in {"VERB", "AUX"}
             ]  # "reached a deal with the league to end the lockout": the parser hangs "to" on the verb
         preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in {"for", "to", "on", "of"}]
@@ -985,7 +1003,8 @@ class Detector:
                 targets += [c for c in prep.children if c.dep_ == "pobj"]
         comps = clauses or [p for prep in preps for p in prep.children if p.dep_ in {"pobj", "pcomp"}]
         start = min([o.left_edge.i for o in owners] + [noun.left_edge.i, noun.i])
-        if governor is not None and not owners:  # "Iran reached an agreement to", "I have no intention of"
+        if governor is not None and (not owners or (light and all(o.pos_ == "PRON" for o in owners))):
+            # "Iran reached an agreement to", "I have no intention of", "The minister repeated her threat to"
             start = min([start, governor.i] + [c.left_edge.i for c in governor.children if c.dep_ == "nsubj"])
         for comp in comps:
             rng = syntax.phrase_range(
@@ -1003,6 +1022,7 @@ class Detector:
                 (start, max(rng[1], noun.i)),
                 targets,
                 start_at=start,
+                condition_head=comp,
                 action_head=comp,
             )
 
