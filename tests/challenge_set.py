@@ -212,6 +212,8 @@ FOUND = [
     # what the speaker withholds; an answer in kind held out
     ('"There will be no amnesty for the organisers," the interior minister said.', "refusal"),
     ("North Korea vowed to respond to any provocation.", "threat"),
+    # guidance signalled is a plan said
+    ("The Federal Reserve held rates steady and signalled it would cut them twice this year.", "plan"),
     # what one wants another to do
     ("Washington wants Israel to allow more aid into Gaza, officials said.", "demand"),
     # the idiom of never

@@ -303,8 +303,8 @@ SAY_VERBS: Final[frozenset[str]] = frozenset(
 
 # Verbs whose clause reports what an actor will do ("said it would ...", "pledged that ...").
 REPORTING_VERBS: Final[frozenset[str]] = SAY_VERBS | frozenset(
-    {"announce", "warn", "pledge", "promise", "confirm", "decide", "think", "believe", "agree"}
-)
+    {"announce", "warn", "pledge", "promise", "confirm", "decide", "think", "believe", "agree", "signal", "indicate"}
+)  # "signalled it would cut them twice this year": guidance given, as said
 
 # Verbs whose subject announces what the following sentences detail ("NASA announced the
 # orbiters' new homes. Enterprise will be moved to New York."): that actor plans the moves.

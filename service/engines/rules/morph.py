@@ -130,7 +130,7 @@ def _lexicon_words() -> set[str]:
         lexicon.AGENT_NOUNS,
         lexicon.REPRESENTATIVE_NOUNS,
         lexicon.ROLE_NOUNS,
-        lexicon.SAY_VERBS,
+        lexicon.REPORTING_VERBS,
         lexicon.ANNOUNCING_VERBS,
         lexicon.GRANTING_VERBS,
         lexicon.WITHHOLDING_VERBS,
