@@ -212,6 +212,11 @@ FOUND = [
     # what the speaker withholds; an answer in kind held out
     ('"There will be no amnesty for the organisers," the interior minister said.', "refusal"),
     ("North Korea vowed to respond to any provocation.", "threat"),
+    # allies and juntas act; an advance on a capital is a threat
+    ("Nato allies agreed to spend at least 2% of GDP on defence.", "agreement"),
+    ("The junta gave French troops a month to leave the country.", "demand"),
+    ("The rebels vowed to march on the capital.", "threat"),
+    ("The unions will march on Sunday, their leaders said.", "plan"),
     # guidance signalled is a plan said
     ("The Federal Reserve held rates steady and signalled it would cut them twice this year.", "plan"),
     # what one wants another to do

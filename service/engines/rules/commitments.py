@@ -1574,6 +1574,9 @@ class Detector:
                 for p in c.children
                 if p.dep_ == "pobj"
             ]
+            aimed_on = [
+                (c.lower_, p) for c in current.children if c.lower_ == "on" for p in c.children if p.dep_ == "pobj"
+            ]
             if lemma == "strike" and objects:
                 return False  # "strike a deal", "strike a balance"; a walkout or a raid takes no object
             if lemma in lexicon.COERCIVE_VERBS or (current.tag_ == "VBG" and lemma in lexicon.COERCIVE_NOUNS):
@@ -1594,6 +1597,11 @@ class Detector:
                 return True  # "strike at American bases"; not "strike a deal"
             if lemma == "crack" and "down" in particles:
                 return True
+            if lemma == "march" and any(
+                prep == "on" and (p.lemma_.lower() in {"capital", "city", "town"} or p.ent_type_ == "GPE")
+                for prep, p in aimed_on
+            ):
+                return True  # "vowed to march on the capital": an advance on it (not "march on Sunday")
             doc = current.doc
             if (
                 lemma == "walk"

@@ -359,6 +359,7 @@ REPRESENTATIVE_NOUNS: Final[frozenset[str]] = frozenset(
 AGENT_NOUNS: Final[dict[str, str]] = {
     "government": "state",
     "regime": "state",
+    "junta": "state",  # "The junta gave French troops a month to leave"
     "parliament": "organization",
     "congress": "organization",
     "senate": "organization",
@@ -1005,6 +1006,7 @@ ROLE_NOUNS: Final[dict[str, str]] = {
             "striker",
             "opposition",
             "member",
+            "ally",  # "Nato allies agreed to spend 2% of GDP"
             "organizer",
             "organiser",
             "author",
@@ -1065,6 +1067,7 @@ ROLE_NOUNS: Final[dict[str, str]] = {
             "committee",
             "court",
             "government",
+            "junta",
             "administration",
             "cabinet",
             "parliament",
