@@ -217,6 +217,10 @@ FOUND = [
     ("The junta gave French troops a month to leave the country.", "demand"),
     ("The rebels vowed to march on the capital.", "threat"),
     ("The unions will march on Sunday, their leaders said.", "plan"),
+    # a pledge signed; states of a kind or of a bloc
+    ("Forty companies signed a pledge to cut emissions by half.", "promise"),
+    ("Small island states demanded that rich nations pay for loss and damage.", "demand"),
+    ("EU member states agreed to cap gas prices.", "agreement"),
     # guidance signalled is a plan said
     ("The Federal Reserve held rates steady and signalled it would cut them twice this year.", "plan"),
     # what one wants another to do

@@ -1149,6 +1149,13 @@ def test_a_threat_repeated_and_a_proposal_rejected_in_a_relative_clause(engine: 
     assert (rejected.kind, rejected.action) == ("refusal", "The ceasefire proposal")  # not "which"
 
 
+def test_a_deadline_hung_on_the_cue_is_the_undertakings(engine: RulesReader) -> None:
+    pledge = only(draft(engine, "More than 100 countries pledged to triple renewables by 2030."))
+    assert (pledge.action, pledge.when and pledge.when.text) == ("triple renewables by 2030", "2030")
+    said = only(draft(engine, "The company promised on Tuesday to cut prices."))
+    assert said.when is None  # the day it was said is no deadline
+
+
 def test_an_administration_saying_it_will_is_its_head(engine: RulesReader) -> None:
     result = draft(engine, "The Trump administration said it would appeal the ruling.")
     assert names(result, only(result).actors) == {"Trump"}

@@ -39,7 +39,7 @@ _LOCATIVE_PREPS = frozenset(
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent", "csubj"})
 _DETS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 # Plural nouns for states that, as the subject of a commitment, are one actor: "100 countries", "many nations".
-_MANY_STATES = frozenset({"country", "nation"})
+_MANY_STATES = frozenset({"country", "nation", "state"})  # "Small island states demanded"
 _HOW_MANY = frozenset({"dozen", "dozens", "hundreds", "scores", "number", "majority", "group", "bloc", "coalition"})
 
 
@@ -813,8 +813,14 @@ class ActorIndex:
             key = self.actor_at(token)
             if key is not None and key not in modifier_keys:
                 modifier_keys.append(key)
-        if roles and create and lemma in _MANY_STATES and head.tag_ == "NNS" and not modifier_keys:
-            return [self._role_actor(head, lemma, modifier_keys)]  # "More than 100 countries pledged"
+        if (
+            roles
+            and create
+            and lemma in _MANY_STATES
+            and head.tag_ == "NNS"
+            and all(self.records[k].kind == "igo" for k in modifier_keys)
+        ):  # "More than 100 countries pledged", "EU member states agreed" (of a bloc, not one state)
+            return [self._role_actor(head, lemma, modifier_keys)]
         if roles and create and lemma in _HOW_MANY and _of_many_states(head):
             return [self._role_actor(head, lemma, modifier_keys)]  # "Dozens of nations pledged"
         if lemma in lexicon.REPRESENTATIVE_NOUNS:

@@ -1111,6 +1111,8 @@ class Detector:
                 rng = (rng[0], partner.right_edge.i)
                 if partner.lower_ == "to":  # "pledged 2 billion euros to Ukraine": Ukraine is whom it is for
                     recipients = [c for c in partner.children if c.dep_ == "pobj"]
+            if head.i != cue.i and (deadline := _deadline(cue, rng[1])) is not None:
+                rng = (rng[0], deadline.right_edge.i)  # "pledged to triple renewables | by 2030"
             self._add(
                 cue,
                 sent,
@@ -1868,6 +1870,22 @@ def _tells_someone_to(verb: Token) -> bool:
 
 
 _PARTNER_PREPS = frozenset({"with", "between", "against", "to", "for", "on", "over", "from", "into"})
+
+
+def _deadline(cue: Token, end: int) -> Token | None:
+    """'by 2030', 'before the summer', 'within 60 days' hung on the cue right after what was
+    undertaken: the deadline of it (where 'on Tuesday' is when it was said)."""
+    return next(
+        (
+            c
+            for c in cue.children
+            if c.dep_ == "prep"
+            and c.i == end + 1
+            and c.lower_ in {"by", "before", "within", "until"}
+            and any(t.ent_type_ in {"DATE", "TIME"} for t in c.subtree)
+        ),
+        None,
+    )
 
 
 _REQUESTS = frozenset({"call", "demand", "request", "appeal", "plea", "pressure", "proposal", "plan", "offer", "bid"})

@@ -255,6 +255,7 @@ LIGHT_VERBS: Final[frozenset[str]] = frozenset(
         "maintain",
         "continue",
         "adopt",
+        "sign",  # "signed a pledge to triple renewables": the signatories' pledge
     }
 )
 
