@@ -1095,6 +1095,8 @@ def test_who_calls_on_whom_after_an_accusation(engine: RulesReader) -> None:
         ("The prime minister's spokesman said she would not resign.", {"prime minister"}),
         ("Netanyahu's lawyer said he would appeal the verdict.", {"Netanyahu"}),
         ("The spokesman said he would resign.", {"spokesman"}),
+        ("Lawyers for the company said it would fight the charges.", {"company"}),
+        ("A spokesman for the ministry said it would publish the report.", {"ministry"}),
     ],
 )
 def test_a_spokesmans_he_or_she_is_whom_he_speaks_for(engine: RulesReader, text: str, who: set[str]) -> None:

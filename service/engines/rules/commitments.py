@@ -1316,9 +1316,10 @@ class Detector:
         bodies = [k for k in candidates if self.actors.records[k].kind in _BODIES]
         return bodies[0] if bodies else None
 
-    def _principal(self, pronoun: Token) -> list[str]:
-        """Whom a spokesman's 'he' or 'she' stands for: the person whose spokesman, aide or lawyer
-        speaks ('The prime minister's spokesman said she would not resign')."""
+    def _principal(self, pronoun: Token, *, person: bool) -> list[str]:
+        """Whom a spokesman's 'he' or 'she', or lawyers' 'it', stands for: the one whose spokesman,
+        aide or lawyer speaks ('The prime minister's spokesman said she would not resign', 'Lawyers
+        for the company said it would fight the charges')."""
         say = next((a for a in pronoun.ancestors if a.lemma_.lower() in lexicon.SAY_VERBS), None)
         if say is None:
             return []
@@ -1326,13 +1327,17 @@ class Detector:
         if subject is None or subject.lemma_.lower() not in _SPOKESPEOPLE:
             return []
         owner = next((c for c in subject.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+        if owner is None:  # "lawyers for the company", "a spokesman for the ministry"
+            owner = next(
+                (p for c in subject.children if c.lower_ == "for" for p in c.children if p.dep_ == "pobj"), None
+            )
         if owner is None:
             return []
         spokesman = set(self._keys([subject], say))
         keys = [k for k in self._keys([owner], say) if k not in spokesman]
         if not keys and (role := self.actors.role_actor(owner)) is not None:
             keys = [role]  # "the prime minister's spokesman": the prime minister, an actor of its own
-        return [k for k in keys if self.actors.records[k].kind == "person"]
+        return [k for k in keys if (self.actors.records[k].kind == "person") == person]
 
     def _pronoun(self, token: Token, context: Token) -> list[str]:
         lower = token.lower_
@@ -1342,12 +1347,14 @@ class Detector:
         if lower in {"i", "we", "my", "our"}:
             return [speaker] if speaker else []
         if lower in lexicon.PERSON_PRONOUNS:
-            if principal := self._principal(token):
+            if principal := self._principal(token, person=True):
                 return principal  # "The prime minister's spokesman said she would not resign": the minister
             if speaker and self.actors.records[speaker].kind == "person":
                 return [speaker]
             recent = self.actors.recent(token.i, person=True)
             return [recent] if recent else []
+        if lower in {"it", "its"} and (principal := self._principal(token, person=False)):
+            return principal  # "Lawyers for the company said it would fight the charges": the company
         if speaker and self.actors.records[speaker].kind != "person":
             return [speaker]
         if lower in {"it", "they"} and (earlier := self._earlier_subject(token)):
