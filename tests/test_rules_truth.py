@@ -75,6 +75,8 @@ def test_key_points_read_as_sentences() -> None:
         "The union's threat to strike was never carried out.",
         "The company's promise to restore service by Friday proved hollow.",
         "Russia threatened last year to cut off gas supplies, but never did.",
+        "The minister promised to resign, then changed her mind.",
+        "The government pledged to scrap the tax but later reversed course.",
     ],
 )
 def test_an_undertaking_told_as_not_kept_is_broken(rules_reader: RulesReader, text: str) -> None:

@@ -1823,8 +1823,26 @@ def _unkept(cue: Token) -> bool:
             return True
         return lemma in {"go", "remain"} and any(c.lower_ in {"unfulfilled", "unmet"} for c in told.children)
     return any(
-        c.dep_ == "conj" and c.lemma_.lower() == "do" and syntax.negated(c) and not syntax.has(c, "dobj")
+        (c.dep_ == "conj" and c.lemma_.lower() == "do" and syntax.negated(c) and not syntax.has(c, "dobj"))
+        or (c.dep_ == "conj" and _thought_better(c))
         for c in cue.children
+    ) or any(  # "pledged to scrap the tax but later reversed course": hung on what was pledged
+        c.dep_ == "conj" and c.tag_ == "VBD" and _thought_better(c)
+        for x in cue.children
+        if x.dep_ == "xcomp"
+        for c in x.children
+    )
+
+
+def _thought_better(verb: Token) -> bool:
+    """'then changed her mind', 'later reversed course', 'but backtracked': the undertaking just told
+    is taken back."""
+    word = verb.lower_
+    objects = {c.lower_ for c in verb.children if c.dep_ == "dobj"}
+    return (
+        (word in {"change", "changed", "changes"} and "mind" in objects)
+        or (word in {"reverse", "reversed", "reverses"} and "course" in objects)
+        or (verb.lemma_.lower() in {"backtrack", "renege"} and not objects)
     )
 
 
