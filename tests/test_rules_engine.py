@@ -1147,6 +1147,9 @@ def test_a_threat_repeated_and_a_proposal_rejected_in_a_relative_clause(engine: 
     assert (repeated.kind, repeated.action, repeated.status) == ("threat", "resign", "reaffirmed")
     assert repeated.condition == "if the bill passed"
     assert repeated.quote.startswith("The minister repeated")  # who, not "her threat"
+    held = only(draft(engine, "The prime minister stood by her promise to cut taxes."))
+    assert (held.kind, held.action, held.status) == ("promise", "cut taxes", "reaffirmed")
+    assert draft(engine, "The minister did not stand by his promise to resign.").commitments == []
     rejected = only(draft(engine, "The ceasefire proposal, which Israel rejected, would have freed hostages."))
     assert (rejected.kind, rejected.action) == ("refusal", "The ceasefire proposal")  # not "which"
 

@@ -930,24 +930,30 @@ class Detector:
             kind = policy
         owners = [c for c in noun.children if c.dep_ == "poss"]
         governor = noun.head if noun.dep_ in {"dobj", "nsubj", "attr"} else None
+        if _stood_by(noun):
+            governor = noun.head.head  # "stood by her promise to cut taxes": her promise, made again
         keys: list[str] = []
         light = (
-            governor is not None
-            and governor.pos_ == "VERB"
-            and noun.dep_ == "dobj"
-            and (
-                governor.lemma_.lower() in lexicon.LIGHT_VERBS
-                or (kind == "agreement" and governor.lemma_.lower() in lexicon.DEAL_MAKING_VERBS)
+            _stood_by(noun)
+            or (
+                governor is not None
+                and governor.pos_ == "VERB"
+                and noun.dep_ == "dobj"
+                and (
+                    governor.lemma_.lower() in lexicon.LIGHT_VERBS
+                    or (kind == "agreement" and governor.lemma_.lower() in lexicon.DEAL_MAKING_VERBS)
+                )
+                and not syntax.negated(governor)
+                and (governor.lemma_.lower() != "reach" or kind == "agreement")
             )
-            and not syntax.negated(governor)
-            and (governor.lemma_.lower() != "reach" or kind == "agreement")
-        ) or (
-            governor is not None
-            and noun.dep_ == "dobj"
-            and governor.lemma_.lower() in lexicon.ENDORSING_VERBS
-            and kind in {"plan", "agreement"}
-            and not syntax.negated(governor)
-            and not any(o.pos_ != "PRON" for o in owners)
+            or (
+                governor is not None
+                and noun.dep_ == "dobj"
+                and governor.lemma_.lower() in lexicon.ENDORSING_VERBS
+                and kind in {"plan", "agreement"}
+                and not syntax.negated(governor)
+                and not any(o.pos_ != "PRON" for o in owners)
+            )
         )  # "the council approved a plan to build 5,000 homes": the plan is now the council's
         for owner in owners:
             if owner.pos_ == "PRON" and light and governor is not None:
@@ -1853,9 +1859,24 @@ _HOLLOW = frozenset({"hollow", "empty", "false", "illusory", "worthless"})
 _TURNED_OUT = frozenset({"prove", "proves", "proved", "proven", "rang", "rings", "turned", "turns"})
 
 
+def _stood_by(noun: Token) -> bool:
+    """'stood by her promise', 'stands by its pledge': an undertaking held to, said again."""
+    prep = noun.head
+    return (
+        noun.dep_ == "pobj"
+        and prep.lower_ == "by"
+        and prep.head.lower_ in {"stand", "stands", "stood", "standing"}
+        and prep.head.pos_ == "VERB"
+        and not syntax.negated(prep.head)
+    )
+
+
 def _restated(cue: Token) -> bool:
-    """Said again: 'reiterated that it would', 'again vowed', 'still plans to'. Only the cue's own
-    clause and the verbs above it count ('the deal, which still needs approval, ...' restates nothing)."""
+    """Said again: 'reiterated that it would', 'again vowed', 'still plans to', 'stood by its
+    promise'. Only the cue's own clause and the verbs above it count ('the deal, which still needs
+    approval, ...' restates nothing)."""
+    if _stood_by(cue):
+        return True
     line = [cue, *cue.ancestors]
     return any(
         t.lemma_.lower() in _REAFFIRM for head in line for t in (head, *head.children) if t.dep_ not in _OTHER_CLAUSES
