@@ -99,17 +99,8 @@ _COURTESIES = frozenset({"thank", "congratulate", "welcome", "apologize", "apolo
 _REGARDED = frozenset({"viewed", "seen", "considered", "understood", "regarded", "treated", "judged", "interpreted"})
 _RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})  # "which", "who", "whose"
 _TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year", "deadline"})
-# What one side grants or withholds: "there will be no amnesty" refuses it.
-_GRANTED = frozenset(
-    {"amnesty", "concession", "compromise", "negotiation", "talk", "bailout", "exception", "pardon", "extension",
-     "deal", "retreat", "surrender", "ceasefire", "truce", "referendum", "increase", "rise", "hike", "cut"}
-)  # fmt: skip
 # Deeds one would "not hesitate" to do that are help, not pressure.
 _BENIGN = frozenset({"help", "support", "assist", "cooperate", "welcome", "contribute", "share"})
-# Who speak for someone else: their 'he' or 'she' is that someone.
-_SPOKESPEOPLE = frozenset(
-    {"spokesman", "spokeswoman", "spokesperson", "aide", "lawyer", "attorney", "adviser", "advisor"}
-)
 # Actor kinds that have members.
 _BODIES = frozenset({"organization", "igo", "armed_group", "other"})
 # Subjects of "said" that are documents: the 'it' they speak of is whoever issued them, named before.
@@ -269,7 +260,7 @@ class Detector:
             if c.dep_ in {"prep", "prt"}
             and c.lower_ in lexicon.CUE_PREPS.get(lemma, frozenset())
             and any(True for _ in c.children)  # a bare particle ("turned down an offer") names nothing
-            and not any(p.ent_type_ in {"DATE", "TIME"} for p in c.children)
+            and not _dated(c)
         ]
         asked_of: list[Token] = []
         for prep in [p for p in preps if p.lower_ == "for" and lemma in lexicon.OBJECT_CONTROL]:
@@ -705,7 +696,9 @@ class Detector:
     def _there_will_be_no(self, be: Token, sent: Span) -> None:
         """'"There will be no amnesty," the minister said': what the speaker withholds is refused
         (only what one side can grant; 'there will be no rain' is a forecast)."""
-        withheld = next((c for c in be.children if c.dep_ in {"attr", "nsubj"} and c.lemma_.lower() in _GRANTED), None)
+        withheld = next(
+            (c for c in be.children if c.dep_ in {"attr", "nsubj"} and c.lemma_.lower() in lexicon.GRANTED_THINGS), None
+        )
         if withheld is None or not any(d.lower_ == "no" and d.dep_ == "det" for d in withheld.children):
             return
         speaker = self._speaker(be)
@@ -1330,7 +1323,7 @@ class Detector:
         if say is None:
             return []
         subject = next((c for c in say.children if c.dep_ == "nsubj"), None)
-        if subject is None or subject.lemma_.lower() not in _SPOKESPEOPLE:
+        if subject is None or subject.lemma_.lower() not in lexicon.SPOKESPEOPLE:
             return []
         owner = next((c for c in subject.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
         if owner is None:  # "lawyers for the company", "a spokesman for the ministry"
@@ -1823,9 +1816,9 @@ def _unkept(cue: Token) -> bool:
     if cue.dep_ in {"nsubj", "nsubjpass"}:
         told = cue.head
         lemma = told.lemma_.lower()
-        if lemma in _CARRYING_OUT and syntax.negated(told):
+        if lemma in lexicon.CARRYING_OUT_VERBS and syntax.negated(told):
             return True
-        if told.lower_ in _TURNED_OUT and any(c.lower_ in _HOLLOW for c in told.children):
+        if lemma in lexicon.TURNING_OUT_VERBS and any(c.lower_ in _HOLLOW for c in told.children):
             return True
         return lemma in {"go", "remain"} and any(c.lower_ in {"unfulfilled", "unmet"} for c in told.children)
     return any(
@@ -1843,20 +1836,12 @@ def _unkept(cue: Token) -> bool:
 def _thought_better(verb: Token) -> bool:
     """'then changed her mind', 'later reversed course', 'but backtracked': the undertaking just told
     is taken back."""
-    word = verb.lower_
     objects = {c.lower_ for c in verb.children if c.dep_ == "dobj"}
-    return (
-        (word in {"change", "changed", "changes"} and "mind" in objects)
-        or (word in {"reverse", "reversed", "reverses"} and "course" in objects)
-        or (verb.lemma_.lower() in {"backtrack", "renege"} and not objects)
-    )
+    taken_back = lexicon.TAKING_BACK.get(verb.lemma_.lower())
+    return taken_back is not None and (taken_back in objects if taken_back else not objects)
 
 
-_CARRYING_OUT = frozenset(
-    {"carry", "implement", "fulfil", "fulfill", "honour", "honor", "keep", "deliver", "realise", "realize"}
-)
 _HOLLOW = frozenset({"hollow", "empty", "false", "illusory", "worthless"})
-_TURNED_OUT = frozenset({"prove", "proves", "proved", "proven", "rang", "rings", "turned", "turns"})
 
 
 def _stood_by(noun: Token) -> bool:
@@ -1865,7 +1850,7 @@ def _stood_by(noun: Token) -> bool:
     return (
         noun.dep_ == "pobj"
         and prep.lower_ == "by"
-        and prep.head.lower_ in {"stand", "stands", "stood", "standing"}
+        and prep.head.lemma_.lower() == "stand"
         and prep.head.pos_ == "VERB"
         and not syntax.negated(prep.head)
     )
@@ -1934,9 +1919,6 @@ def _deadline(cue: Token, end: int) -> Token | None:
     )
 
 
-_REQUESTS = frozenset({"call", "demand", "request", "appeal", "plea", "pressure", "proposal", "plan", "offer", "bid"})
-
-
 def _partner(cue: Token, end: int) -> Token | None:
     """'ruled out a coalition | with the far right', 'pledged €2 billion | to Ukraine': the phrase the
     parse hung on the verb right after its object belongs to what was refused or pledged (a date
@@ -1953,7 +1935,7 @@ def _partner(cue: Token, end: int) -> Token | None:
             prep.dep_ in {"advcl", "xcomp"}
             and prep.left_edge.i == end + 1
             and prep.left_edge.lower_ == "to"
-            and cue.doc[end].lemma_.lower() in _REQUESTS
+            and cue.doc[end].lemma_.lower() in lexicon.REQUEST_NOUNS
         ):
             return prep
     return None

@@ -201,6 +201,34 @@ ENDING_VERBS: Final[frozenset[str]] = frozenset(
      "deliver", "backtrack", "betray", "retreat", "jettison"}
 )  # fmt: skip
 
+# What one side grants or withholds: "there will be no amnesty" refuses it.
+GRANTED_THINGS: Final[frozenset[str]] = frozenset(
+    {"amnesty", "concession", "compromise", "negotiation", "talk", "bailout", "exception", "pardon", "extension",
+     "deal", "retreat", "surrender", "ceasefire", "truce", "referendum", "increase", "rise", "hike", "cut"}
+)  # fmt: skip
+
+# Who speak for someone else: their 'he' or 'she', or lawyers' 'it', is that someone.
+SPOKESPEOPLE: Final[frozenset[str]] = frozenset(
+    {"spokesman", "spokeswoman", "spokesperson", "aide", "lawyer", "attorney", "adviser", "advisor"}
+)
+
+# Nouns of asking or proposing whose infinitive the parser may hang on the verb: "rejected calls | to delay".
+REQUEST_NOUNS: Final[frozenset[str]] = frozenset(
+    {"call", "demand", "request", "appeal", "plea", "pressure", "proposal", "plan", "offer", "bid"}
+)
+
+# Verbs of doing what was undertaken: "the threat was never carried out" (not kept).
+CARRYING_OUT_VERBS: Final[frozenset[str]] = frozenset(
+    {"carry", "implement", "fulfil", "fulfill", "honour", "honor", "keep", "deliver", "realise", "realize"}
+)
+
+# Verbs of turning out to be: "the promise proved hollow".
+TURNING_OUT_VERBS: Final[frozenset[str]] = frozenset({"prove", "ring", "turn"})
+
+# Taking back what was just undertaken: the verb → the object it takes for that ("changed her
+# mind", "reversed course"), or "" for none ("then backtracked").
+TAKING_BACK: Final[dict[str, str]] = {"change": "mind", "reverse": "course", "backtrack": "", "renege": ""}
+
 # Phrasal verbs that end an undertaking: "went back on its promise", "rowed back on its pledge".
 ENDING_PHRASAL: Final[frozenset[tuple[str, str]]] = frozenset(
     {("go", "back"), ("row", "back"), ("climb", "down"), ("u", "turn"), ("back", "away"), ("back", "down"),
