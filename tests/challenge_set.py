@@ -211,6 +211,7 @@ FOUND = [
     ('Beijing warned of "strong countermeasures" if the arms sale goes ahead.', "threat"),
     # what the speaker withholds; an answer in kind held out
     ('"There will be no amnesty for the organisers," the interior minister said.', "refusal"),
+    ('"There will be no tax hikes," the chancellor said.', "refusal"),
     ("North Korea vowed to respond to any provocation.", "threat"),
     # allies and juntas act; an advance on a capital is a threat
     ("Nato allies agreed to spend at least 2% of GDP on defence.", "agreement"),

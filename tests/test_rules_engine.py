@@ -1096,6 +1096,7 @@ def test_who_calls_on_whom_after_an_accusation(engine: RulesReader) -> None:
         ("Netanyahu's lawyer said he would appeal the verdict.", {"Netanyahu"}),
         ("The spokesman said he would resign.", {"spokesman"}),
         ("Lawyers for the company said it would fight the charges.", {"company"}),
+        ("The minister's aides said he would resign.", {"minister"}),
         ("A spokesman for the ministry said it would publish the report.", {"ministry"}),
     ],
 )
