@@ -120,6 +120,10 @@ NOTHING = [
     "The minister did not say there would be no amnesty.",
     "The allegations, which the company rejects, came from a former employee.",  # a denial of a claim
     '"Over my dead body will this hospital close," the mayor said.',
+    # a pact known or old, signed; a truce sought or not made by a go-between
+    "Japan and Chile signed a treaty in 1998.",
+    "Egypt is trying to broker a truce between Israel and Islamic Jihad.",
+    "Qatar did not broker the deal between the two factions.",
 ]
 
 FOUND = [
@@ -230,4 +234,8 @@ FOUND = [
     ('The minister said the tax would be scrapped "over my dead body".', "refusal"),
     # a plan approved is the approver's
     ("The council approved a plan to build 5,000 homes, despite objections from residents.", "plan"),
+    # a new pact signed is its signatories' agreement; one brokered is that of the two it is between
+    ("Armenia and Azerbaijan signed a peace agreement in Washington on Friday.", "agreement"),
+    ("The rebels and the army signed a ceasefire on Sunday, the first in two years.", "agreement"),
+    ("Egypt brokered a truce between Israel and Islamic Jihad on Saturday.", "agreement"),
 ]

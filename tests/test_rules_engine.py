@@ -1452,3 +1452,47 @@ def test_a_name_after_an_organisation_noun_is_one_organisation_not_also_a_person
     )
     assert [(a.name, a.kind) for a in result.actors if a.name == "Albert Heijn"] == [("Albert Heijn", "organization")]
     assert names(result, only(result).actors) == {"Albert Heijn"}
+
+
+def test_a_truce_brokered_is_the_agreement_of_the_two_sides_not_of_the_broker(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "Qatar and Egypt brokered a ceasefire between Israel and Hamas on Tuesday, under which the two sides "
+        "will exchange prisoners next week.",
+    )
+    kinds = {c.kind: c for c in result.commitments}
+    assert names(result, kinds["agreement"].actors) == {"Israel", "Hamas"}
+    swap = kinds["plan"]  # the deed of a relative clause keeps its own when
+    assert names(result, swap.actors) == {"Israel", "Hamas"}
+    assert swap.when is not None and swap.when.text == "next week"
+
+
+def test_a_new_pact_signed_is_an_agreement_and_its_place_is_not_its_name(engine: RulesReader) -> None:
+    signed = only(draft(engine, "Armenia and Azerbaijan signed a peace agreement in Washington on Friday."))
+    assert signed.kind == "agreement" and signed.action == "peace agreement"
+    assert not draft(engine, "The two companies signed the merger agreement last week.").commitments
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("The health minister promised that no patient will wait more than 18 weeks for surgery by 2028.", "2028"),
+        ("The union promised to return to work within two weeks.", "within two weeks"),
+        ("The company pledged to cut waiting times to three days.", None),
+    ],
+)
+def test_how_long_is_not_by_when(engine: RulesReader, text: str, when: str | None) -> None:
+    found = only(draft(engine, text))
+    assert (found.when.text if found.when else None) == when
+
+
+def test_the_government_is_not_that_of_the_country_a_mediator_comes_from(engine: RulesReader) -> None:
+    text = "Mediators from Norway helped the government and the rebels reach an agreement to disarm by June."
+    alone = draft(engine, text)
+    assert names(alone, only(alone).actors) == {"government", "rebels"}
+    result = draft(
+        engine,
+        "Colombia's government and the FARC rebels met in Havana. Mediators from Norway helped the government "
+        "and the rebels reach an agreement to disarm by June.",
+    )
+    assert names(result, only(result).actors) == {"Colombia", "FARC"}  # "the rebels": the one group named

@@ -275,6 +275,7 @@ _WEB_ADDRESS = re.compile(r"\w\.(?:com|org|net|gov|edu|io|co|int)\b", re.IGNOREC
 
 _POSSESSED = re.compile(r"^(\w[\w .&-]*?)['’]s (.+)$")  # "the association's chair"
 _OF_OWNER = re.compile(r"^(\w[\w -]*?) of (?:the )?([A-Z][\w .&-]+)$")  # "head of FNV Havens"
+_INSURGENTS = frozenset({"rebel", "militant", "insurgent", "guerrilla", "jihadist"})  # fighters of a group, not a state
 _JUST_NAMED = 40  # tokens: about a sentence back
 _ANY_ORGANISATION = frozenset({"group", "organisation", "organization", "agency"})
 # Names for one kind of body: "the union" may be "the health workers' federation, Fenats".
@@ -933,6 +934,9 @@ class ActorIndex:
             if state is not None:  # "her government", "the government": the one state the article is about
                 self._mention(state, span)
                 return state.key
+        if plural and lemma in _INSURGENTS and text.lower() == head.lower_ and (group := self._the_one_group(head.i)):
+            self._mention(group, span)  # "the rebels", after "the FARC rebels" or "M23": that group
+            return group.key
         if text.lower() == lemma and not plural and (named := self._the_one_named(lemma)) is not None:
             self._mention(named, span)  # "the union", after "the teachers union" or the Kenya National Union
             return named.key
@@ -969,6 +973,15 @@ class ActorIndex:
             for r in self.records.values()
             if r.kind in {"organization", "igo", "armed_group"}
             and ((len(r.name.split()) > 1 and word in r.name.lower().split()) or words & r.described_as)
+        ]
+        return named[0] if len(named) == 1 else None
+
+    def _the_one_group(self, before: int) -> ActorRecord | None:
+        """The one armed group named (not described) before a token; None for none or two."""
+        named = [
+            r
+            for r in self.records.values()
+            if r.kind == "armed_group" and not r.created and r.positions and min(r.positions) < before
         ]
         return named[0] if len(named) == 1 else None
 
@@ -1013,9 +1026,14 @@ class ActorIndex:
         return []
 
     def _context_state(self) -> str | None:
-        """The state an article is about: the only one named, or one named far more than any other."""
+        """The state an article is about: the only one named, or one named far more than any other.
+        A state named only as where someone comes from ('mediators from Norway') is not it."""
         counts = sorted(
-            ((len(r.positions), r.name) for r in self.records.values() if r.key.startswith("state:") and r.positions),
+            (
+                (len(own), r.name)
+                for r in self.records.values()
+                if r.key.startswith("state:") and (own := [p for p in r.positions if not self._origin(p)])
+            ),
             reverse=True,
         )
         if not counts:
@@ -1023,6 +1041,12 @@ class ActorIndex:
         if len(counts) == 1 or counts[0][0] >= 2 * counts[1][0]:
             return counts[0][1]
         return None
+
+    def _origin(self, position: int) -> bool:
+        """'envoys from Qatar', 'troops from Kenya': a name that says where others come from."""
+        token = self.doc[position]
+        prep = token.head
+        return token.dep_ == "pobj" and prep.lower_ == "from" and prep.head.pos_ in {"NOUN", "PROPN"}
 
     def _np_span(self, head: Token, keep_preps: frozenset[str] = frozenset({"of", "in", "from"})) -> Span | None:
         """The noun phrase of a head without determiners, clauses or appositions."""

@@ -69,6 +69,7 @@ _CUE_WORDS: frozenset[str] = frozenset(
         *lexicon.NOUN_CUES,
         *_BE_FORMS,
         "sign",  # "signed a pact to ..."
+        *lexicon.BROKERING_VERBS,  # "brokered a truce between ..."
         "give",  # "gave the rebels 48 hours to ..."
         *_BINDING,  # "the treaty obliges both countries to ..."
         "can",  # "cannot prevent X from ..."
@@ -192,6 +193,8 @@ class Detector:
             self._verb(token, sent)
         elif token.pos_ == "VERB" and lemma == "sign":
             self._signed_pact(token, sent)
+        elif token.pos_ == "VERB" and lemma in lexicon.BROKERING_VERBS:
+            self._brokered(token, sent)
         elif token.pos_ == "VERB" and lemma == "give":
             self._deadline_given(token, sent)
         elif token.dep_ == "aux" and lower in {"can", "ca"}:
@@ -440,8 +443,9 @@ class Detector:
 
     def _signed_pact(self, verb: Token, sent: Span) -> None:
         """'Peru and Bolivia signed a pact to share water': what the pact binds its signatories to is
-        their agreement. A signature alone ('signed the treaty', 'signed and closed the deal') is done,
-        and 'will sign' is the modal's plan."""
+        their agreement; 'Armenia and Azerbaijan signed a peace agreement': a new pact is the agreement
+        itself. Signing a pact already known ('signed the treaty', 'signed and closed the deal', 'a
+        treaty in 1998') is a formality done, and 'will sign' is the modal's plan."""
         if (
             syntax.negated(verb)
             or syntax.has(verb, "auxpass")
@@ -457,9 +461,26 @@ class Detector:
             for c in verb.children
             if c.dep_ == "advcl" and c.left_edge.i == d.right_edge.i + 1 and c.left_edge.lower_ == "to"
         ]
-        keys = self._keys(syntax.subjects(verb), verb) if bound else []
+        if not bound:
+            pact = next((d for d in pacts if _a_new_pact(d, verb)), None)
+            if pact is not None and _told_as_done(verb) and (keys := self._keys(syntax.subjects(verb), verb)):
+                self._struck_deal(pact, verb, sent, keys)
+            return
+        keys = self._keys(syntax.subjects(verb), verb)
         if keys:
             self._emit(verb, sent, keys, "agreement", self._complements(verb, bound, [], [], []), [])
+
+    def _brokered(self, verb: Token, sent: Span) -> None:
+        """'Egypt brokered a truce between Israel and Hamas': the pact is the agreement of the two it
+        is between; the broker undertakes nothing."""
+        pact = next((d for d in verb.children if d.dep_ == "dobj" and d.lemma_.lower() in lexicon.PACTS), None)
+        if pact is None or not _told_as_done(verb) or syntax.negated(verb):
+            return
+        between = [c for c in (*pact.children, *verb.children) if c.dep_ == "prep" and c.lower_ == "between"]
+        parties = [p for prep in between for p in prep.children if p.dep_ == "pobj"]
+        keys = self._keys([t for p in parties for t in (p, *p.conjuncts)], verb)
+        if len(keys) >= 2:
+            self._struck_deal(pact, verb, sent, keys)
 
     @staticmethod
     def _binding_pact(verb: Token) -> Token | None:
@@ -1028,7 +1049,7 @@ class Detector:
     def _struck_deal(self, noun: Token, governor: Token, sent: Span, keys: list[str]) -> None:
         """'The union reached a tentative deal with the league on a new contract': the deal is what
         is agreed (its date left to the when), made with whoever it is 'with'."""
-        skip = [c for c in noun.children if c.dep_ == "det" or (c.dep_ == "prep" and _dated(c))]
+        skip = [c for c in noun.children if c.dep_ == "det" or (c.dep_ == "prep" and (_dated(c) or _placed(c)))]
         rng = syntax.phrase_range(noun, skip)
         for prep in governor.children:  # "reached a deal with the league on a new contract"
             if prep.dep_ == "prep" and prep.lower_ in {"on", "over"} and prep.i == rng[1] + 1 and not _dated(prep):
@@ -1185,7 +1206,9 @@ class Detector:
             kind = "threat"
         if when_range is not None:
             lo, hi = doc[when_range[0]].idx, doc[when_range[1]].idx + len(doc[when_range[1]].text)
-            relative = next((t for t in doc[when_range[0] : when_range[1] + 1] if t.dep_ == "relcl"), None)
+            relative = next(
+                (t for t in doc[when_range[0] : when_range[1] + 1] if t.dep_ == "relcl" and t not in heads), None
+            )  # the cue's own clause may be relative: 'a truce under which the two sides will swap prisoners'
             if relative is not None:  # 'a deal that "sets back climate policy by a decade"': not when
                 hi = min(hi, relative.left_edge.idx)
             when_found = timex.find_when(doc, lo, hi, entities=self._times)
@@ -1768,18 +1791,43 @@ def _dated(prep: Token) -> bool:
     return any(p.ent_type_ in {"DATE", "TIME"} for p in prep.children)
 
 
+def _placed(prep: Token) -> bool:
+    """'in Washington', 'at the UN': a preposition that says where a deal was made, not what it is."""
+    return prep.lower_ in {"in", "at"} and any(p.ent_type_ in {"GPE", "LOC", "FAC"} for p in prep.children)
+
+
 def _struck(noun: Token, governor: Token) -> bool:
     """A deal made, told as done: 'reached a deal', 'has struck an agreement', 'clinches deal'
     (not 'hopes to reach', 'could reach', 'talks aimed at reaching', nor a treaty signed long ago)."""
+    return noun.dep_ == "dobj" and governor.lemma_.lower() in lexicon.DEAL_MAKING_VERBS and _told_as_done(governor)
+
+
+def _told_as_done(verb: Token) -> bool:
+    """A main verb in the past or present, or with 'has': 'reached', 'signs', 'has brokered' (not
+    'to sign', 'could reach', 'talks aimed at reaching')."""
     return (
-        noun.dep_ == "dobj"
-        and governor.lemma_.lower() in lexicon.DEAL_MAKING_VERBS
-        and governor.dep_ in {"ROOT", "ccomp", "conj", "parataxis"}
+        verb.dep_ in {"ROOT", "ccomp", "conj", "parataxis"}
         and (
-            governor.tag_ in {"VBD", "VBZ", "VBP"}
-            or (governor.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in governor.children))
+            verb.tag_ in {"VBD", "VBZ", "VBP"}
+            or (verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children))
         )
-        and not any(c.tag_ == "MD" for c in governor.children)
+        and not any(c.tag_ == "MD" for c in verb.children)
+    )
+
+
+def _a_new_pact(noun: Token, verb: Token) -> bool:
+    """'a peace agreement', 'agreements on trade': a pact the sentence introduces, not one known
+    ('the treaty', 'its contract') nor one of a past year ('signed a treaty in 1998')."""
+    if any(c.dep_ in {"poss", "det"} and c.lower_ not in {"a", "an"} for c in noun.children):
+        return False
+    if noun.tag_ == "NN" and not any(c.dep_ == "det" for c in noun.children):
+        return False  # "signed peace": a mass noun read as a pact, or a headline the parse may have misread
+    return not any(
+        re.fullmatch(r"(?:19|20)\d\d", p.text)
+        for c in (*verb.children, *noun.children)
+        if c.dep_ == "prep"
+        for p in c.children
+        if p.dep_ == "pobj"
     )
 
 

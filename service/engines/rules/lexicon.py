@@ -120,8 +120,25 @@ CUE_PREPS: Final[dict[str, frozenset[str]]] = {
 
 # What "signed a ... to" binds its signatories to.
 PACTS: Final[frozenset[str]] = frozenset(
-    {"pact", "deal", "agreement", "accord", "treaty", "memorandum", "contract", "protocol", "declaration"}
+    {
+        "pact",
+        "deal",
+        "agreement",
+        "accord",
+        "treaty",
+        "memorandum",
+        "contract",
+        "protocol",
+        "declaration",
+        "ceasefire",
+        "truce",
+        "armistice",
+    }
 )
+
+# Verbs of a third party that brings others to a pact: "Egypt brokered a truce between Israel and
+# Hamas" is the agreement of Israel and Hamas, not Egypt's.
+BROKERING_VERBS: Final[frozenset[str]] = frozenset({"broker", "mediate"})
 
 # Verbs that make another's plan or deal one's own: "approved a plan to build 5,000 homes".
 ENDORSING_VERBS: Final[frozenset[str]] = frozenset({"approve", "endorse", "adopt", "ratify", "back"})
@@ -188,6 +205,8 @@ NOUN_CUES: Final[dict[str, CommitmentKind]] = {
     "agreement": "agreement",
     "consensus": "agreement",
     "deal": "agreement",
+    "ceasefire": "agreement",
+    "truce": "agreement",
     "policy": "plan",  # only "a policy of doing" (a refusal when it withholds): see commitments._policy_kind
 }
 

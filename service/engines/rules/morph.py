@@ -156,6 +156,8 @@ def _lexicon_words() -> set[str]:
         lexicon.OUTCOME_VERBS,
         lexicon.OPPOSING_VERBS,
         lexicon.DEAL_MAKING_VERBS,
+        lexicon.BROKERING_VERBS,
+        lexicon.PACTS,
         lexicon.ENDORSING_VERBS,
         lexicon.CARRYING_OUT_VERBS,
         lexicon.TURNING_OUT_VERBS,

@@ -42,6 +42,14 @@ _RELATIVE_DAYS = re.compile(
 _DURATION = re.compile(r"[\w-]+-(?:hour|day|week|month|year)(?:-long)?", re.I)
 _DEADLINE = re.compile(r"\b(?:by|until|before|from|next)\s+$", re.I)
 _LASTING = re.compile(r"\b(?:for|over|during)\s+$", re.I)
+# A bare amount of time ("wait more than 18 weeks", "cut three years from") is how long; "in/within
+# two weeks" is by when.
+_AMOUNT = re.compile(
+    r"(?:(?:more|less|fewer) than |at (?:least|most) |up to |about |around |nearly |almost )?"
+    r"(?:a|an|a few|several|[\w-]+)\s+(?:hours?|days?|weeks?|months?|years?|decades?)",
+    re.I,
+)
+_WITHIN = re.compile(r"\b(?:in|within|after|by|before|until)\s+$", re.I)
 
 TimeEntity = tuple[int, int, str]  # start char, end char, text
 
@@ -70,10 +78,17 @@ def find_when(
             and not _day_of_the_deed(doc, ent_start, ent_end)
         ):
             continue  # the day of the report, not of the commitment ("by Sunday" is a deadline)
-        if _DURATION.fullmatch(text.strip()) or _LASTING.search(text_of(doc), max(0, ent_start - 8), ent_start):
-            continue  # "a three-day truce", "freeze premiums for a year": how long, not by when
+        if (
+            _DURATION.fullmatch(text.strip())
+            or _LASTING.search(text_of(doc), max(0, ent_start - 8), ent_start)
+            or (_AMOUNT.fullmatch(text.strip()) and not _WITHIN.search(text_of(doc), max(0, ent_start - 8), ent_start))
+        ):
+            continue  # "a three-day truce", "freeze premiums for a year", "wait 18 weeks": how long, not by when
         if _a_thing(doc, ent_start, ent_end):
             continue  # "to extend the school day": what is done, not when
+        before = text_of(doc)[max(0, ent_start - 7) : ent_start]
+        if before.lower() == "within ":  # "within two weeks" is a deadline; "two weeks" alone reads as a span
+            return before + text, ent_start - 7
         return text, ent_start
     match = _WHEN_RE.search(text_of(doc), start, end)
     if match:
