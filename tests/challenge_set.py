@@ -124,6 +124,7 @@ NOTHING = [
     "Japan and Chile signed a treaty in 1998.",
     "Egypt is trying to broker a truce between Israel and Islamic Jihad.",
     "Qatar did not broker the deal between the two factions.",
+    "The minister did not warn Iran against enriching uranium.",
 ]
 
 FOUND = [
@@ -238,4 +239,7 @@ FOUND = [
     ("Armenia and Azerbaijan signed a peace agreement in Washington on Friday.", "agreement"),
     ("The rebels and the army signed a ceasefire on Sunday, the first in two years.", "agreement"),
     ("Egypt brokered a truce between Israel and Islamic Jihad on Saturday.", "agreement"),
+    # someone warned off a deed is asked not to do it; pressure held until another gives way is a threat
+    ("Beijing warned Manila against any further attempt to resupply the outpost.", "demand"),
+    ("The farmers vowed to block border crossings until the government withdraws the tariff.", "threat"),
 ]

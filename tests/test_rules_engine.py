@@ -1496,3 +1496,61 @@ def test_the_government_is_not_that_of_the_country_a_mediator_comes_from(engine:
         "and the rebels reach an agreement to disarm by June.",
     )
     assert names(result, only(result).actors) == {"Colombia", "FARC"}  # "the rebels": the one group named
+
+
+def test_a_warning_to_someone_against_a_deed_is_a_demand_that_keeps_its_against(engine: RulesReader) -> None:
+    result = draft(engine, "The United States warned Israel against a ground offensive in Rafah.")
+    found = only(result)
+    assert (
+        found.kind == "demand" and found.action == "against a ground offensive in Rafah"
+    )  # never "a ground offensive"
+    assert names(result, found.actors) == {"United States"} and names(result, found.counterparties) == {"Israel"}
+    assert not draft(engine, "The union warned against cutting wages too early.").commitments  # told to no one: a view
+
+
+@pytest.mark.parametrize(
+    ("text", "pressed"),
+    [
+        ("The union said the strike would continue until the company restored the bonus.", "company"),
+        ("Nurses will stay on strike until the health board improves its offer, their union said.", "health board"),
+    ],
+)
+def test_pressure_kept_up_until_another_gives_way_is_a_threat_at_it(
+    engine: RulesReader, text: str, pressed: str
+) -> None:
+    result = draft(engine, text)
+    found = only(result)
+    assert found.kind == "threat" and names(result, found.counterparties) == {pressed}
+    assert found.condition is not None and found.condition.startswith("until")
+
+
+def test_staying_until_a_thing_happens_presses_no_one(engine: RulesReader) -> None:
+    found = only(draft(engine, "The president promised to stay in office until parliament elects a successor."))
+    assert found.kind == "promise"
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        (
+            "Ukraine has asked Germany to supply Taurus cruise missiles. Chancellor Olaf Scholz has refused to do so.",
+            "supply Taurus cruise missiles",
+        ),
+        (
+            "Will Germany send Taurus missiles to Kyiv? Chancellor Olaf Scholz has refused to do so.",
+            "send Taurus missiles to Kyiv",
+        ),
+        (
+            "The EU urged Hungary to lift its veto on the aid package. Budapest promised to do so by Friday.",
+            "lift its veto on the aid package by Friday",
+        ),
+    ],
+)
+def test_do_so_is_what_the_sentence_before_asked_for(engine: RulesReader, text: str, action: str) -> None:
+    result = draft(engine, text)
+    answer = result.commitments[-1]
+    assert answer.action == action
+    assert "Will Germany" not in {a.name for a in result.actors}  # a question's "Will" is no part of a name
+    if "Scholz" in text:
+        assert names(result, answer.actors) == {"Olaf Scholz"}
+        assert {a.name: a.kind for a in result.actors}["Olaf Scholz"] == "person"  # a chancellor, not a body

@@ -168,6 +168,25 @@ def _an_organisation_taken_for_a_person(ent: Span) -> bool:
     return any(c.dep_ == "appos" and lexicon.ROLE_NOUNS.get(c.lemma_.lower()) == "organization" for c in root.children)
 
 
+def _a_person_taken_for_an_organisation(ent: Span) -> bool:
+    """'Chancellor Olaf Scholz' read as the organisation 'Olaf Scholz': a name of one to three plain
+    capitalised words right after the title of an office held by a person."""
+    doc = ent.doc
+    return (
+        ent.label_ == "ORG"
+        and len(ent) <= 3
+        and ent.start > 0
+        and doc[ent.start - 1].lower_ in lexicon.TITLE_HEADS
+        and all(t.is_title and t.is_alpha for t in ent)
+        and not any(
+            t.lower_ in lexicon.COMPANY_NAME_WORDS
+            or t.lower_ in lexicon.ORGANISATION_NOUNS
+            or t.lemma_.lower() in lexicon.ROLE_NOUNS
+            for t in ent
+        )
+    )
+
+
 _PLACE_NOUNS = frozenset(
     {"port", "city", "town", "village", "province", "region", "district", "island", "capital", "county", "harbour",
      "harbor", "suburb", "municipality"}
@@ -327,7 +346,7 @@ class ActorIndex:
         persons = [
             e
             for e in ents
-            if e.label_ == "PERSON"
+            if (e.label_ == "PERSON" or _a_person_taken_for_an_organisation(e))
             and not _an_organisation_taken_for_a_person(e)
             and not _a_place_of(e)
             and not _named_after_an_organisation_noun(e)  # "supermarket chain Albert Heijn"

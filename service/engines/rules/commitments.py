@@ -133,6 +133,8 @@ class Found:
     attributed_to: str | None = None
 
 
+# An action that only points back to one before it ("has refused to do so").
+_PRO_ACTION = re.compile(r"(?i)^(?:do|doing)\s+(?:so|that|it|this)\b")
 # Statements about the world: rejecting one ("rejected reports that") refuses nothing.
 _STATEMENTS = frozenset({"report", "claim", "allegation", "rumor", "rumour", "speculation", "accusation"})
 # What a denial denies the existence of ("denied plans to"), where rejecting a plan would be a refusal.
@@ -170,7 +172,31 @@ class Detector:
                     continue  # not a sentence the parse can be trusted on (and reading it costs its square)
                 if sent.start_char >= self.actors.headline_end:  # a headline restates the story
                     self._dispatch(self.doc[i], sent)
+        for item in self.found:
+            pointer = _PRO_ACTION.match(item.action)
+            if pointer and (antecedent := self._what_so_stands_for(item)) is not None:
+                item.action = antecedent + item.action[pointer.end() :]  # "do so by Friday": its when kept
         return self.found
+
+    def _what_so_stands_for(self, item: Found) -> str | None:
+        """'Ukraine asked Germany to supply Taurus missiles. Scholz has refused to do so': what the
+        undertaking just before was about, in this sentence or the last; or what a question just
+        before asked ('Will Berlin send the missiles? Scholz has refused to do so')."""
+        sent = self._sentence_of[item.cue]
+        previous = self._sentence_of.get(sent.start - 1)
+        since = previous.start if previous is not None else sent.start
+        before = [f for f in self.found if since <= f.cue < item.cue and not _PRO_ACTION.match(f.action)]
+        if before:
+            return before[-1].action
+        if previous is None or not syntax.is_question(previous):
+            return None
+        asked = previous.root
+        if asked.pos_ != "VERB":
+            return None
+        rng = syntax.phrase_range(
+            asked, [c for c in asked.children if c.dep_ in {"nsubj", "aux", "punct", "advcl", "cc", "conj"}]
+        )
+        return self._slice(rng)
 
     def _dispatch(self, token: Token, sent: Span) -> None:
         if syntax.in_condition(token):
@@ -253,7 +279,7 @@ class Detector:
             return  # "refused to rule out", "declined to reject": refusing a refusal commits to nothing
         if lemma == "warn" and not self._own_warning(verb):
             return  # "warned against cutting", "warned that X could ...": an opinion, not a threat
-        if lemma == "warn" and _tells_someone_to(verb):
+        if lemma == "warn" and (_tells_someone_to(verb) or self._warned_off(verb)):
             kind = "demand"  # "warned drivers to avoid the motorway", "warned Turkey to stop": what they are to do
         passive = syntax.has(verb, "auxpass") or syntax.has(verb, "nsubjpass")
         xcomps = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}]
@@ -370,6 +396,8 @@ class Detector:
                 if inner:
                     xcomps = xcomps + inner
             for prep in list(preps):  # "called on X to ...": X is the counterparty, not a second action
+                if prep.lower_ == "against":
+                    continue  # "warned Manila against any attempt to resupply": the attempt is what is warned off
                 for pobj in (c for c in prep.children if c.dep_ == "pobj"):
                     targets.append(pobj)
                     xcomps = xcomps + [c for c in pobj.children if c.dep_ in {"xcomp", "acl"} and c.pos_ == "VERB"]
@@ -558,6 +586,8 @@ class Detector:
             c.dep_ == "xcomp" for d in verb.children if d.dep_ == "dobj" for c in d.children
         ):
             return True
+        if self._warned_off(verb):
+            return True
         speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         warner = next(iter(syntax.subjects(verb)), None)  # "urged X to stop ... and warned of": shared
         if warner is not None and warner.lemma_.lower() not in lexicon.COMMENTATOR_NOUNS:
@@ -585,6 +615,15 @@ class Detector:
             if modals & {"will", "would"} and self._met_with_force(clause):
                 return True  # "warned that any attempt to cut pensions would be met with a general strike"
         return False
+
+    def _warned_off(self, verb: Token) -> bool:
+        """'Beijing warned Manila against any attempt to resupply the outpost': someone told not to do
+        a thing is a demand of them ('warned against cutting too early', told to no one, is a view)."""
+        addressees = [c for c in verb.children if c.dep_ == "dobj"]
+        return any(self._people(a) or self.actors.actor_at(a) for a in addressees) and any(
+            c.dep_ == "prep" and c.lower_ == "against" and any(o.dep_ in {"pobj", "pcomp"} for o in c.children)
+            for c in verb.children
+        )
 
     def _met_with_force(self, clause: Token) -> bool:
         """'would be met with a general strike', 'will be met with force': pressure promised for a deed."""
@@ -1078,6 +1117,9 @@ class Detector:
             ]  # "want to freeze the tax and have promised voters ...": the second verb is said, not wanted
         heads += dobjs
         for prep in preps:
+            if cue.lemma_.lower() == "warn" and prep.lower_ == "against":
+                heads.append(prep)  # "warned Israel against an offensive": what is demanded keeps its "against"
+                continue
             heads += [c for c in prep.children if c.dep_ in {"pobj", "pcomp"}] or [prep]
         return [h for h in heads if h.i != cue.i] or [cue]
 
@@ -1198,12 +1240,15 @@ class Detector:
         if condition is None:  # "would attack X and would respond within 48 hours if ... do not stop"
             head = condition_head if condition_head is not None else cue
             condition = next((c for c in (syntax.condition(t) for t in head.conjuncts if t.i > head.i) if c), None)
+        pressed = self._pressure_until(action_head if action_head is not None else cue, keys)
         if kind in {"plan", "promise"} and (
             _COERCIVE.match(condition or "")  # "will cut aid unless ...", "if X does not stop"
             or syntax.or_else(sent, last)  # "..., or else"
             or (action_head is not None and self._coercive(action_head))  # "will impose sanctions on Y"
+            or pressed  # "will block the roads until the government withdraws the tariff"
         ):
             kind = "threat"
+            counter += [k for k in pressed if k not in counter]
         if when_range is not None:
             lo, hi = doc[when_range[0]].idx, doc[when_range[1]].idx + len(doc[when_range[1]].text)
             relative = next(
@@ -1666,6 +1711,31 @@ class Detector:
                 return False
             current = inner[0]  # "will resume shelling", "vowed to continue to attack"
         return False
+
+    def _pressure_until(self, head: Token, keys: list[str]) -> list[str]:
+        """Whom pressure is held on until they give way: 'vowed to block the border until the
+        government withdraws the tariff', 'the strike will continue until the company restores the
+        bonus' (not 'schools will stay closed until the virus subsides': no one is pressed)."""
+        clause = next(
+            (
+                c
+                for c in head.children
+                if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"until", "till"} for m in c.children)
+            ),
+            None,
+        )
+        if clause is None or syntax.negated(head):
+            return []
+        pressed = [k for k in self._keys([c for c in clause.children if c.dep_ == "nsubj"], clause) if k not in keys]
+        lemma = head.lemma_.lower()
+        if lemma in lexicon.PRESSURE_VERBS:
+            return [] if lemma == "strike" and syntax.has(head, "dobj") else pressed  # not "strike a deal"
+        if lemma in lexicon.ASPECTUAL_VERBS | {"stay", "remain"}:  # "continue the boycott", "stay on strike"
+            kept = [c for c in head.children if c.dep_ in {"nsubj", "dobj", "xcomp"}]
+            kept += [p for c in head.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"]
+            if any(t.lemma_.lower() in lexicon.PRESSURE_NOUNS | lexicon.PRESSURE_VERBS for t in kept):
+                return pressed
+        return []
 
     @staticmethod
     def _coercive_noun(noun: Token) -> bool:

@@ -787,6 +787,17 @@ HOSTILE_ACTS: Final[frozenset[str]] = frozenset(
     {"attack", "aggression", "incursion", "invasion", "provocation", "strike", "assault", "escalation"}
 )  # fmt: skip
 
+# Pressure kept up until another gives way: "vowed to block the border until the government withdraws
+# the tariff", "the strike will continue until ..." (a threat, not a plan).
+PRESSURE_VERBS: Final[frozenset[str]] = frozenset(
+    {"block", "blockade", "boycott", "occupy", "picket", "protest", "strike", "withhold", "suspend", "shut",
+     "halt", "disrupt", "paralyse", "paralyze", "obstruct"}
+)  # fmt: skip
+PRESSURE_NOUNS: Final[frozenset[str]] = frozenset(
+    {"strike", "protest", "boycott", "blockade", "sit-in", "walkout", "occupation", "stoppage", "shutdown",
+     "picket"}
+)  # fmt: skip
+
 # Verbs of answering another's act: coercive when the answer is ("respond with force", "meet it with sanctions").
 RESPONDING_VERBS: Final[frozenset[str]] = frozenset({"respond", "react", "reply", "answer", "meet", "retaliate"})
 

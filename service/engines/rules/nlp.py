@@ -73,6 +73,34 @@ def _line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+# Words that open a question and that the recognizer, seeing them capitalised, reads into a name
+# ("Will Germany send the missiles?" gave the person "Will Germany").
+_QUESTION_OPENERS = frozenset(
+    {"will", "would", "can", "could", "should", "shall", "may", "might", "must", "did", "does", "do", "is", "are",
+     "was", "were", "has", "have", "had"}
+)  # fmt: skip
+
+
+@Language.component("wirebrief_question_openers")
+def _question_openers(doc: Doc) -> Doc:
+    """Take a sentence's opening auxiliary off the entity it was read into."""
+    ents = list(doc.ents)
+    changed = False
+    for n, ent in enumerate(ents):
+        first = ent[0]
+        if (
+            len(ent) > 1
+            and first.is_sent_start
+            and first.lower_ in _QUESTION_OPENERS
+            and first.tag_ in {"MD", "VBZ", "VBP", "VBD"}
+        ):
+            ents[n] = Span(doc, ent.start + 1, ent.end, label=ent.label_)
+            changed = True
+    if changed:
+        doc.ents = ents
+    return doc
+
+
 @Language.component("wirebrief_tags")
 def _tags(doc: Doc) -> Doc:
     """Coarse POS by the attribute ruler's rules and lemmas of lexicon words, by table lookup
@@ -156,6 +184,7 @@ def load() -> Language:
         _install_tags(nlp)
         if "ner" in nlp.pipe_names and joined_names.COMPONENT not in nlp.pipe_names:
             nlp.add_pipe(joined_names.COMPONENT, after="ner")
+            nlp.add_pipe("wirebrief_question_openers", after="ner")
         return nlp
     try:  # a pipeline installed as a package link only
         return spacy.load(MODEL_NAMES[0])
