@@ -1554,3 +1554,21 @@ def test_do_so_is_what_the_sentence_before_asked_for(engine: RulesReader, text: 
     if "Scholz" in text:
         assert names(result, answer.actors) == {"Olaf Scholz"}
         assert {a.name: a.kind for a in result.actors}["Olaf Scholz"] == "person"  # a chancellor, not a body
+
+
+def test_both_sides_of_a_truce_are_its_two_parties_and_his_forces_are_his_commanders_group(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "The Sudanese army and the paramilitary Rapid Support Forces (RSF) signed a seven-day ceasefire agreement "
+        "in the Saudi city of Jeddah on Saturday, the United States and Saudi Arabia said in a joint statement. "
+        "Both sides committed to refrain from seeking military advantage. Washington said it would impose "
+        "sanctions on anyone who obstructed the deal. RSF commander Mohamed Hamdan Dagalo said his forces would "
+        "respect the truce. Aid agencies urged both parties to honour the deal.",
+    )
+    parties = {"Sudanese army", "Rapid Support Forces"}
+    truce, sides, _, respect, honour = result.commitments
+    assert names(result, truce.actors) == parties and truce.action == "seven-day ceasefire agreement"
+    assert names(result, sides.actors) == parties  # not the two states that announced it
+    assert names(result, honour.counterparties) == parties  # nor the one that threatened spoilers
+    assert names(result, respect.actors) == {"Rapid Support Forces"}
+    assert titles(result)["Mohamed Hamdan Dagalo"] == ("RSF commander", "Rapid Support Forces")

@@ -545,6 +545,11 @@ class ActorIndex:
             owner_key = self.actor_at(before) or self._match_org(before.text)
             if owner_key is not None and self.records[owner_key].kind != "person":
                 record.affiliation = self.records[owner_key].name
+        if record.affiliation is None and title_span is not None:  # "RSF commander Mohamed Dagalo": the RSF
+            inside = (k for t in title_span if not t.is_lower for k in (self.actor_at(t), self._match_org(t.text)))
+            owner_key = next((k for k in inside if k is not None and self.records[k].kind != "person"), None)
+            if owner_key is not None:
+                record.affiliation = self.records[owner_key].name
         owned_title = _POSSESSED.match(record.title or "")
         if owned_title:  # "Ingrid Dahl, the association's chair": the chair, of the association
             record.title = owned_title.group(2)
@@ -811,6 +816,15 @@ class ActorIndex:
         direct = self.actor_at(head)
         if direct is not None:
             return [direct]
+        if lexicon.AGENT_NOUNS.get(head.lemma_.lower()) == "armed_group" and (forces := self._possessors_forces(head)):
+            span = self._np_span(head)
+            if span is not None:
+                self._mention(forces, span)  # "his forces", after "RSF commander Mohamed Dagalo": the RSF
+            return [forces.key]
+        if head.pos_ == "ADJ":  # "the army and the paramilitary Rapid Support Forces", parsed as the adjective
+            named = [key for c in head.children if c.dep_ == "appos" and (key := self.actor_at(c)) is not None]
+            if named:
+                return named[:1]
         lemma = head.lemma_.lower()
         if lexicon.ROLE_NOUNS.get(lemma) == "organization":
             for child in head.children:  # "The employers' association, Deltalinqs, said": Deltalinqs
@@ -982,6 +996,21 @@ class ActorIndex:
         person = self.recent(head.i, person=True)
         affiliation = self.records[person].affiliation if person else None
         return affiliation if affiliation and f"state:{affiliation}" in self.records else None
+
+    def _possessors_forces(self, head: Token) -> ActorRecord | None:
+        """'his forces', 'her troops': the armed group or state of the person just named."""
+        if not any(c.dep_ == "poss" and c.lower_ in {"his", "her"} for c in head.children):
+            return None
+        person = self.recent(head.i, person=True)
+        affiliation = self.records[person].affiliation if person else None
+        return next(
+            (
+                r
+                for r in self.records.values()
+                if affiliation and r.name == affiliation and r.kind in {"armed_group", "state"}
+            ),
+            None,
+        )
 
     def _the_one_named(self, word: str) -> ActorRecord | None:
         """The one organisation whose name of several words has `word` in it, or that the text called

@@ -34,6 +34,8 @@ _PAIR_WORDS = {
     "president": "person",
     "minister": "person",
     "side": "state",
+    "party": "state",  # "urged both parties to honour the deal"
+    "faction": "state",
     "country": "state",
     "nation": "state",
     "government": "state",
@@ -1337,7 +1339,8 @@ class Detector:
                 parties = kind != "person"  # "both sides", "the two countries": the parties, named most
                 among = self._committed_before(before) if parties else frozenset()
                 resolved = (
-                    self.actors.recent_pair(before, kind, titles, exclude=others, most_named=parties, among=among)
+                    (self._parties_of_last_deal(before, others) if parties else [])
+                    or self.actors.recent_pair(before, kind, titles, exclude=others, most_named=parties, among=among)
                     or self.actors.recent_pair(before, kind, exclude=others, most_named=parties)
                     or self.actors.resolve(token, roles=roles)  # none named before: "the two leaders" as a group
                 )
@@ -1359,6 +1362,12 @@ class Detector:
         if any(s.pos_ == "PRON" or s.ent_type_ for s in subjects):
             return []
         return self._keys([c for c in clause.head.children if c.dep_ == "nsubj"], clause.head)
+
+    def _parties_of_last_deal(self, before: int, exclude: frozenset[str]) -> list[str]:
+        """'Both sides', 'both parties' after a deal between two: its two parties (not a state that
+        brokered it or threatened whoever breaks it, however often named)."""
+        deals = [f for f in self.found if f.cue < before and f.kind == "agreement" and len(f.actors) == 2]
+        return [k for k in deals[-1].actors if k not in exclude] if deals else []
 
     def _committed_before(self, before: int) -> frozenset[str]:
         """The actors that have undertaken something before a token: the parties 'both sides' can be
@@ -1863,7 +1872,7 @@ def _dated(prep: Token) -> bool:
 
 def _placed(prep: Token) -> bool:
     """'in Washington', 'at the UN': a preposition that says where a deal was made, not what it is."""
-    return prep.lower_ in {"in", "at"} and any(p.ent_type_ in {"GPE", "LOC", "FAC"} for p in prep.children)
+    return prep.lower_ in {"in", "at"} and any(t.ent_type_ in {"GPE", "LOC", "FAC"} for t in prep.subtree)
 
 
 def _struck(noun: Token, governor: Token) -> bool:
