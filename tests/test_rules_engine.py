@@ -1572,3 +1572,29 @@ def test_both_sides_of_a_truce_are_its_two_parties_and_his_forces_are_his_comman
     assert names(result, honour.counterparties) == parties  # nor the one that threatened spoilers
     assert names(result, respect.actors) == {"Rapid Support Forces"}
     assert titles(result)["Mohamed Hamdan Dagalo"] == ("RSF commander", "Rapid Support Forces")
+
+
+def test_a_headlines_trade_word_an_owned_site_and_a_union_are_not_the_company(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "Carmaker Volta to cut 4,000 jobs as unions threaten strikes\n\n"
+        "Volta Motors said on Tuesday it would cut 4,000 jobs in Germany by 2027 and close its Kassel plant. "
+        "The IG Metall union threatened to call strikes if management did not withdraw the plan. "
+        '"We will fight this decision," union leader Petra Lang said. '
+        "Chief executive Marc Duval said the company would invest 2 billion euros in its battery business.",
+    )
+    assert not actors_named(result, "Carmaker Volta") and not actors_named(result, "Kassel")
+    volta = actors_named(result, "Volta Motors")
+    assert len(volta) == 1 and volta[0].name == "Volta Motors"  # the full name, not the headline's short one
+    assert "company" not in {a.name for a in result.actors}  # "the company" is Volta Motors, not an actor
+    plans = [c for c in result.commitments if c.kind == "plan" and c.actors == [volta[0].ref]]
+    assert [c.action for c in plans] == [
+        "cut 4,000 jobs in Germany by 2027",
+        "close its Kassel plant",  # the second verb under the same "would" is planned too
+        "invest 2 billion euros in its battery business",  # "the company" is Volta, not the union
+    ]
+
+
+def test_a_verb_with_its_own_negative_is_not_planned_with_the_one_before(engine: RulesReader) -> None:
+    result = draft(engine, "The company will cut 4,000 jobs but not close the plant.")
+    assert [c.action for c in result.commitments] == ["cut 4,000 jobs"]

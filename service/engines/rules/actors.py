@@ -8,6 +8,7 @@ reads titles off the text, and lets the commitment detector map any subject toke
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -215,12 +216,26 @@ def _a_place_of(ent: Span) -> bool:
     )
 
 
+def _an_owned_site(ent: Span) -> bool:
+    """'its Kassel plant', 'Volta's Leipzig office': a place before a site someone owns ('the Tesla
+    plant', owned by no one named, may be Tesla's)."""
+    site = ent.root.head
+    return (
+        _a_place_of(ent)
+        and site.lemma_.lower() in _SITES
+        and any(c.dep_ == "poss" and c.i < ent.start for c in site.children)
+    )
+
+
 def _descriptions(ent: Span) -> set[str]:
     """The nouns for an organisation the text calls a name by: 'the union FNV Havens' (before it),
     'NetChoice, a trade group' (in apposition): what 'the union', 'the group' later stand for."""
     found = {c.lemma_.lower() for c in ent.root.children if c.dep_ == "appos" and c.pos_ == "NOUN"}
     if ent.root.dep_ == "appos" and ent.root.head.pos_ == "NOUN":
         found.add(ent.root.head.lemma_.lower())  # "The employers' association, Deltalinqs,"
+    head = ent.root.head
+    if ent.root.dep_ == "compound" and head.pos_ == "NOUN" and lexicon.ROLE_NOUNS.get(head.lemma_.lower()):
+        found.add(head.lemma_.lower())  # "the IG Metall union"
     if ent.start > 0 and ent.doc[ent.start - 1].head.i in range(ent.start, ent.end):
         found.add(ent.doc[ent.start - 1].lemma_.lower())
     return {noun for noun in found if lexicon.ROLE_NOUNS.get(noun) == "organization"}
@@ -278,10 +293,14 @@ def _with_capitalised_modifiers(ent: Span) -> Span:
     return doc[start : ent.end]
 
 
-def _an_institution(name: str) -> bool:
-    """'Nordic Pilots Association', 'Kenya National Union': named for a body, not a business."""
+def _an_institution(name: str, described_as: Iterable[str] = ()) -> bool:
+    """'Nordic Pilots Association', 'Kenya National Union', or 'IG Metall' the text called a union:
+    named or described as a body, not a business."""
     last = name.split()[-1].lower() if name.split() else ""
-    return lexicon.ROLE_NOUNS.get(last) == "organization" and last not in lexicon.ORGANISATION_NOUNS
+    return any(
+        lexicon.ROLE_NOUNS.get(word) == "organization" and word not in lexicon.ORGANISATION_NOUNS
+        for word in (last, *described_as)
+    )
 
 
 def _ends_with(words: list[str], tail: list[str]) -> bool:
@@ -342,7 +361,11 @@ class ActorIndex:
 
     def build(self) -> ActorIndex:
         """Walk the entities once; persons first by length so short forms merge into full names."""
-        ents = [e for e in self.doc.ents if latin_script(e.text) and not self._common_noun_capitalised(e)]
+        ents = [
+            self._without_leading_trade(e)
+            for e in self.doc.ents
+            if latin_script(e.text) and not self._common_noun_capitalised(e)
+        ]
         persons = [
             e
             for e in ents
@@ -359,6 +382,8 @@ class ActorIndex:
                 self._add_org(company)  # "Meridian Pharma" read as a people ("Meridian") and a word
             elif ent.label_ != "PERSON" and self._known_people(ent):
                 continue
+            elif ent.label_ == "ORG" and _an_owned_site(ent):
+                continue  # "close its Kassel plant": where the plant is, not a body
             elif ent.label_ in {"GPE", "NORP", "LOC"} and not _WEB_ADDRESS.search(ent.text):
                 self._add_place_or_people(ent)
             elif ent.label_ in {"ORG", "GPE", "LOC"}:  # "Yahoo.com" taken for a place is a company
@@ -384,9 +409,25 @@ class ActorIndex:
         word = ent[0]
         if agent_nouns.agent_kind(word.lower_, self.words, plural=word.lower_.endswith("s")) is None:
             return False
-        if self._written_inside is None:  # once per document: a scan per entity would be quadratic
+        return word.text not in self._capitalised_inside()
+
+    def _without_leading_trade(self, ent: Span) -> Span:
+        """'Carmaker Volta to cut jobs': a first word capitalised only because it opens the headline
+        or sentence, naming a trade, is no part of the name ('Volta')."""
+        first = ent[0]
+        if len(ent) < 2 or not first.is_sent_start or ent.label_ not in {"ORG", "PERSON"}:
+            return ent
+        if agent_nouns.agent_kind(first.lower_, self.words, plural=first.lower_.endswith("s")) is None:
+            return ent
+        if first.lower_ in lexicon.TITLE_WORDS or first.text in self._capitalised_inside():
+            return ent  # "President Ruto", "Minister Falk": a title is part of how the name is written
+        return Span(self.doc, ent.start + 1, ent.end, label=ent.label_)
+
+    def _capitalised_inside(self) -> set[str]:
+        """Words written with a capital somewhere other than at a sentence's start (once per document)."""
+        if self._written_inside is None:  # a scan per entity would be quadratic
             self._written_inside = {t.text for t in self.doc if not t.is_sent_start and t.text[:1].isupper()}
-        return word.text not in self._written_inside
+        return self._written_inside
 
     def _known_people(self, ent: Span) -> bool:
         """NER calls 'Lavrov' an ORG or 'Vershenin and Önal' one name: map them to known people."""
@@ -680,8 +721,10 @@ class ActorIndex:
         orgs = [r for r in self.records.values() if r.key.startswith("org:")]
         base = _without_company_suffix(text)
         for existing in orgs:
-            if text in existing.aliases or base == _without_company_suffix(existing.name):
+            if text in existing.aliases:
                 return existing.key
+            if base == _without_company_suffix(existing.name):  # "Volta" in a headline, then "Volta Motors"
+                return self._renamed(existing, text) if len(text) > len(existing.name) else existing.key
             if text.isupper() and text.replace(".", "") == _initials(existing.name):
                 return existing.key
             if existing.name.isupper() and existing.name.replace(".", "") == _initials(text):
@@ -1044,7 +1087,8 @@ class ActorIndex:
         def fits(r: ActorRecord) -> bool:
             return (
                 r.kind in kinds
-                and (word in _ANY_ORGANISATION or not _an_institution(r.name))  # "the airline" is no pilots' union
+                # "the airline" is no pilots' union, nor "the company" the body the text called a union
+                and (word in _ANY_ORGANISATION or not _an_institution(r.name, r.described_as))
                 and (not r.created or r.kind == "other")  # named, or a proper name the recognizer left untyped
             )
 

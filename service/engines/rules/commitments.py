@@ -753,6 +753,8 @@ class Detector:
         start: Token = aux
         if frame is not None:  # "We are going to": the evidence opens at the subject of "going"
             start = next((c.left_edge for c in frame.children if c.dep_ == "nsubj"), frame)
+        if heads == [main]:
+            heads += _sharing_the_modal(main)  # "would cut 4,000 jobs and close its Kassel plant"
         self._emit(main, sent, keys, kind, heads, [], start_token=start)
 
     def _there_will_be_no(self, be: Token, sent: Span) -> None:
@@ -1930,6 +1932,21 @@ def _done_so(verb: Token) -> Token | None:
         return None
     governed = [c for c in verb.head.children if c.dep_ in {"xcomp", "ccomp"} and c.pos_ == "VERB" and c.i < verb.i]
     return governed[0] if governed else None
+
+
+def _sharing_the_modal(main: Token) -> list[Token]:
+    """Verbs joined to a modal's verb by 'and'/'or' with no subject, auxiliary or cue of their own:
+    'will cut jobs and close the plant' plans both ('but will not sell' is its own statement)."""
+    if not any(c.dep_ == "cc" and c.lower_ in {"and", "or"} for c in main.children):
+        return []
+    return [
+        c
+        for c in main.conjuncts
+        if c.i > main.i
+        and c.pos_ == "VERB"
+        and not any(d.dep_ in {"aux", "auxpass", "nsubj", "nsubjpass", "neg"} for d in c.children)
+        and c.lemma_.lower() not in lexicon.VERB_CUES
+    ]
 
 
 def _finite(verb: Token) -> bool:
