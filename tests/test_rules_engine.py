@@ -1598,3 +1598,18 @@ def test_a_headlines_trade_word_an_owned_site_and_a_union_are_not_the_company(en
 def test_a_verb_with_its_own_negative_is_not_planned_with_the_one_before(engine: RulesReader) -> None:
     result = draft(engine, "The company will cut 4,000 jobs but not close the plant.")
     assert [c.action for c in result.commitments] == ["cut 4,000 jobs"]
+
+
+def test_a_fund_known_by_name_a_cut_off_surname_and_the_government_urged(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "President William Ruto said Kenya would scrap a planned tax on bread. The International Monetary Fund "
+        "urged the government to press ahead with revenue measures. Finance Minister Njuguna Ndung'u said Kenya "
+        "would not default on its debt.",
+    )
+    kinds = {a.name: a.kind for a in result.actors}
+    assert kinds.get("International Monetary Fund") == "igo"  # "Fund" is a name here, not money
+    assert not any("Ndung" in a.name and a.kind != "person" for a in result.actors)  # no junk actor of the name
+    urged = next(c for c in result.commitments if c.kind == "demand")
+    assert names(result, urged.actors) == {"International Monetary Fund"}
+    assert names(result, urged.counterparties) == {"Kenya"}

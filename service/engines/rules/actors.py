@@ -675,7 +675,8 @@ class ActorIndex:
 
     def _add_org(self, ent: Span) -> None:
         text = _norm(ent.text)
-        if not text or ent.doc[ent.end - 1].lower_ in lexicon.NON_ACTOR_HEADS or _in_a_title(ent):
+        known_body = re.sub(r"(?i)^the\s+", "", text).lower() in lexicon.IGO_NAMES  # "the International Monetary Fund"
+        if not text or (ent.doc[ent.end - 1].lower_ in lexicon.NON_ACTOR_HEADS and not known_body) or _in_a_title(ent):
             return
         state = countries.lookup(text)
         if state is not None:
@@ -687,7 +688,7 @@ class ActorIndex:
             return
         lower = text.lower()
         kind: ActorKind = "organization"
-        if lower in lexicon.IGO_NAMES:
+        if lower in lexicon.IGO_NAMES or known_body:
             kind = "igo"
         elif set(lower.split()) & lexicon.ARMED_WORDS or lower in lexicon.ARMED_WORDS:
             kind = "armed_group"
@@ -927,6 +928,12 @@ class ActorIndex:
             if span is not None:
                 self._mention(record, span)
             return modifier_keys
+        if lemma in {"government", "regime"} and head.tag_ == "NN" and not modifier_keys and not roles:
+            country = self._context_state()  # "urged the government to": the one state the article is about
+            state = self.records.get(f"state:{country}") if country else None
+            if state is not None:
+                self._mention(state, self._np_span(head) or self.doc[head.i : head.i + 1])
+                return [state.key]
         if not create:
             return []
         if (
@@ -971,6 +978,10 @@ class ActorIndex:
             if head.pos_ == "PROPN" and (company := self._match_org(span.text)) is not None:
                 self._mention(self.records[company], span)  # "Meridian will ...": Meridian Pharma
                 return [company]
+            named = [k for k in modifier_keys if self.records[k].kind == "person"]
+            if head.pos_ == "PROPN" and named and head.i > 0 and self.actor_at(head.nbor(-1)) == named[0]:
+                self._mention(self.records[named[0]], span)  # "Njuguna Ndung'u": a surname the recognizer cut off
+                return named[:1]
             kind: ActorKind = lexicon.AGENT_NOUNS.get(lemma, "other")  # type: ignore[assignment]
             before = self.doc[span.start - 1] if span.start > 0 else None
             if (

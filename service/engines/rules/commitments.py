@@ -1252,6 +1252,7 @@ class Detector:
             or pressed  # "will block the roads until the government withdraws the tariff"
         ):
             kind = "threat"
+        if kind == "threat":
             counter += [k for k in pressed if k not in counter]
         if when_range is not None:
             lo, hi = doc[when_range[0]].idx, doc[when_range[1]].idx + len(doc[when_range[1]].text)
