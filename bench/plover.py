@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections import defaultdict
@@ -37,6 +38,7 @@ EXPECTED: dict[str, set[str]] = {
     "THREATEN": {"threat"},
 }
 UNSCORED = {"CONCEDE", "DOCUMENT"}
+_EVENT = re.compile(r"\(EVT: ([^)]*)\)")  # the coded event's words in a record's markup
 
 
 def shared_dir() -> Path:
@@ -92,6 +94,9 @@ def main() -> None:
         gold = [s.get("actorText", "") for s in record.get("source") or [] if isinstance(s, dict)]
         any_found, kind_ok, actor_ok = judge(draft, category, gold)
         row = stats[category]
+        if category not in EXPECTED and any_found:
+            events = [e.lower() for e in _EVENT.findall(record.get("textInfo", {}).get("markup", ""))]
+            row["on_event"] += any(e in c.quote.lower() for c in draft.commitments for e in events)
         row["n"] += 1
         row["any"] += any_found
         row["kind"] += kind_ok
@@ -115,13 +120,17 @@ def main() -> None:
     print(f"{'TOTAL':<12}{tot_n:>5}{tot_kind:>12}{tot_actor:>10}{tot_actor / max(tot_n, 1):>9.2f}")
 
     print(f"\n{'action category':<16}{'n':>5}{'with commitment':>17}{'rate':>8}")
-    act_n = act_any = 0
+    act_n = act_any = act_event = 0
     for category in sorted(c for c in stats if c not in EXPECTED):
         row = stats[category]
         act_n += row["n"]
         act_any += row["any"]
+        act_event += row["on_event"]
         print(f"{category:<16}{row['n']:>5}{row['any']:>17}{row['any'] / max(row['n'], 1):>8.2f}")
     print(f"{'TOTAL':<16}{act_n:>5}{act_any:>17}{act_any / max(act_n, 1):>8.2f}")
+    # PLOVER codes one event per record; a commitment elsewhere in the sentence is not judged by it.
+    # Diagnostic only: the figure above is the one the rules engine is held to.
+    print(f"{'  on the coded event':<22}{act_event:>16}{act_event / max(act_n, 1):>8.2f}  (quote holds the EVT words)")
     sentences = sum(r["n"] for r in stats.values())
     print(f"\n{sentences} sentences in {elapsed:.1f}s ({sentences / max(elapsed, 1e-9):.0f}/s)")
 
