@@ -860,7 +860,9 @@ class ActorIndex:
         direct = self.actor_at(head)
         if direct is not None:
             return [direct]
-        if lexicon.AGENT_NOUNS.get(head.lemma_.lower()) == "armed_group" and (forces := self._possessors_forces(head)):
+        if lexicon.AGENT_NOUNS.get(head.lemma_.lower()) == "armed_group" and (
+            forces := self._possessors_body(head, {"armed_group", "state"})
+        ):
             span = self._np_span(head)
             if span is not None:
                 self._mention(forces, span)  # "his forces", after "RSF commander Mohamed Dagalo": the RSF
@@ -929,8 +931,7 @@ class ActorIndex:
                 self._mention(record, span)
             return modifier_keys
         if lemma in {"government", "regime"} and head.tag_ == "NN" and not modifier_keys and not roles:
-            country = self._context_state()  # "urged the government to": the one state the article is about
-            state = self.records.get(f"state:{country}") if country else None
+            state = self._state_called(self._context_state())  # "urged the government to": the article's state
             if state is not None:
                 self._mention(state, self._np_span(head) or self.doc[head.i : head.i + 1])
                 return [state.key]
@@ -1016,8 +1017,8 @@ class ActorIndex:
             (self.records[k].name for k in ranked if self.records[k].kind in {"state", "organization", "igo"}), None
         )
         if lemma in {"government", "regime"} and not plural:
-            country = affiliation or self._possessors_state(head) or self._context_state()
-            state = next((r for r in self.records.values() if r.key.startswith("state:") and r.name == country), None)
+            served = self._possessors_body(head, {"state"})
+            state = self._state_called(affiliation or (served.name if served else None) or self._context_state())
             if state is not None:  # "her government", "the government": the one state the article is about
                 self._mention(state, span)
                 return state.key
@@ -1043,28 +1044,18 @@ class ActorIndex:
         self._mention(record, span)
         return key
 
-    def _possessors_state(self, head: Token) -> str | None:
-        """'his government' after 'Armenian Prime Minister Nikol Pashinyan': the state he serves."""
+    def _possessors_body(self, head: Token, kinds: set[str]) -> ActorRecord | None:
+        """Whom the person just named serves, if of one of `kinds`: 'his government' after 'Armenian
+        Prime Minister Nikol Pashinyan' (Armenia), 'his forces' after 'RSF commander Mohamed Dagalo'."""
         if not any(c.dep_ == "poss" and c.lower_ in {"his", "her"} for c in head.children):
             return None
         person = self.recent(head.i, person=True)
         affiliation = self.records[person].affiliation if person else None
-        return affiliation if affiliation and f"state:{affiliation}" in self.records else None
+        return next((r for r in self.records.values() if r.name == affiliation and r.kind in kinds), None)
 
-    def _possessors_forces(self, head: Token) -> ActorRecord | None:
-        """'his forces', 'her troops': the armed group or state of the person just named."""
-        if not any(c.dep_ == "poss" and c.lower_ in {"his", "her"} for c in head.children):
-            return None
-        person = self.recent(head.i, person=True)
-        affiliation = self.records[person].affiliation if person else None
-        return next(
-            (
-                r
-                for r in self.records.values()
-                if affiliation and r.name == affiliation and r.kind in {"armed_group", "state"}
-            ),
-            None,
-        )
+    def _state_called(self, name: str | None) -> ActorRecord | None:
+        """The state record of a state's name, if the article names it."""
+        return self.records.get(f"state:{name}") if name else None
 
     def _the_one_named(self, word: str) -> ActorRecord | None:
         """The one organisation whose name of several words has `word` in it, or that the text called

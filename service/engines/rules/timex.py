@@ -50,6 +50,7 @@ _AMOUNT = re.compile(
     re.I,
 )
 _WITHIN = re.compile(r"\b(?:in|within|after|by|before|until)\s+$", re.I)
+_WITHIN_ONLY = re.compile(r"\bwithin\s+$", re.I)
 
 TimeEntity = tuple[int, int, str]  # start char, end char, text
 
@@ -67,30 +68,32 @@ def find_when(
     entities: list[TimeEntity] | None = None,
 ) -> tuple[str, int] | None:
     """The first time expression in characters [start, end): a DATE/TIME entity, else a pattern."""
+    whole = text_of(doc)
     for ent_start, ent_end, text in time_entities(doc) if entities is None else entities:
         if ent_start < start or ent_end > end:
             continue
         if skip and skip[0] <= ent_start < skip[1]:
             continue
+        lead = max(0, ent_start - 8)  # the words just before it: "by", "for", "within"
         if (
             _RELATIVE_DAYS.match(text.strip())
-            and not _DEADLINE.search(text_of(doc), max(0, ent_start - 8), ent_start)
+            and not _DEADLINE.search(whole, lead, ent_start)
             and not _day_of_the_deed(doc, ent_start, ent_end)
         ):
             continue  # the day of the report, not of the commitment ("by Sunday" is a deadline)
         if (
             _DURATION.fullmatch(text.strip())
-            or _LASTING.search(text_of(doc), max(0, ent_start - 8), ent_start)
-            or (_AMOUNT.fullmatch(text.strip()) and not _WITHIN.search(text_of(doc), max(0, ent_start - 8), ent_start))
+            or _LASTING.search(whole, lead, ent_start)
+            or (_AMOUNT.fullmatch(text.strip()) and not _WITHIN.search(whole, lead, ent_start))
         ):
             continue  # "a three-day truce", "freeze premiums for a year", "wait 18 weeks": how long, not by when
         if _a_thing(doc, ent_start, ent_end):
             continue  # "to extend the school day": what is done, not when
-        before = text_of(doc)[max(0, ent_start - 7) : ent_start]
-        if before.lower() == "within ":  # "within two weeks" is a deadline; "two weeks" alone reads as a span
-            return before + text, ent_start - 7
+        within = _WITHIN_ONLY.search(whole, lead, ent_start)
+        if within:  # "within two weeks" is a deadline; "two weeks" alone reads as a span
+            return whole[within.start() : ent_end], within.start()
         return text, ent_start
-    match = _WHEN_RE.search(text_of(doc), start, end)
+    match = _WHEN_RE.search(whole, start, end)
     if match:
         return match.group(0), match.start()
     return None
