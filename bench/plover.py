@@ -2,8 +2,12 @@
 
 Runs `RulesReader().draft(Article.from_text(sentence))` over the PLOVER gold standard records
 and prints, per category, how often a commitment of the expected kind was found with the
-committing actor matched (AGREE/DEMAND/REJECT/THREATEN), and for the action categories how
-often a commitment was wrongly found. Reads the data in place from the shared folder
+committing actor matched (AGREE/DEMAND/REJECT/THREATEN), and for the action sentences how
+often a commitment was wrongly found. Recall counts records (one coded event each); the false
+rate counts sentences, each once, and only those PLOVER codes with no commitment event at all: a
+refusal found in "opened its borders ... but was still refusing admittance" (coded AID and REJECT)
+is PLOVER's own REJECT event, not a false one. The earlier per-record figure is printed beside it.
+Reads the data in place from the shared folder
 (`WIREBRIEF_SHARED` overrides the path); nothing is copied into the project.
 
 It calls the rules engine directly, not the product path: it measures the commitment detector
@@ -75,64 +79,93 @@ def judge(draft: Draft, category: str, gold_actors: list[str]) -> tuple[bool, bo
     return any_found, kind_ok, actor_ok
 
 
+def sentences_of(records: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The scored records grouped by their sentence: PLOVER codes one event per record, and a
+    sentence with two events ("opened its borders ... but was still refusing admittance") has two."""
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in records:
+        if record.get("event", "") in UNSCORED or "text" not in record:
+            continue
+        grouped[record["text"].strip().strip("{}").strip()].append(record)
+    return grouped
+
+
+def markup_of(record: dict[str, Any]) -> str:
+    """The record's text with its source, target and event marked ("(EVT: offered to hand over)")."""
+    info = record.get("textInfo")
+    return str(info.get("markup", "")) if isinstance(info, dict) else ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-misses", action="store_true", help="print commitment sentences missed")
     parser.add_argument("--show-false", action="store_true", help="print action sentences wrongly given a commitment")
     args = parser.parse_args()
     path = shared_dir() / "benchmarks" / "plover" / "PLOVER_GSR_CAMEO.json"
-    records: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    grouped = sentences_of(json.loads(path.read_text(encoding="utf-8")))
     engine = RulesReader()
-    stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    recall: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    false: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    per_record = {"n": 0, "any": 0}  # the counting of earlier stops: every action record, duplicates included
+    action_sentences = {"n": 0, "any": 0, "on_event": 0}
     started = time.perf_counter()
-    for record in records:
-        category = record.get("event", "")
-        if category in UNSCORED or "text" not in record:
-            continue
-        text = record["text"].strip().strip("{}").strip()
+    for text, records in grouped.items():
         draft = engine.draft(Article.from_text(text))
-        gold = [s.get("actorText", "") for s in record.get("source") or [] if isinstance(s, dict)]
-        any_found, kind_ok, actor_ok = judge(draft, category, gold)
-        row = stats[category]
-        if category not in EXPECTED and any_found:
-            events = [e.lower() for e in _EVENT.findall(record.get("textInfo", {}).get("markup", ""))]
-            row["on_event"] += any(e in c.quote.lower() for c in draft.commitments for e in events)
-        row["n"] += 1
-        row["any"] += any_found
-        row["kind"] += kind_ok
-        row["actor"] += actor_ok
-        if args.show_misses and category in EXPECTED and not actor_ok:
-            got = [(c.kind, [a.name for a in draft.actors if a.ref in c.actors]) for c in draft.commitments]
-            print(f"MISS {category}: {text}\n     gold={gold} got={got}")
-        if args.show_false and category not in EXPECTED and any_found:
+        categories = {r["event"] for r in records}
+        for record in records:
+            category = record["event"]
+            gold = [s.get("actorText", "") for s in record.get("source") or [] if isinstance(s, dict)]
+            any_found, kind_ok, actor_ok = judge(draft, category, gold)
+            if category in EXPECTED:
+                row = recall[category]
+                row["n"] += 1
+                row["kind"] += kind_ok
+                row["actor"] += actor_ok
+                if args.show_misses and not actor_ok:
+                    got = [(c.kind, [a.name for a in draft.actors if a.ref in c.actors]) for c in draft.commitments]
+                    print(f"MISS {category}: {text}\n     gold={gold} got={got}")
+            else:
+                per_record["n"] += 1
+                per_record["any"] += any_found
+        if categories & EXPECTED.keys():
+            continue  # PLOVER codes a commitment in this sentence too: a commitment here is not false
+        any_found = bool(draft.commitments)
+        events = [e.lower() for r in records for e in _EVENT.findall(markup_of(r))]
+        on_event = any(e in c.quote.lower() for c in draft.commitments for e in events)
+        action_sentences["n"] += 1
+        action_sentences["any"] += any_found
+        action_sentences["on_event"] += on_event
+        for category in categories:
+            false[category]["n"] += 1
+            false[category]["any"] += any_found
+        if args.show_false and any_found:
             quotes = [(c.kind, c.quote) for c in draft.commitments]
-            print(f"FALSE {category}: {text}\n     got={quotes}")
+            print(f"FALSE {'+'.join(sorted(categories))}: {text}\n     got={quotes}")
     elapsed = time.perf_counter() - started
 
     print(f"\n{'category':<12}{'n':>5}{'kind found':>12}{'+actor':>10}{'recall':>9}")
     tot_n = tot_kind = tot_actor = 0
     for category in EXPECTED:
-        row = stats[category]
+        row = recall[category]
         tot_n += row["n"]
         tot_kind += row["kind"]
         tot_actor += row["actor"]
         print(f"{category:<12}{row['n']:>5}{row['kind']:>12}{row['actor']:>10}{row['actor'] / max(row['n'], 1):>9.2f}")
     print(f"{'TOTAL':<12}{tot_n:>5}{tot_kind:>12}{tot_actor:>10}{tot_actor / max(tot_n, 1):>9.2f}")
 
-    print(f"\n{'action category':<16}{'n':>5}{'with commitment':>17}{'rate':>8}")
-    act_n = act_any = act_event = 0
-    for category in sorted(c for c in stats if c not in EXPECTED):
-        row = stats[category]
-        act_n += row["n"]
-        act_any += row["any"]
-        act_event += row["on_event"]
+    print(f"\n{'action sentences':<16}{'n':>5}{'with commitment':>17}{'rate':>8}")
+    for category in sorted(false):
+        row = false[category]
         print(f"{category:<16}{row['n']:>5}{row['any']:>17}{row['any'] / max(row['n'], 1):>8.2f}")
-    print(f"{'TOTAL':<16}{act_n:>5}{act_any:>17}{act_any / max(act_n, 1):>8.2f}")
-    # PLOVER codes one event per record; a commitment elsewhere in the sentence is not judged by it.
-    # Diagnostic only: the figure above is the one the rules engine is held to.
-    print(f"{'  on the coded event':<22}{act_event:>16}{act_event / max(act_n, 1):>8.2f}  (quote holds the EVT words)")
-    sentences = sum(r["n"] for r in stats.values())
-    print(f"\n{sentences} sentences in {elapsed:.1f}s ({sentences / max(elapsed, 1e-9):.0f}/s)")
+    n, found = action_sentences["n"], action_sentences["any"]
+    print(f"{'TOTAL':<16}{n:>5}{found:>17}{found / max(n, 1):>8.3f}  (each sentence once)")
+    # Diagnostics, not the figure the rules engine is held to:
+    on_event = action_sentences["on_event"]
+    print(f"{'  on the coded event':<21}{on_event:>17}{on_event / max(n, 1):>8.3f}  (quote holds the EVT words)")
+    n, found = per_record["n"], per_record["any"]
+    print(f"{'  per record':<16}{n:>5}{found:>17}{found / max(n, 1):>8.3f}  (earlier counting: every action record)")
+    records, rate = sum(len(r) for r in grouped.values()), len(grouped) / max(elapsed, 1e-9)
+    print(f"\n{len(grouped)} sentences ({records} records) in {elapsed:.1f}s ({rate:.0f}/s)")
 
 
 if __name__ == "__main__":
