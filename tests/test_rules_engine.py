@@ -1613,3 +1613,17 @@ def test_a_fund_known_by_name_a_cut_off_surname_and_the_government_urged(engine:
     urged = next(c for c in result.commitments if c.kind == "demand")
     assert names(result, urged.actors) == {"International Monetary Fund"}
     assert names(result, urged.counterparties) == {"Kenya"}
+
+
+def test_a_quote_never_ends_inside_an_open_bracket(engine: RulesReader) -> None:
+    text = "The Arab League urged the European Union to recognise the Sahrawi Republic (SADR), its envoy said."
+    urged = only(draft(engine, text))
+    assert urged.action == "recognise the Sahrawi Republic (SADR)"
+    assert urged.quote.endswith("(SADR)") and urged.quote in text
+
+
+def test_what_was_demanded_is_what_the_cleft_says_and_a_broken_promise_is_none(engine: RulesReader) -> None:
+    demanded = only(draft(engine, "What the nurses demanded was a 12 percent pay rise over two years."))
+    assert demanded.kind == "demand" and demanded.action == "a 12 percent pay rise over two years"
+    assert demanded.quote.startswith("What the nurses demanded")  # the clause the demand is proven by
+    assert not draft(engine, "What the government promised was never delivered.").commitments

@@ -340,6 +340,13 @@ class Detector:
             if c.dep_ in {"dobj", "dative"}
             and (c.pos_ in {"NOUN", "PROPN", "PRON"} or (c.pos_ == "NUM" and c.ent_type_ == "MONEY"))
         ]  # "pledged $350 million in aid": a sum of money is a thing committed too
+        cleft = next((d for d in dobjs if d.tag_ == "WP"), None) if verb.dep_ in {"csubj", "csubjpass"} else None
+        if cleft is not None:
+            # "What the union demanded was a pay rise": what is demanded is what the clause is said to be
+            # ("What the government promised was never delivered" says nothing of the kind)
+            dobjs = [c for c in verb.head.children if c.dep_ in {"attr", "ccomp", "xcomp"} and c.i > verb.i]
+            if not dobjs or verb.dep_ == "csubjpass":
+                return
         if lemma == "insist" and ccomps and all(_states_a_fact(c) for c in ccomps) and not preps:
             return  # "insisted the talks would continue", "insisted he was innocent": a claim, not a demand
         if lemma == "agree" and ccomps and not xcomps and all(_concurs(c) for c in ccomps):
@@ -443,7 +450,7 @@ class Detector:
         heads = self._complements(verb, xcomps, ccomps, dobjs, preps)
         if lemma == "boycott" and kind == "threat":
             heads = [verb]  # "would boycott the vote": the boycott is the threat, not the vote
-        self._emit(verb, sent, keys, kind, heads, targets, modality=modality)
+        self._emit(verb, sent, keys, kind, heads, targets, modality=modality, start_token=cleft)
 
     def _of_antecedent(self, verb: Token, sent: Span, keys: list[str], kind: CommitmentKind) -> None:
         """'The ceasefire proposal, which Israel rejected, ...': what is refused or agreed is the noun

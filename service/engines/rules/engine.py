@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from service.config import Settings
 
 RULES_MODEL = "spacy/en_core_web_sm-3.8.0"
-RULES_VERSION = "rules@9"  # bump when the rules change what they find: cached results then miss
+RULES_VERSION = "rules@10"  # bump when the rules change what they find: cached results then miss
 
 
 class Reader(Protocol):

@@ -271,6 +271,11 @@ def trim(span: Span | list[Token]) -> tuple[int, int] | None:
         last = closer  # 'which he called "unaffordable"', '"immediately."': the quote it opened is closed
     elif (straight or texts.count("”") > texts.count("“")) and first.i > 0 and doc[first.i - 1].text in {'"', "“"}:
         first = doc[first.i - 1]  # '"We will," the mayor said': the quote it closes is opened
+    for opening, closing in (("(", ")"), ("[", "]")):  # 'support the Palestine Liberation Organization (PLO)'
+        if texts.count(opening) > texts.count(closing) and last.i + 1 < len(doc) and doc[last.i + 1].text == closing:
+            last = doc[last.i + 1]
+        elif texts.count(closing) > texts.count(opening) and first.i > 0 and doc[first.i - 1].text == opening:
+            first = doc[first.i - 1]
     return first.idx, last.idx + len(last.text)
 
 
