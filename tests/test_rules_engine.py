@@ -1627,3 +1627,24 @@ def test_what_was_demanded_is_what_the_cleft_says_and_a_broken_promise_is_none(e
     assert demanded.kind == "demand" and demanded.action == "a 12 percent pay rise over two years"
     assert demanded.quote.startswith("What the nurses demanded")  # the clause the demand is proven by
     assert not draft(engine, "What the government promised was never delivered.").commitments
+
+
+def test_two_states_ministries_stay_two_and_a_legal_form_or_a_possessor_is_no_new_company(
+    engine: RulesReader,
+) -> None:
+    result = draft(
+        engine,
+        "Russia's defence ministry later said it would pull troops back from the border. Ukraine's defence "
+        "ministry said it would not withdraw its forces. Sweden's Saab said it would speed up deliveries. "
+        "Nordvik Holding said on Monday it would close two plants. Nordvik also said it would cut 300 jobs.",
+    )
+    pulled, refused, sped, *nordvik = result.commitments
+    assert names(result, pulled.actors) == {"Russia's defence ministry"}  # not "... ministry later"
+    assert names(result, refused.actors) == {"Ukraine's defence ministry"}  # not Russia's plan refused
+    assert {a.name: a.affiliation for a in result.actors if "ministry" in a.name} == {
+        "Russia's defence ministry": "Russia",
+        "Ukraine's defence ministry": "Ukraine",
+    }
+    saab = actors_named(result, "Saab")
+    assert names(result, sped.actors) == {"Saab"} and saab[0].affiliation == "Sweden"
+    assert [names(result, c.actors) for c in nordvik] == [{"Nordvik Holding"}, {"Nordvik Holding"}]

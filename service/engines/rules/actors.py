@@ -154,6 +154,31 @@ def _without_company_suffix(name: str) -> str:
     return base
 
 
+def _without_trailing_adverbs(ent: Span) -> Span:
+    """'China's foreign ministry later said': a word the recognizer ran on into, which belongs to the
+    verb ('later', 'also'), is no part of the name."""
+    end = ent.end
+    while end - ent.start > 1 and ent.doc[end - 1].pos_ == "ADV" and not ent.start <= ent.doc[end - 1].head.i < end:
+        end -= 1
+    return ent if end == ent.end else Span(ent.doc, ent.start, end, label=ent.label_)
+
+
+def _a_states_body(ent: Span) -> Span | None:
+    """'China's commerce ministry': a body named by common nouns ('commerce ministry', no name of
+    its own) and owned by a state, with its owner; None for a name ('Russia's Gazprom')."""
+    owner = _owning_state(ent)
+    if owner is None or any(t.text[:1].isupper() for t in ent if t.lower_ != "the"):
+        return None
+    return ent.doc[owner[0].left_edge.i : ent.end]
+
+
+def _owning_state(ent: Span) -> tuple[Token, countries.State] | None:
+    """The state in possession of a name, and its word: 'France' in "France's TotalEnergies"."""
+    owner = next((c for c in ent.root.children if c.dep_ == "poss" and c.i < ent.start), None)
+    state = countries.lookup(owner.text) if owner is not None else None
+    return (owner, state) if owner is not None and state is not None else None
+
+
 def _an_organisation_taken_for_a_person(ent: Span) -> bool:
     """'Meridian Pharma' (a company's last word), 'Gavi, the vaccine alliance' (said to be a body),
     'the health workers' federation, Fenats,' (a body named in apposition)."""
@@ -308,7 +333,10 @@ def _ends_with(words: list[str], tail: list[str]) -> bool:
     return len(tail) >= 2 and len(words) > len(tail) and words[-len(tail) :] == tail
 
 
-_COMPANY_SUFFIX = re.compile(r",?\s+(?:Corp\.?|Corporation|Inc\.?|Ltd\.?|Co\.|LLC|plc|PLC|AG|GmbH|S\.A\.)$")
+_COMPANY_SUFFIX = re.compile(
+    r",?\s+(?:Corp\.?|Corporation|Inc\.?|Ltd\.?|Co\.|LLC|L\.?P\.|plc|PLC|AG|GmbH|S\.A\.|SA|N\.V\.|NV|B\.V\.|BV|SE|SpA"
+    r"|S\.p\.A\.|AB|ASA|Oyj|K\.K\.)$"
+)  # legal forms: "Kmart Corp.", "ASML Holding N.V.", "Volvo AB"
 _WEB_ADDRESS = re.compile(r"\w\.(?:com|org|net|gov|edu|io|co|int)\b", re.IGNORECASE)
 
 _POSSESSED = re.compile(r"^(\w[\w .&-]*?)['’]s (.+)$")  # "the association's chair"
@@ -362,7 +390,7 @@ class ActorIndex:
     def build(self) -> ActorIndex:
         """Walk the entities once; persons first by length so short forms merge into full names."""
         ents = [
-            self._without_leading_trade(e)
+            self._without_leading_trade(_without_trailing_adverbs(e))
             for e in self.doc.ents
             if latin_script(e.text) and not self._common_noun_capitalised(e)
         ]
@@ -686,6 +714,9 @@ class ActorIndex:
         if owner is not None and text.isupper() and 2 <= len(text) <= 8 and self.records[owner].kind != "person":
             self._mention(self.records[owner], ent)  # "The European Consumer Organisation, BEUC,": its acronym
             return
+        owned = _a_states_body(ent)
+        if owned is not None:  # "Russia's defence ministry" is not Ukraine's: the state is part of its name
+            text = _norm(owned.text)
         lower = text.lower()
         kind: ActorKind = "organization"
         if lower in lexicon.IGO_NAMES or known_body:
@@ -701,10 +732,11 @@ class ActorIndex:
             span = span[1:]
         while len(span) > 1 and span[-1].text in {"'s", "’s"}:
             span = span[:-1]
-        self._mention(record, span)
+        self._mention(record, span, owned)
         record.described_as |= _descriptions(ent)
         if record.affiliation is None:
-            record.affiliation = self._affiliation_in(ent)
+            possessor = _owning_state(ent)  # "France's TotalEnergies"
+            record.affiliation = self._affiliation_in(owned or ent) or (possessor[1].name if possessor else None)
         # "Asia-Pacific Economic Cooperation (APEC)": the acronym is an alias
         doc = ent.doc
         if ent.end + 2 < len(doc) and doc[ent.end].text == "(" and doc[ent.end + 2].text == ")":
@@ -971,6 +1003,9 @@ class ActorIndex:
             span = self._np_span(head)
             if span is None or (head.pos_ != "PROPN" and not modifier_keys and len(span) == 1):
                 return []
+            owner = next((c for c in head.children if c.dep_ == "poss" and c.i < head.i), None)
+            if head.pos_ == "PROPN" and owner is not None and (self.actor_at(owner) or "").startswith("state:"):
+                span = self.doc[owner.right_edge.i + 1 : span.end]  # "Russia's Gazprom": Gazprom, of Russia
             if not latin_script(span.text):
                 return []
             if head.pos_ == "PROPN" and len(span) == 1 and (person := self._match_person([head.text])):

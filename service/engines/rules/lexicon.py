@@ -1216,6 +1216,7 @@ COMPANY_NAME_WORDS: Final[frozenset[str]] = frozenset(
         "llc",
         "gmbh",
         "group",
+        "holding",
         "holdings",
         "bank",
         "airlines",
