@@ -1648,3 +1648,16 @@ def test_two_states_ministries_stay_two_and_a_legal_form_or_a_possessor_is_no_ne
     saab = actors_named(result, "Saab")
     assert names(result, sped.actors) == {"Saab"} and saab[0].affiliation == "Sweden"
     assert [names(result, c.actors) for c in nordvik] == [{"Nordvik Holding"}, {"Nordvik Holding"}]
+
+
+def test_a_participle_after_a_comma_is_comment_not_part_of_the_action(engine: RulesReader) -> None:
+    cancel = only(draft(engine, "The airline said it would cancel 200 flights, citing a strike by pilots."))
+    assert cancel.action == "cancel 200 flights"
+    given = only(
+        draft(
+            engine,
+            "Regulators gave Orvan Bank until June 30 to repay the loans, raising the prospect of a fine.",
+        )
+    )
+    assert given.kind == "demand" and given.action == "repay the loans" and given.when is not None
+    assert given.when.text == "June 30"

@@ -373,6 +373,7 @@ def phrase_range(head: Token, skip: list[Token]) -> tuple[int, int]:
         or misattached_conjunct(c) is not None
         or (c.dep_ == "parataxis" and c.i > head.i)  # "..., the government announced, though ...": its own clause
         or (c.dep_ == "prep" and c.lower_ in {"despite", "notwithstanding", "amid"})  # circumstance, not content
+        or _comment_after(head, c)
     ]
     skip += _trailing_speakers(head)
     skip += _asides(head, skip)
@@ -380,6 +381,23 @@ def phrase_range(head: Token, skip: list[Token]) -> tuple[int, int]:
     if right - left > 25:
         right = left + 25
     return left, right
+
+
+_WHEN_PARTICIPLES = frozenset({"start", "begin", "end", "run", "last", "take", "follow"})  # ", starting in May"
+
+
+def _comment_after(head: Token, clause: Token) -> bool:
+    """', raising the prospect of fines', ', citing security concerns': a participle set off by a
+    comma after the phrase says what it means or why, and is no part of what is undertaken."""
+    return (
+        clause.dep_ == "advcl"
+        and clause.i > head.i
+        and clause.tag_ == "VBG"
+        and clause.lemma_.lower() not in _WHEN_PARTICIPLES
+        and clause.left_edge.i > 0
+        and clause.doc[clause.left_edge.i - 1].text == ","
+        and any(c.dep_ in {"dobj", "ccomp", "prep"} for c in clause.children)
+    )
 
 
 def _trailing_speakers(head: Token) -> list[Token]:
