@@ -1661,3 +1661,26 @@ def test_a_participle_after_a_comma_is_comment_not_part_of_the_action(engine: Ru
     )
     assert given.kind == "demand" and given.action == "repay the loans" and given.when is not None
     assert given.when.text == "June 30"
+
+
+def test_her_party_is_the_party_she_leads_and_an_unrecognised_party_name_is_an_actor(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "Opposition leader Ana Ribeiro promised on Saturday to build 50,000 homes, as polls showed her "
+        "centre-left Renewal Party gaining ground. Ribeiro said her party would not govern with the far-right "
+        "Vanguarda party. Vanguarda leader Rui Tomé said his party was ready to back any government that "
+        "cut taxes. Ribeiro has said she will resign as party leader if she fails to win.",
+    )
+    built, refused, backed, resign = result.commitments
+    assert names(result, refused.actors) == {"Renewal Party"}  # "her party": not a new actor "party"
+    assert names(result, backed.actors) == {"Vanguarda"}  # his party, named only as "the Vanguarda party"
+    assert {a.name: a.affiliation for a in result.actors if a.kind == "person"} == {
+        "Ana Ribeiro": "Renewal Party",
+        "Rui Tomé": "Vanguarda",
+    }
+    assert resign.kind == "plan" and resign.action == "resign as party leader"  # her own terms: no threat
+
+
+def test_promising_everything_names_no_undertaking(engine: RulesReader) -> None:
+    assert not draft(engine, '"They promise everything and deliver nothing," the minister said.').commitments
+    assert only(draft(engine, "The company promised a lot of new jobs.")).action == "a lot of new jobs"

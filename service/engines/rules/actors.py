@@ -302,6 +302,12 @@ def _named_after_an_organisation_noun(ent: Span) -> bool:
     )
 
 
+def _named_before_party(ent: Span) -> bool:
+    """'the far-right Vanguarda party': a name (a person's, to the recognizer) that names a party."""
+    last = ent[-1]
+    return last.dep_ == "compound" and last.head.i == ent.end and last.head.lower_ == "party"
+
+
 def _with_capitalised_modifiers(ent: Span) -> Span:
     """A name with the capitalised words before it that modify it: 'Free' in 'the Free Democrats',
     'Christian' in 'the Christian Democrats' (a first word of a sentence is capitalised anyway)."""
@@ -341,6 +347,7 @@ _WEB_ADDRESS = re.compile(r"\w\.(?:com|org|net|gov|edu|io|co|int)\b", re.IGNOREC
 
 _POSSESSED = re.compile(r"^(\w[\w .&-]*?)['’]s (.+)$")  # "the association's chair"
 _OF_OWNER = re.compile(r"^(\w[\w -]*?) of (?:the )?([A-Z][\w .&-]+)$")  # "head of FNV Havens"
+_BODIES_OF_PEOPLE = lexicon.ORGANISATION_NOUNS | {"party", "union", "movement", "alliance", "coalition"}
 _INSURGENTS = frozenset({"rebel", "militant", "insurgent", "guerrilla", "jihadist"})  # fighters of a group, not a state
 _JUST_NAMED = 40  # tokens: about a sentence back
 _ANY_ORGANISATION = frozenset({"group", "organisation", "organization", "agency"})
@@ -401,6 +408,7 @@ class ActorIndex:
             and not _an_organisation_taken_for_a_person(e)
             and not _a_place_of(e)
             and not _named_after_an_organisation_noun(e)  # "supermarket chain Albert Heijn"
+            and not _named_before_party(e)
         ]
         persons.sort(key=lambda e: (-len(_name_part(e).text.split()), e.start))
         for ent in persons:
@@ -418,11 +426,13 @@ class ActorIndex:
                 self._add_org(ent)
             elif ent.label_ == "PERSON" and _an_organisation_taken_for_a_person(ent):
                 self._add_org(ent)  # "Meridian Pharma", "Gavi, the vaccine alliance" taken for a person
-            elif _named_after_an_organisation_noun(ent) or _a_speaking_thing(ent):
+            elif _named_after_an_organisation_noun(ent) or _named_before_party(ent) or _a_speaking_thing(ent):
                 self._add_org(ent)  # "the union FNV Havens", "the charity Kids First" taken for a product
         self._merge_people_named_like_organisations()
+        self._add_unrecognised_parties()
         for ent in persons:
             self._add_owner_of_title(ent)
+        self._add_bodies_of_possessors()
         self._add_state_forms()
         self._add_nominal_aliases()
         self._add_head_noun_aliases()
@@ -596,6 +606,33 @@ class ActorIndex:
                     self.token_actor[index] = company
             del self.records[record.key]
             self._person_words.pop(record.key, None)
+
+    def _add_unrecognised_parties(self) -> None:
+        """'the far-right Chega party', when the recognizer missed the name: the capitalised words
+        before 'party' are the party's name."""
+        for head in self.doc:
+            if head.lower_ != "party" or head.pos_ != "NOUN":
+                continue
+            names = [c for c in head.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < head.i]
+            if not names or any(self.actor_at(t) is not None for t in names):
+                continue
+            span = self.doc[names[0].i : names[-1].i + 1]
+            if span.end != head.i or not all(t.text[:1].isupper() for t in span) or countries.lookup(span.text):
+                continue
+            record = self._record(self._org_key(span.text), span.text, "organization")
+            self._mention(record, span)
+            record.described_as.add("party")
+
+    def _add_bodies_of_possessors(self) -> None:
+        """'Santos ... her centre-left Progress Party': the person just named belongs to the body
+        'her' or 'his' possesses, where nothing else has said whose she is."""
+        for record in [r for r in self.records.values() if r.kind == "organization"]:
+            for position in record.positions:
+                if not any(c.dep_ == "poss" and c.lower_ in {"his", "her"} for c in self.doc[position].children):
+                    continue
+                person = self.recent(position, person=True)
+                if person is not None and self.records[person].affiliation is None:
+                    self.records[person].affiliation = record.name
 
     def _add_owner_of_title(self, ent: Span) -> None:
         """Whose title it is, once organisations are known: 'WHO Director-General Tedros' (the WHO),
@@ -899,6 +936,12 @@ class ActorIndex:
             if span is not None:
                 self._mention(forces, span)  # "his forces", after "RSF commander Mohamed Dagalo": the RSF
             return [forces.key]
+        if head.lemma_.lower() in _BODIES_OF_PEOPLE and self._possessed_by_a_person(head):
+            body = self._possessors_body(head, {"organization"})
+            span = self._np_span(head)
+            if body is not None and span is not None:
+                self._mention(body, span)  # "her party", after "Santos ... her Progress Party": that party
+            return [body.key] if body is not None else []  # whose he is unknown: never another's party
         if head.pos_ == "ADJ":  # "the army and the paramilitary Rapid Support Forces", parsed as the adjective
             named = [key for c in head.children if c.dep_ == "appos" and (key := self.actor_at(c)) is not None]
             if named:
@@ -1087,6 +1130,11 @@ class ActorIndex:
         person = self.recent(head.i, person=True)
         affiliation = self.records[person].affiliation if person else None
         return next((r for r in self.records.values() if r.name == affiliation and r.kind in kinds), None)
+
+    def _possessed_by_a_person(self, head: Token) -> bool:
+        """'his party', 'her company', with a person just named to be the 'his' or 'her'."""
+        his = any(c.dep_ == "poss" and c.lower_ in {"his", "her"} for c in head.children)
+        return his and self.recent(head.i, person=True) is not None
 
     def _state_called(self, name: str | None) -> ActorRecord | None:
         """The state record of a state's name, if the article names it."""

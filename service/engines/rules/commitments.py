@@ -110,6 +110,7 @@ _BODIES = frozenset({"organization", "igo", "armed_group", "other"})
 _DOCUMENTS = frozenset({"statement", "report", "letter", "document", "communique", "filing", "release", "notice"})
 _NO_COMMENT = frozenset({"comment", "elaborate", "speculate", "confirm", "say"})
 _EXPRESSIONS = frozenset({"apology", "condolence", "sympathy", "congratulation", "thanks", "regret", "prayer"})
+_WHATEVER = frozenset({"everything", "anything", "something", "nothing", "all", "much", "little", "lot", "more"})
 # Passive futures that are forecasts of what someone will undergo, not arrangements: "will be felt".
 _UNDERGONE = frozenset(
     {"feel", "felt", "see", "seen", "notice", "noticed", "affect", "affected", "hit", "impact", "impacted", "know",
@@ -393,6 +394,15 @@ class Detector:
             return  # "declined to comment", "refused to confirm": no answer given, nothing refused
         if kind == "promise" and dobjs and all(d.lemma_.lower() in _EXPRESSIONS for d in dobjs) and not xcomps:
             return  # "offered an apology", "offered condolences": said, not undertaken
+        if (
+            dobjs
+            and all(
+                d.lemma_.lower() in _WHATEVER and not any(c.dep_ in {"prep", "relcl", "acl"} for c in d.children)
+                for d in dobjs
+            )
+            and not (xcomps or ccomps or preps)
+        ):
+            return  # "They promise everything and deliver nothing": no undertaking named ("a lot of jobs" is)
         object_complement = any(c.dep_ == "xcomp" for d in dobjs for c in d.children)
         if lemma in lexicon.NEEDS_CLAUSE and not (xcomps or ccomps or preps or object_complement):
             return
@@ -1247,13 +1257,15 @@ class Detector:
         if not counter:  # "agreed with its unions", "lend Egypt $3 billion", "withhold funds from Hungary"
             named = [t for t in _aimed_at(cue, action_head, kind) if t.pos_ == "PROPN" or self.actors.actor_at(t)]
             counter = [k for k in self._keys(named, cue, roles=False) if k not in keys]
-        condition = syntax.condition(cue) or (syntax.condition(condition_head) if condition_head is not None else None)
-        if condition is None:  # "would attack X and would respond within 48 hours if ... do not stop"
-            head = condition_head if condition_head is not None else cue
-            condition = next((c for c in (syntax.condition(t) for t in head.conjuncts if t.i > head.i) if c), None)
+        head = condition_head if condition_head is not None else cue
+        clause = syntax.condition_clause(cue) or syntax.condition_clause(head)
+        if clause is None:  # "would attack X and would respond within 48 hours if ... do not stop"
+            clause = next((c for t in head.conjuncts if t.i > head.i and (c := syntax.condition_clause(t))), None)
+        condition = syntax.condition_text(clause) if clause is not None else None
         pressed = self._pressure_until(action_head if action_head is not None else cue, keys)
         if kind in {"plan", "promise"} and (
-            _COERCIVE.match(condition or "")  # "will cut aid unless ...", "if X does not stop"
+            # "will cut aid unless ...", "if X does not stop" (not "will resign if she fails to win": her own terms)
+            (_COERCIVE.match(condition or "") and not self._on_own_terms(clause, keys))
             or syntax.or_else(sent, last)  # "..., or else"
             or (action_head is not None and self._coercive(action_head))  # "will impose sanctions on Y"
             or pressed  # "will block the roads until the government withdraws the tariff"
@@ -1308,6 +1320,18 @@ class Detector:
                 attributed_to=attributed,
             )
         )
+
+    def _on_own_terms(self, clause: Token | None, keys: list[str]) -> bool:
+        """A condition on the committer's own doing ('if she fails to win'), not on another's."""
+        if clause is None:
+            return False
+        subjects = [c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        named = [  # "she", or a name: never "the government" read as the article's state
+            key
+            for s in subjects
+            for key in (self._keys([s], clause, roles=False) if s.pos_ == "PRON" else [self.actors.actor_at(s)])
+        ]
+        return bool(named) and all(k in keys for k in named)
 
     def _emit_with_subjects(
         self,

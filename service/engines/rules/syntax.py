@@ -269,6 +269,21 @@ def is_condition(clause: Token) -> bool:
 
 def condition(token: Token) -> str | None:
     """An if/unless/provided clause attached to the verb."""
+    clause = condition_clause(token)
+    return condition_text(clause) if clause is not None else None
+
+
+def condition_text(clause: Token) -> str | None:
+    """The words of a condition clause, from its 'if' to its end, without a trailing aside."""
+    token = clause
+    punctuation = [c for c in clause.children if c.dep_ == "punct"]
+    left, right = subtree_range(clause, punctuation + _asides(clause, punctuation))
+    bounds = trim(token.doc[min(left, clause.left_edge.i) : right + 1])
+    return text_of(token.doc)[bounds[0] : bounds[1]] if bounds else None
+
+
+def condition_clause(token: Token) -> Token | None:
+    """The head of an if/unless/provided clause attached to the verb."""
     for child in token.children:
         if child.dep_ == "ccomp" and token.lemma_.lower() in lexicon.ASKING_VERBS:
             continue  # "asked if he would resign": a question asked, not a condition
@@ -277,11 +292,7 @@ def condition(token: Token) -> str | None:
         marks = [c for c in child.children if c.dep_ == "mark" and c.lower_ in lexicon.CONDITION_MARKS]
         # a clause opening with "if" of its own ("Unless Congress acts, the program will end" opens with it too)
         if marks or (child.dep_ == "advcl" and child.left_edge.lower_ in lexicon.CONDITION_MARKS):
-            punctuation = [c for c in child.children if c.dep_ == "punct"]
-            left, right = subtree_range(child, punctuation + _asides(child, punctuation))
-            bounds = trim(token.doc[min(left, child.left_edge.i) : right + 1])
-            if bounds:
-                return text_of(token.doc)[bounds[0] : bounds[1]]
+            return child
     return None
 
 
