@@ -1672,6 +1672,7 @@ def test_her_party_is_the_party_she_leads_and_an_unrecognised_party_name_is_an_a
         "cut taxes. Ribeiro has said she will resign as party leader if she fails to win.",
     )
     built, refused, backed, resign = result.commitments
+    assert names(result, built.actors) == {"Ana Ribeiro"}
     assert names(result, refused.actors) == {"Renewal Party"}  # "her party": not a new actor "party"
     assert names(result, backed.actors) == {"Vanguarda"}  # his party, named only as "the Vanguarda party"
     assert {a.name: a.affiliation for a in result.actors if a.kind == "person"} == {
@@ -1684,3 +1685,18 @@ def test_her_party_is_the_party_she_leads_and_an_unrecognised_party_name_is_an_a
 def test_promising_everything_names_no_undertaking(engine: RulesReader) -> None:
     assert not draft(engine, '"They promise everything and deliver nothing," the minister said.').commitments
     assert only(draft(engine, "The company promised a lot of new jobs.")).action == "a lot of new jobs"
+
+
+def test_a_date_that_tells_of_a_thing_is_not_the_deadline_and_time_given_is(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "A judge ordered Petrosal to pay $80 million to farmers harmed by a 2021 chemical leak, and gave the "
+        "company 60 days to submit a clean-up plan.",
+    )
+    pay, submit = result.commitments
+    assert pay.when is None  # the leak was in 2021; the payment is not due then
+    assert submit.action == "submit a clean-up plan" and submit.when is not None and submit.when.text == "60 days"
+    assert names(result, submit.counterparties) == {"Petrosal"}  # "the company" is Petrosal
+    assert submit.quote.startswith("gave the company")  # its own clause, not the order before it
+    target = only(draft(engine, "The EU pledged to meet its 2030 target for renewables."))
+    assert target.when is not None and target.when.text == "2030"  # a scheduled thing's year is its date

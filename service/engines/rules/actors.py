@@ -1010,6 +1010,12 @@ class ActorIndex:
             if state is not None:
                 self._mention(state, self._np_span(head) or self.doc[head.i : head.i + 1])
                 return [state.key]
+        if not roles and lemma in lexicon.ORGANISATION_NOUNS and head.tag_ == "NN":
+            span = self._np_span(head)
+            one = self._the_one_organisation(lemma, before=head.i)
+            if span is not None and span.text.lower() == lemma and one is not None:
+                self._mention(one, span)  # "gave the company 90 days", after "ordered Nordwind to pay"
+                return [one.key]
         if not create:
             return []
         if (

@@ -583,7 +583,8 @@ class Detector:
         if deed is None or not keys:
             return
         rng = syntax.phrase_range(deed, [c for c in deed.children if c.dep_ == "aux" and c.lower_ == "to"])
-        opening = min([s.left_edge.i for s in syntax.subjects(verb) if s.i < verb.i] + [verb.i])
+        own = [s for s in syntax.subjects(verb) if s.i < verb.i and s.head.i == verb.i]  # "..., and gave": its own
+        opening = min([s.left_edge.i for s in own] + [verb.i])
         self._add(
             verb,
             sent,

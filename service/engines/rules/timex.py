@@ -81,14 +81,15 @@ def find_when(
             and not _day_of_the_deed(doc, ent_start, ent_end)
         ):
             continue  # the day of the report, not of the commitment ("by Sunday" is a deadline)
-        if (
+        given = _time_given(doc, ent_start, ent_end)
+        if not given and (
             _DURATION.fullmatch(text.strip())
             or _LASTING.search(whole, lead, ent_start)
             or (_AMOUNT.fullmatch(text.strip()) and not _WITHIN.search(whole, lead, ent_start))
         ):
             continue  # "a three-day truce", "freeze premiums for a year", "wait 18 weeks": how long, not by when
-        if _a_thing(doc, ent_start, ent_end):
-            continue  # "to extend the school day": what is done, not when
+        if _a_thing(doc, ent_start, ent_end) or _of_a_thing(doc, ent_start, ent_end):
+            continue  # "to extend the school day", "a 2023 spill": what is done or told of, not when
         within = _WITHIN_ONLY.search(whole, lead, ent_start)
         if within:  # "within two weeks" is a deadline; "two weeks" alone reads as a span
             return whole[within.start() : ent_end], within.start()
@@ -105,6 +106,29 @@ def _a_thing(doc: Doc, start: int, end: int) -> bool:
     return span is not None and span.root.dep_ in {"dobj", "nsubj", "nsubjpass"}
 
 
+_SCHEDULED = frozenset(
+    {"target", "goal", "deadline", "budget", "timetable", "timeline", "election", "vote", "referendum", "season",
+     "summit", "conference", "games", "olympics", "cup", "tournament", "plan", "agenda", "census"}
+)  # fmt: skip
+
+
+def _of_a_thing(doc: Doc, start: int, end: int) -> bool:
+    """'damages for a 2023 pipeline spill': a date that modifies a noun tells when that thing was, not
+    when the undertaking falls due ('the 2030 target', 'the 2026 election' are scheduled: they do)."""
+    span = doc.char_span(start, end)
+    if span is None or span.root.dep_ not in {"nummod", "compound", "amod"}:
+        return False
+    thing = span.root.head
+    return thing.pos_ == "NOUN" and thing.i >= span.end and thing.lemma_.lower() not in _SCHEDULED
+
+
+def _time_given(doc: Doc, start: int, end: int) -> bool:
+    """'gave the company 90 days to submit a plan': the time given is the deadline."""
+    span = doc.char_span(start, end)
+    return span is not None and span.root.dep_ in {"npadvmod", "dobj"} and span.root.head.lemma_.lower() in _GIVING
+
+
+_GIVING = frozenset({"give", "grant", "allow"})
 _FUTURE_MARKS = frozenset({"will", "would", "'ll", "shall", "to"})
 
 
