@@ -1700,3 +1700,13 @@ def test_a_date_that_tells_of_a_thing_is_not_the_deadline_and_time_given_is(engi
     assert submit.quote.startswith("gave the company")  # its own clause, not the order before it
     target = only(draft(engine, "The EU pledged to meet its 2030 target for renewables."))
     assert target.when is not None and target.when.text == "2030"  # a scheduled thing's year is its date
+
+
+def test_a_spokeswomans_we_is_the_body_she_speaks_for(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        'Kestrel Mining said it would appeal the ruling. "We intend to fight this in every court," '
+        "spokeswoman Dana Reyes said.",
+    )
+    appeal, fight = result.commitments
+    assert names(result, fight.actors) == names(result, appeal.actors) == {"Kestrel Mining"}

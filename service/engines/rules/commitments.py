@@ -1450,11 +1450,25 @@ class Detector:
             keys = [role]  # "the prime minister's spokesman": the prime minister, an actor of its own
         return [k for k in keys if (self.actors.records[k].kind == "person") == person]
 
+    def _spoken_for(self, speaker: str, pronoun: Token) -> str | None:
+        """The body a spokesperson speaks for: the one of her title, else the body the story was just
+        about ('Nordwind said it would appeal. "We intend to," spokeswoman Lena Ortiz said')."""
+        record = self.actors.records[speaker]
+        if record.kind != "person" or not set((record.title or "").lower().split()) & lexicon.SPOKESPEOPLE:
+            return None
+        if record.affiliation:
+            return self.actors.organisation_named(record.affiliation) or (
+                f"state:{record.affiliation}" if f"state:{record.affiliation}" in self.actors.records else None
+            )
+        return self.actors.recent(pronoun.i, person=False, window=80, subject=True)
+
     def _pronoun(self, token: Token, context: Token) -> list[str]:
         lower = token.lower_
         speaker = self._speaker(context, exclude=token)
         if lower in {"they", "their", "we", "our"} and (together := self._speakers_together(context)):
             return together  # "Siemens and Alstom announced that they would merge": both of them
+        if lower in {"we", "our"} and speaker and (body := self._spoken_for(speaker, token)):
+            return [body]  # '"We intend to challenge it," spokeswoman Lena Ortiz said': her company
         if lower in {"i", "we", "my", "our"}:
             return [speaker] if speaker else []
         if lower in lexicon.PERSON_PRONOUNS:
