@@ -1710,3 +1710,16 @@ def test_a_spokeswomans_we_is_the_body_she_speaks_for(engine: RulesReader) -> No
     )
     appeal, fight = result.commitments
     assert names(result, fight.actors) == names(result, appeal.actors) == {"Kestrel Mining"}
+
+
+def test_both_sides_are_the_warring_parties_named_not_the_agencies_asking(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "The World Food Programme appealed for $25 million and urged warring parties to let convoys through. "
+        "The charity Mercy Corps said it had agreed to deliver food next week. Aid groups have repeatedly asked "
+        "both sides to agree a humanitarian pause, so far without success.",
+    )
+    asked = result.commitments[-1]
+    assert names(result, asked.actors) == {"Aid groups"}
+    assert names(result, asked.counterparties) == {"warring parties"}  # not the WFP and Mercy Corps
+    assert asked.action == "agree a humanitarian pause"  # ", so far without success" is how it went

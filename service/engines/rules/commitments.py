@@ -1375,6 +1375,7 @@ class Detector:
                 among = self._committed_before(before) if parties else frozenset()
                 resolved = (
                     (self._parties_of_last_deal(before, others) if parties else [])
+                    or (self._sides_named_as_such(before, lemma) if parties else [])
                     or self.actors.recent_pair(before, kind, titles, exclude=others, most_named=parties, among=among)
                     or self.actors.recent_pair(before, kind, exclude=others, most_named=parties)
                     or self.actors.resolve(token, roles=roles)  # none named before: "the two leaders" as a group
@@ -1403,6 +1404,19 @@ class Detector:
         brokered it or threatened whoever breaks it, however often named)."""
         deals = [f for f in self.found if f.cue < before and f.kind == "agreement" and len(f.actors) == 2]
         return [k for k in deals[-1].actors if k not in exclude] if deals else []
+
+    def _sides_named_as_such(self, before: int, word: str) -> list[str]:
+        """'both sides' after 'urged warring parties to allow aid through': those parties, whom the
+        story named only together (not the last two bodies named, who may be the ones asking)."""
+        named = [
+            r
+            for r in self.actors.records.values()
+            if r.key.startswith("np:")  # a common noun phrase, not a name
+            and r.kind in {"group", "organization"}
+            and r.name.lower().split()[-1] in {"sides", "parties", "factions", f"{word}s"}
+            and any(p < before for p in r.positions)
+        ]
+        return [named[-1].key] if named else []
 
     def _committed_before(self, before: int) -> frozenset[str]:
         """The actors that have undertaken something before a token: the parties 'both sides' can be

@@ -397,9 +397,21 @@ def phrase_range(head: Token, skip: list[Token]) -> tuple[int, int]:
 _WHEN_PARTICIPLES = frozenset({"start", "begin", "end", "run", "last", "take", "follow"})  # ", starting in May"
 
 
+_OUTCOMES = frozenset({"success", "result", "progress", "avail", "luck", "response", "reply"})  # "without success"
+
+
 def _comment_after(head: Token, clause: Token) -> bool:
     """', raising the prospect of fines', ', citing security concerns': a participle set off by a
-    comma after the phrase says what it means or why, and is no part of what is undertaken."""
+    comma after the phrase says what it means or why, and is no part of what is undertaken; nor is
+    ', so far without success' how it went."""
+    if clause.i > head.i and (
+        (clause.dep_ == "prep" and clause.lower_ == "without" and any(o.lemma_ in _OUTCOMES for o in clause.children))
+        or (clause.dep_ == "advmod" and clause.lower_ == "far")
+    ):
+        before = clause.left_edge.i - 1
+        while before > head.i and clause.doc[before].pos_ == "ADV":
+            before -= 1  # ", so far without success"
+        return clause.doc[before].text == ","
     return (
         clause.dep_ == "advcl"
         and clause.i > head.i
