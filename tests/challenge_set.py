@@ -125,6 +125,14 @@ NOTHING = [
     "Egypt is trying to broker a truce between Israel and Islamic Jihad.",
     "Qatar did not broker the deal between the two factions.",
     "The minister did not warn Iran against enriching uranium.",
+    # a view of what another will do; a promise kept; an undertaking called off; a claim of everything
+    "Supporters hope the senator will back the bill.",
+    "Officials believe the army will withdraw from the town next week.",
+    "The firm promised investors a dividend and delivered it in March.",
+    "The presidents were to meet in Vienna on Friday, but the meeting was cancelled.",
+    "The carrier planned to cut 800 jobs, but the plan was shelved after talks with unions.",
+    '"They promise everything and deliver nothing," the prime minister said.',
+    "What the government promised was never delivered.",
 ]
 
 FOUND = [
@@ -242,4 +250,8 @@ FOUND = [
     # someone warned off a deed is asked not to do it; pressure held until another gives way is a threat
     ("Beijing warned Manila against any further attempt to resupply the outpost.", "demand"),
     ("The farmers vowed to block border crossings until the government withdraws the tariff.", "threat"),
+    # what a cleft says was demanded; a strike called though other things were delayed; one's own terms
+    ("What the nurses demanded was a 12 percent pay rise.", "demand"),
+    ("The dockers will strike on Monday, but the talks were delayed.", "threat"),
+    ("The coach said he will resign if he fails to win the cup.", "plan"),
 ]

@@ -386,6 +386,8 @@ class Detector:
             return
         if lemma in lexicon.INTENTIONS and any(c.dep_ == "aux" and c.lower_ in {"had", "'d"} for c in verb.children):
             return  # "had hoped to close the deal by June": an intention given up or overtaken
+        if kind != "refusal" and _then_done(verb):
+            return  # "promised investors a dividend and delivered it in March": kept, no longer to be done
         if lemma == "prepare" and verb.tag_ == "VBD" and not syntax.has(verb, "aux") and not syntax.reported(verb):
             return  # "the army prepared to resume shelling": preparations told, nothing undertaken
         if kind != "refusal" and xcomps and all(x.lemma_.lower() in _COURTESIES for x in xcomps):
@@ -693,6 +695,8 @@ class Detector:
             and not (syntax.has(main, "nsubjpass") and self._announcer(sent))
         ):
             return  # "would" only reports, or follows an announcement ("X announced ... Y would be moved to Z")
+        if syntax.opinion(main):
+            return  # "Officials believe the army will withdraw", "Supporters hope the senator will": a view of it
         condition = syntax.condition(main)
         if lower in _MODALS_MAY and condition is None:
             return
@@ -1235,6 +1239,8 @@ class Detector:
         elif kind == "refusal" and syntax.negated(cue):
             heads = [cue]  # "will not agree to send troops": the cue's own negative is the refusal; above it counts
         warning = kind == "threat" and cue.lemma_.lower() == "warn"  # a warning is conditional by nature
+        if kind != "refusal" and _called_off_after(cue, action):
+            return  # "were to meet on Friday, but the meeting was cancelled": overtaken, no longer to be done
         if syntax.is_question(sent) or any(
             syntax.negated_above(t)
             or syntax.denied_above(t, cue)
@@ -1859,6 +1865,48 @@ class Detector:
         if bounds is None:
             return ""
         return syntax.short_action(text_of(self.doc)[bounds[0] : bounds[1]])
+
+
+_UNDERTAKINGS = frozenset(
+    {"plan", "deal", "agreement", "accord", "pact", "move", "decision", "proposal", "scheme", "project", "visit",
+     "trip", "summit", "programme", "program"}
+)  # fmt: skip
+_CALLED_OFF = frozenset(
+    {"postponed", "cancelled", "canceled", "scrapped", "shelved", "delayed", "suspended", "dropped", "abandoned",
+     "axed", "withdrawn", "aborted", "halted", "blocked", "vetoed"}
+)  # fmt: skip
+
+
+def _called_off_after(cue: Token, action: str) -> bool:
+    """'The two leaders were to meet on Friday, but the meeting was cancelled': a clause joined by
+    'but' to the one that states the undertaking says it was called off (not 'will strike, but talks
+    were delayed': another thing)."""
+    words = {w[:4] for w in action.lower().split()}
+    for clause in [cue, *list(cue.ancestors)[:3]]:
+        buts = [c.i for c in clause.children if c.dep_ == "cc" and c.lower_ == "but"]
+        for c in clause.children:
+            if not (buts and c.dep_ == "conj" and c.i > buts[0] and c.lower_ in _CALLED_OFF):
+                continue
+            things = [t for t in c.children if t.dep_ == "nsubjpass"]
+            if any(t.lemma_.lower() in _UNDERTAKINGS or t.lower_[:4] in words for t in things):
+                return True
+    return False
+
+
+def _then_done(verb: Token) -> bool:
+    """'promised a dividend and delivered it', 'vowed to rebuild the bridge and did so': the same
+    subject's next verb, in the past, does what was undertaken (it, them, so)."""
+    return any(
+        c.dep_ == "conj"
+        and c.i > verb.i
+        and c.tag_ == "VBD"
+        and not syntax.has(c, "nsubj")
+        and any(
+            (d.dep_ == "dobj" and d.lower_ in {"it", "them", "that"}) or (d.dep_ == "advmod" and d.lower_ == "so")
+            for d in c.children
+        )
+        for c in verb.children
+    )
 
 
 def _edge_punctuation(head: Token) -> set[int]:

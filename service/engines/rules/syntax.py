@@ -12,7 +12,7 @@ from service.engines.rules.nlp import subtree_range, text_of, trim
 
 # Speech verbs that report a view or a forecast rather than an announcement.
 OPINION_VERBS = frozenset(
-    {"believe", "think", "predict", "suggest", "argue", "claim", "conclude", "fear", "estimate", "doubt"}
+    {"believe", "think", "predict", "suggest", "argue", "claim", "conclude", "fear", "estimate", "doubt", "hope"}
 )
 
 
