@@ -1723,3 +1723,24 @@ def test_both_sides_are_the_warring_parties_named_not_the_agencies_asking(engine
     assert names(result, asked.actors) == {"Aid groups"}
     assert names(result, asked.counterparties) == {"warring parties"}  # not the WFP and Mercy Corps
     assert asked.action == "agree a humanitarian pause"  # ", so far without success" is how it went
+
+
+def test_an_investor_named_beside_its_description_speaks_of_itself(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "Its largest investor, the hedge fund Sorrel Partners, said it would vote against the merger. "
+        "Analysts said it would collapse. Investors said they would sell their shares.",
+    )
+    against, sell = result.commitments  # the analysts' forecast about the merger is no one's undertaking
+    assert against.kind == "refusal" and names(result, against.actors) == {"Sorrel Partners"}
+    assert sell.kind == "plan" and sell.action == "sell their shares"
+    assert not draft(engine, "The bank held rates. Analysts said it would cut them in March.").commitments
+
+
+def test_a_name_whose_board_and_shares_are_spoken_of_is_a_company(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "Brauer AG agreed to buy its Dutch rival Haverkamp for $8 billion. Haverkamp's board recommended "
+        "the offer, and Haverkamp's shares rose 20 percent.",
+    )
+    assert {a.name: a.kind for a in result.actors}.get("Haverkamp") == "organization"

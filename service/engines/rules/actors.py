@@ -592,9 +592,15 @@ class ActorIndex:
         return None
 
     def _merge_people_named_like_organisations(self) -> None:
-        """'Lumina' taken for a person in an article about Lumina Semiconductor is the company."""
-        for record in [r for r in self.records.values() if r.kind == "person" and " " not in r.name]:
-            company = self._match_org(record.name)
+        """'Lumina' taken for a person in an article about Lumina Semiconductor is the company; so is
+        'Veldman' whose board, shares or workers the article speaks of ("Veldman's board")."""
+        for record in [
+            r for r in self.records.values() if (r.kind == "person" or r.key.startswith("gpe:")) and " " not in r.name
+        ]:  # a place the recognizer made of an unknown name ('Haverkamp') only by what it owns
+            company = self._match_org(record.name) if record.kind == "person" else None
+            if company is None and self._owns_what_companies_own(record):
+                company = self._org_key(record.name)
+                self._record(company, record.name, "organization")
             if company is None:
                 continue
             target = self.records[company]
@@ -606,6 +612,17 @@ class ActorIndex:
                     self.token_actor[index] = company
             del self.records[record.key]
             self._person_words.pop(record.key, None)
+
+    def _owns_what_companies_own(self, record: ActorRecord) -> bool:
+        """A one-word name whose board, shares, headquarters or workers are spoken of."""
+        doc = self.doc
+        return any(
+            doc[p].dep_ == "poss"
+            and p + 1 < len(doc)
+            and doc[p + 1].tag_ == "POS"
+            and doc[p].head.lemma_.lower() in lexicon.COMPANY_POSSESSIONS
+            for p in record.positions
+        )
 
     def _add_unrecognised_parties(self) -> None:
         """'the far-right Chega party', when the recognizer missed the name: the capitalised words
@@ -955,6 +972,8 @@ class ActorIndex:
                     if described is not None and described.end <= child.left_edge.i:
                         self._mention(self.records[appositive], described)  # its description is an alias
                     return [appositive]
+        if head.pos_ == "NOUN" and (beside := self._named_in_apposition(head)) is not None:
+            return [beside]  # "Its largest investor, the activist fund Elm Capital, said": Elm Capital
         modifiers = [
             t
             for t in head.subtree
@@ -1136,6 +1155,16 @@ class ActorIndex:
         person = self.recent(head.i, person=True)
         affiliation = self.records[person].affiliation if person else None
         return next((r for r in self.records.values() if r.name == affiliation and r.kind in kinds), None)
+
+    def _named_in_apposition(self, head: Token) -> str | None:
+        """The actor a noun is set beside ('the investor, Elm Capital,'), or beside the noun set beside
+        it ('the investor, the activist fund Elm Capital,')."""
+        for child in (c for c in head.children if c.dep_ == "appos"):
+            for named in [child, *(c for c in child.children if c.dep_ == "appos")]:
+                key = self.actor_at(named)
+                if key is not None:
+                    return key
+        return None
 
     def _possessed_by_a_person(self, head: Token) -> bool:
         """'his party', 'her company', with a person just named to be the 'his' or 'her'."""

@@ -1472,13 +1472,15 @@ class Detector:
 
     def _spoken_for(self, speaker: str, pronoun: Token) -> str | None:
         """The body a spokesperson speaks for: the one of her title, else the body the story was just
-        about ('Nordwind said it would appeal. "We intend to," spokeswoman Lena Ortiz said')."""
+        about ('Nordwind said it would appeal. "We intend to," spokeswoman Lena Ortiz said'). A
+        leader's 'we' stays the leader's, as it is told."""
         record = self.actors.records[speaker]
         if record.kind != "person" or not set((record.title or "").lower().split()) & lexicon.SPOKESPEOPLE:
             return None
         if record.affiliation:
+            state = f"state:{record.affiliation}"
             return self.actors.organisation_named(record.affiliation) or (
-                f"state:{record.affiliation}" if f"state:{record.affiliation}" in self.actors.records else None
+                state if state in self.actors.records else None
             )
         return self.actors.recent(pronoun.i, person=False, window=80, subject=True)
 

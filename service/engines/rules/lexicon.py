@@ -1202,6 +1202,13 @@ ROLE_NOUNS: Final[dict[str, str]] = {
 }
 
 # Last words of company names, which the recognizer sometimes takes for a person's surname.
+# What a company has and a person does not: "Veldman's board", "Veldman's shareholders".
+COMPANY_POSSESSIONS: Final[frozenset[str]] = frozenset(
+    {"board", "share", "shares", "shareholder", "shareholders", "headquarters", "stock", "workforce",
+     "employee", "employees", "subsidiary", "subsidiaries", "revenue", "revenues", "profit", "profits",
+     "factory", "factories", "plant", "plants", "chief", "ceo", "boardroom", "takeover", "stake", "unit"}
+)  # fmt: skip
+
 COMPANY_NAME_WORDS: Final[frozenset[str]] = frozenset(
     {
         "pharma",

@@ -314,6 +314,14 @@ def is_question(sent: Span) -> bool:
     return sent.text.rstrip().rstrip("\"'”’").endswith("?")
 
 
+def _of_itself(speaker: Token, clause: Token) -> bool:
+    """'Its largest investor, Elm Capital, said it would vote against', 'Investors said they would
+    sell': the speaker speaks of itself (not 'Critics say it will raise prices': of another)."""
+    plural = speaker.tag_ in {"NNS", "NNPS"}
+    pronouns = {"they", "we"} if plural else {"it", "he", "she", "we", "i"}
+    return any(c.dep_ == "nsubj" and c.lower_ in pronouns for c in clause.children)
+
+
 def hedged(token: Token) -> bool:
     """The clause is a forecast, hearsay, an open question or a rumour about the actor, not its
     own undertaking: 'Turkey is unlikely to agree', 'the rebels are believed to be planning', 'it is
@@ -335,7 +343,11 @@ def hedged(token: Token) -> bool:
             return True
         if current.dep_ in {"ccomp", "parataxis"} and lemma in _SAYING:
             speaker = next((c for c in head.children if c.dep_ == "nsubj"), None)
-            return speaker is not None and speaker.lemma_.lower() in lexicon.COMMENTATOR_NOUNS
+            return (
+                speaker is not None
+                and speaker.lemma_.lower() in lexicon.COMMENTATOR_NOUNS
+                and not _of_itself(speaker, current)
+            )
         current = head
     return False
 
