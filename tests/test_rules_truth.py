@@ -68,6 +68,7 @@ def test_key_points_read_as_sentences() -> None:
     assert key_point('"Nobody is walking away from the table," he said.') is None
     said = '"Nobody is walking away," said Klaus Berger, the party leader.'
     assert key_point(said) == said
+    assert key_point('"We will keep the plant in Leeds and we will not cut jobs."') is None  # said by whom?
 
 
 @pytest.mark.parametrize(

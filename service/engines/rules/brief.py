@@ -154,6 +154,7 @@ _TRAILING_ATTRIBUTION = re.compile(
 _LEADING_PRONOUN = re.compile(r"^(?:He|She|They|This|These|Those|His|Her|Its|Their|It(?!\s+(?:is|was)\b))\b")
 
 
+_QUOTE_ALONE = re.compile(r'^["“][^"“”]*["”]$')  # '"We will keep the headquarters in Rotterdam."'
 _SAID_BY_A_PRONOUN = re.compile(r"[,.!?][\"”’']?\s+(?:he|she|they|it|we)\s+(?:said|added|says|told \w+)\.$")
 
 
@@ -164,8 +165,8 @@ def key_point(sentence: str) -> str | None:
     point = _TRAILING_ATTRIBUTION.sub(".", point)
     if (not point[:1].isupper() and point[:1] not in '“"') or not _complete(point):
         return None
-    if _LEADING_PRONOUN.match(point) or _SAID_BY_A_PRONOUN.search(point):
-        return None  # "She said ...", '"...," he said.': who, out of its paragraph, is unknown
+    if _LEADING_PRONOUN.match(point) or _SAID_BY_A_PRONOUN.search(point) or _QUOTE_ALONE.match(point):
+        return None  # "She said ...", '"...," he said.', a quotation with no one saying it: whose is unknown
     return point
 
 
