@@ -1744,3 +1744,30 @@ def test_a_name_whose_board_and_shares_are_spoken_of_is_a_company(engine: RulesR
         "the offer, and Haverkamp's shares rose 20 percent.",
     )
     assert {a.name: a.kind for a in result.actors}.get("Haverkamp") == "organization"
+
+
+def test_a_threat_on_terms_aims_at_whoever_must_meet_them(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "Iran warned that it would take merciless countermeasures if the United States and Israel went ahead "
+        "with the drills, and said it was ready to use missiles to defend itself. Iran also said it would "
+        "strike Israel if Israel attacked its nuclear sites. Russia will respond if NATO deploys troops in "
+        "Finland. The airline will strike a deal with pilots.",
+    )
+    counter, missiles, strike, respond, deal = result.commitments
+    assert counter.kind == "threat" and names(result, counter.counterparties) == {"United States", "Israel"}
+    assert missiles.kind == "threat"  # ready to use missiles: force held out
+    assert strike.kind == "threat" and names(result, strike.counterparties) == {"Israel"}
+    assert respond.kind == "threat" and names(result, respond.counterparties) == {"NATO"}
+    assert deal.kind == "plan"  # a deal struck is no strike
+
+
+def test_the_defence_is_no_alias_of_a_defence_ministry(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "South Korea's defence ministry urged Pyongyang to return to talks. "
+        '"Our commitment to the defence of South Korea is ironclad," a US spokesman said.',
+    )
+    ministry = actors_named(result, "South Korea's defence ministry")
+    assert ministry and ministry[0].affiliation == "South Korea"
+    assert ministry[0].aliases == ["South Korea's defence ministry"]

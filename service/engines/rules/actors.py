@@ -175,8 +175,11 @@ def _a_states_body(ent: Span) -> Span | None:
 def _owning_state(ent: Span) -> tuple[Token, countries.State] | None:
     """The state in possession of a name, and its word: 'France' in "France's TotalEnergies"."""
     owner = next((c for c in ent.root.children if c.dep_ == "poss" and c.i < ent.start), None)
-    state = countries.lookup(owner.text) if owner is not None else None
-    return (owner, state) if owner is not None and state is not None else None
+    if owner is None:
+        return None
+    words = [t.text for t in owner.subtree if t.i <= owner.i and t.dep_ in {"compound", "poss"}]  # "South Korea"
+    state = countries.lookup(" ".join(words))
+    return (owner, state) if state is not None else None
 
 
 def _an_organisation_taken_for_a_person(ent: Span) -> bool:
@@ -921,6 +924,9 @@ class ActorIndex:
                 continue
             if len(matches := by_word.get(chunk.root.lower_, [])) != 1:
                 continue
+            head_word = matches[0].name.split()[-1].lower()
+            if chunk.root.lower_ != head_word and chunk.root.lower_ not in lexicon.AGENT_NOUNS:
+                continue  # "the union" of a union's name, never "the defence" of a defence ministry
             if self.actor_at(chunk.root) is None:
                 self._mention(matches[0], chunk[1:])
 

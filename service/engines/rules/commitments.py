@@ -1275,11 +1275,20 @@ class Detector:
             (_COERCIVE.match(condition or "") and not self._on_own_terms(clause, keys))
             or syntax.or_else(sent, last)  # "..., or else"
             or (action_head is not None and self._coercive(action_head))  # "will impose sanctions on Y"
+            or (  # "Russia will respond if NATO deploys troops": an answer held out to another's move
+                (action_head or cue).lemma_.lower() in {"respond", "react", "retaliate"}
+                and clause is not None
+                and not self._on_own_terms(clause, keys)
+                and any(c.dep_ == "nsubj" for c in clause.children)
+            )
             or pressed  # "will block the roads until the government withdraws the tariff"
         ):
             kind = "threat"
         if kind == "threat":
             counter += [k for k in pressed if k not in counter]
+            if clause is not None and not self._on_own_terms(clause, keys):  # "if the US and Seoul go ahead"
+                subjects = [t for c in clause.children if c.dep_ == "nsubj" for t in [c, *c.conjuncts]]
+                counter += [k for k in self._keys(subjects, cue, roles=False) if k not in counter and k not in keys]
         if when_range is not None:
             lo, hi = doc[when_range[0]].idx, doc[when_range[1]].idx + len(doc[when_range[1]].text)
             relative = next(
@@ -1733,8 +1742,8 @@ class Detector:
             aimed_on = [
                 (c.lower_, p) for c in current.children if c.lower_ == "on" for p in c.children if p.dep_ == "pobj"
             ]
-            if lemma == "strike" and objects:
-                return False  # "strike a deal", "strike a balance"; a walkout or a raid takes no object
+            if lemma == "strike" and objects:  # "strike Israel"; not "strike a deal", "strike a balance"
+                return any(o.pos_ == "PROPN" and self._people(o) for o in objects)
             if lemma in lexicon.COERCIVE_VERBS or (current.tag_ == "VBG" and lemma in lexicon.COERCIVE_NOUNS):
                 return True  # "will attack", "resume shelling"
             answers = [p for c in current.children if c.dep_ == "prep" and c.lower_ == "with" for p in c.children]

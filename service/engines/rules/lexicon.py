@@ -744,6 +744,8 @@ NON_ACTOR_HEADS: Final[frozenset[str]] = frozenset(
 # Nouns naming a coercive measure; as the object of an imposing verb they make the action coercive.
 COERCIVE_NOUNS: Final[frozenset[str]] = frozenset(
     {
+        "weapon",  # "ready to use nuclear weapons"
+        "missile",
         "sanction",
         "blockade",
         "embargo",
