@@ -1771,3 +1771,17 @@ def test_the_defence_is_no_alias_of_a_defence_ministry(engine: RulesReader) -> N
     ministry = actors_named(result, "South Korea's defence ministry")
     assert ministry and ministry[0].affiliation == "South Korea"
     assert ministry[0].aliases == ["South Korea's defence ministry"]
+
+
+def test_every_state_is_known_by_its_name_and_adjective(engine: RulesReader) -> None:
+    result = draft(
+        engine,
+        "Estonian Prime Minister Kaja Tamm said her government would expand conscription. The Marshall "
+        "Islands pledged to end coal imports by 2030. DR Congo and Rwanda signed a peace agreement, and "
+        "Congolese officials said Kinshasa would disarm the militias.",
+    )
+    kinds = {a.name: a.kind for a in result.actors}
+    assert kinds.get("Estonia") == kinds.get("Marshall Islands") == kinds.get("Rwanda") == "state"
+    assert {a.name: a.affiliation for a in result.actors if a.kind == "person"} == {"Kaja Tamm": "Estonia"}
+    congo = actors_named(result, "DR Congo")
+    assert len(congo) == 1 and congo[0].kind == "state" and "Kinshasa" in congo[0].aliases
