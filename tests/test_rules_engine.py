@@ -1785,3 +1785,17 @@ def test_every_state_is_known_by_its_name_and_adjective(engine: RulesReader) -> 
     assert {a.name: a.affiliation for a in result.actors if a.kind == "person"} == {"Kaja Tamm": "Estonia"}
     congo = actors_named(result, "DR Congo")
     assert len(congo) == 1 and congo[0].kind == "state" and "Kinshasa" in congo[0].aliases
+
+
+def test_how_a_deal_came_about_is_no_part_of_it_and_protests_kept_up_until_others_act_are_a_threat(
+    engine: RulesReader,
+) -> None:
+    agreed = only(
+        draft(engine, "Chile and Peru agreed to reopen the border crossing, after three days of talks in Lima.")
+    )
+    assert agreed.action == "reopen the border crossing"
+    kept_up = only(
+        draft(engine, "Fishermen vowed to keep up their protests until ministers scrap the new quotas.")
+    )
+    assert kept_up.kind == "threat" and kept_up.action == "keep up their protests"
+    assert only(draft(engine, "The farmers vowed to block the roads until the rain stops.")).kind == "promise"

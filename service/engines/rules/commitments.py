@@ -1281,11 +1281,11 @@ class Detector:
                 and not self._on_own_terms(clause, keys)
                 and any(c.dep_ == "nsubj" for c in clause.children)
             )
-            or pressed  # "will block the roads until the government withdraws the tariff"
+            or pressed is not None  # "will block the roads until the government withdraws the tariff"
         ):
             kind = "threat"
         if kind == "threat":
-            counter += [k for k in pressed if k not in counter]
+            counter += [k for k in pressed or [] if k not in counter]
             if clause is not None and not self._on_own_terms(clause, keys):  # "if the US and Seoul go ahead"
                 subjects = [t for c in clause.children if c.dep_ == "nsubj" for t in [c, *c.conjuncts]]
                 counter += [k for k in self._keys(subjects, cue, roles=False) if k not in counter and k not in keys]
@@ -1801,10 +1801,11 @@ class Detector:
             current = inner[0]  # "will resume shelling", "vowed to continue to attack"
         return False
 
-    def _pressure_until(self, head: Token, keys: list[str]) -> list[str]:
+    def _pressure_until(self, head: Token, keys: list[str]) -> list[str] | None:
         """Whom pressure is held on until they give way: 'vowed to block the border until the
         government withdraws the tariff', 'the strike will continue until the company restores the
-        bonus' (not 'schools will stay closed until the virus subsides': no one is pressed)."""
+        bonus' (none named: 'until governments set a date'); None for no pressure ('schools will stay
+        closed until the virus subsides': no one is pressed)."""
         clause = next(
             (
                 c
@@ -1814,17 +1815,21 @@ class Detector:
             None,
         )
         if clause is None or syntax.negated(head):
-            return []
-        pressed = [k for k in self._keys([c for c in clause.children if c.dep_ == "nsubj"], clause) if k not in keys]
+            return None
+        subjects = [c for c in clause.children if c.dep_ == "nsubj"]
+        pressed = [k for k in self._keys(subjects, clause) if k not in keys]
+        if not pressed and not any(self._people(s) for s in subjects):
+            return None  # "until the rain stops": no one is to give way
         lemma = head.lemma_.lower()
         if lemma in lexicon.PRESSURE_VERBS:
-            return [] if lemma == "strike" and syntax.has(head, "dobj") else pressed  # not "strike a deal"
-        if lemma in lexicon.ASPECTUAL_VERBS | {"stay", "remain"}:  # "continue the boycott", "stay on strike"
+            return None if lemma == "strike" and syntax.has(head, "dobj") else pressed  # not "strike a deal"
+        if lemma in lexicon.ASPECTUAL_VERBS | {"stay", "remain", "keep"}:  # "continue the boycott", "stay on strike"
             kept = [c for c in head.children if c.dep_ in {"nsubj", "dobj", "xcomp"}]
             kept += [p for c in head.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"]
-            if any(t.lemma_.lower() in lexicon.PRESSURE_NOUNS | lexicon.PRESSURE_VERBS for t in kept):
+            pressure = lexicon.PRESSURE_NOUNS | lexicon.PRESSURE_VERBS
+            if any({t.lemma_.lower(), t.lower_.removesuffix("s")} & pressure for t in kept):  # "protests"
                 return pressed
-        return []
+        return None
 
     @staticmethod
     def _coercive_noun(noun: Token) -> bool:

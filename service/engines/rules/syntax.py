@@ -409,6 +409,13 @@ def phrase_range(head: Token, skip: list[Token]) -> tuple[int, int]:
 _WHEN_PARTICIPLES = frozenset({"start", "begin", "end", "run", "last", "take", "follow"})  # ", starting in May"
 
 
+_TALKS = frozenset({"talk", "talks", "negotiation", "meeting", "summit", "discussion", "debate", "wrangling"})
+
+
+def _of_talks(prep: Token) -> bool:
+    return any(t.lemma_.lower() in _TALKS for t in prep.subtree)
+
+
 _OUTCOMES = frozenset({"success", "result", "progress", "avail", "luck", "response", "reply"})  # "without success"
 
 
@@ -419,6 +426,8 @@ def _comment_after(head: Token, clause: Token) -> bool:
     if clause.i > head.i and (
         (clause.dep_ == "prep" and clause.lower_ == "without" and any(o.lemma_ in _OUTCOMES for o in clause.children))
         or (clause.dep_ == "advmod" and clause.lower_ == "far")
+        # ", after two weeks of talks in Belem": how it came about, not what was agreed
+        or (clause.dep_ == "prep" and clause.lower_ in {"after", "following"} and _of_talks(clause))
     ):
         before = clause.left_edge.i - 1
         while before > head.i and clause.doc[before].pos_ == "ADV":
