@@ -1794,8 +1794,6 @@ def test_how_a_deal_came_about_is_no_part_of_it_and_protests_kept_up_until_other
         draft(engine, "Chile and Peru agreed to reopen the border crossing, after three days of talks in Lima.")
     )
     assert agreed.action == "reopen the border crossing"
-    kept_up = only(
-        draft(engine, "Fishermen vowed to keep up their protests until ministers scrap the new quotas.")
-    )
+    kept_up = only(draft(engine, "Fishermen vowed to keep up their protests until ministers scrap the new quotas."))
     assert kept_up.kind == "threat" and kept_up.action == "keep up their protests"
     assert only(draft(engine, "The farmers vowed to block the roads until the rain stops.")).kind == "promise"
