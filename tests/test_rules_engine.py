@@ -1797,3 +1797,12 @@ def test_how_a_deal_came_about_is_no_part_of_it_and_protests_kept_up_until_other
     kept_up = only(draft(engine, "Fishermen vowed to keep up their protests until ministers scrap the new quotas."))
     assert kept_up.kind == "threat" and kept_up.action == "keep up their protests"
     assert only(draft(engine, "The farmers vowed to block the roads until the rain stops.")).kind == "promise"
+
+
+def test_a_condition_put_first_or_after_but_only_is_a_condition(engine: RulesReader) -> None:
+    strike = only(draft(engine, "Should talks fail, the nurses' union will strike in June."))
+    assert strike.kind == "threat" and strike.modality == "conditional" and strike.condition
+    offer = only(draft(engine, "Tehran has offered to resume talks, but only if sanctions are lifted first."))
+    assert offer.modality == "conditional" and "sanctions are lifted" in (offer.condition or "")
+    pledge = only(draft(engine, "If re-elected, Governor Ann Lee said she would freeze property taxes."))
+    assert pledge.action == "freeze property taxes"  # a pledge on the terms of her election, not a maybe

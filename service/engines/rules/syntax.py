@@ -262,9 +262,17 @@ def in_condition(token: Token) -> bool:
 
 
 def is_condition(clause: Token) -> bool:
-    return any(c.dep_ == "mark" and c.lower_ in lexicon.CONDITION_MARKS for c in clause.children) or (
-        clause.left_edge.lower_ in lexicon.CONDITION_MARKS
+    return (
+        any(c.dep_ == "mark" and c.lower_ in lexicon.CONDITION_MARKS for c in clause.children)
+        or clause.left_edge.lower_ in lexicon.CONDITION_MARKS
+        or _inverted(clause)
     )
+
+
+def _inverted(clause: Token) -> bool:
+    """'Should talks fail, the union will strike': a condition told by its auxiliary put first."""
+    first = clause.left_edge
+    return clause.dep_ == "advcl" and first.dep_ == "aux" and first.lower_ in {"should", "were", "had"}
 
 
 def condition(token: Token) -> str | None:
@@ -287,11 +295,12 @@ def condition_clause(token: Token) -> Token | None:
     for child in token.children:
         if child.dep_ == "ccomp" and token.lemma_.lower() in lexicon.ASKING_VERBS:
             continue  # "asked if he would resign": a question asked, not a condition
-        if child.dep_ not in {"advcl", "ccomp"}:  # "to leave if the coalition raises taxes" (parsed ccomp)
+        # "to leave if the coalition raises taxes" (parsed ccomp), "offered to talk, but only if ..." (conj)
+        if child.dep_ not in {"advcl", "ccomp", "conj"}:
             continue
         marks = [c for c in child.children if c.dep_ == "mark" and c.lower_ in lexicon.CONDITION_MARKS]
         # a clause opening with "if" of its own ("Unless Congress acts, the program will end" opens with it too)
-        if marks or (child.dep_ == "advcl" and child.left_edge.lower_ in lexicon.CONDITION_MARKS):
+        if marks or (child.dep_ == "advcl" and (child.left_edge.lower_ in lexicon.CONDITION_MARKS or _inverted(child))):
             return child
     return None
 
@@ -306,7 +315,13 @@ def hypothetical(verb: Token) -> bool:
     modals = {c.lower_ for c in verb.children if c.dep_ == "aux"}
     if modals & {"could", "might", "may"}:
         return True
-    return "would" in modals and any(not (has(c, "nsubj") or has(c, "nsubjpass")) for c in clauses)
+    return "would" in modals and any(
+        not (has(c, "nsubj") or has(c, "nsubjpass")) and not any(t.lower_ in _ELECTED for t in c.subtree)
+        for c in clauses
+    )  # "If re-elected, she would freeze taxes" is a pledge on the terms of her election
+
+
+_ELECTED = frozenset({"elected", "re-elected", "reelected", "appointed", "confirmed", "chosen"})
 
 
 def is_question(sent: Span) -> bool:
