@@ -1806,3 +1806,13 @@ def test_a_condition_put_first_or_after_but_only_is_a_condition(engine: RulesRea
     assert offer.modality == "conditional" and "sanctions are lifted" in (offer.condition or "")
     pledge = only(draft(engine, "If re-elected, Governor Ann Lee said she would freeze property taxes."))
     assert pledge.action == "freeze property taxes"  # a pledge on the terms of her election, not a maybe
+
+
+def test_what_a_deal_commits_a_party_to_in_any_form_is_its_agreement(engine: RulesReader) -> None:
+    for text in (
+        "The deal commits Moldova to hold elections within 100 days.",
+        "The deal commits Moldova to holding elections within 100 days.",
+    ):
+        bound = only(draft(engine, text))
+        assert bound.kind == "agreement" and names(draft(engine, text), bound.actors) == {"Moldova"}
+        assert bound.when is not None and bound.when.text == "within 100 days"

@@ -544,8 +544,10 @@ class Detector:
         if syntax.negated(verb) or _possible_only(verb):
             return
         parties = [c for c in verb.children if c.dep_ == "dobj"]
-        deeds = [c for c in verb.children if c.dep_ == "xcomp" and syntax.has(c, "aux")]
+        # "commits Ukraine to hold elections" (read as xcomp or advcl), "to holding elections" (a gerund)
+        deeds = [c for c in verb.children if c.dep_ in {"xcomp", "advcl"} and syntax.has(c, "aux") and c.i > verb.i]
         deeds += [c for p in parties for c in p.children if c.dep_ in {"xcomp", "acl"} and syntax.has(c, "aux")]
+        deeds += [g for c in _preps(verb, "to") for g in c.children if g.dep_ == "pcomp" and g.tag_ == "VBG"]
         for clause in (c for c in verb.children if c.dep_ == "ccomp" and syntax.has(c, "aux")):
             parties += [c for c in clause.children if c.dep_ == "nsubj"]  # "commits the US to withdraw", as parsed
             deeds.append(clause)
