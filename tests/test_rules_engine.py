@@ -1816,3 +1816,10 @@ def test_what_a_deal_commits_a_party_to_in_any_form_is_its_agreement(engine: Rul
         bound = only(draft(engine, text))
         assert bound.kind == "agreement" and names(draft(engine, text), bound.actors) == {"Moldova"}
         assert bound.when is not None and bound.when.text == "within 100 days"
+
+
+def test_a_dated_undertaking_recalled_in_passing_is_not_told_as_new(engine: RulesReader) -> None:
+    old = only(draft(engine, "The mayor, who promised in 2019 to build a new stadium, lost the election."))
+    assert old.kind == "promise" and old.status == "unknown"
+    recent = only(draft(engine, "The union, which threatened on Monday to strike, met ministers on Tuesday."))
+    assert recent.status == "new"  # this week's news, recalled

@@ -1321,7 +1321,15 @@ class Detector:
                 modality = "firm"
         elif condition:
             modality = "conditional"
-        status: Status = "broken" if _unkept(cue) else "reaffirmed" if _restated(cue) else "new"
+        status: Status = (
+            "broken"
+            if _unkept(cue)
+            else "reaffirmed"
+            if _restated(cue)
+            else "unknown"
+            if _told_of_before(cue)
+            else "new"
+        )
         self.found.append(
             Found(
                 actors=keys,
@@ -2140,6 +2148,19 @@ def _restated(cue: Token) -> bool:
 
 
 _OTHER_CLAUSES = frozenset({"relcl", "acl", "advcl", "appos", "parataxis"})
+
+
+def _told_of_before(cue: Token) -> bool:
+    """'The mayor, who promised in 2019 to build a stadium, ...', 'the IMF, which agreed a loan with
+    Kenya last year': an undertaking of the past recalled in passing, not the news (nor said again)."""
+    if cue.dep_ != "relcl" or cue.tag_ not in {"VBD", "VBN"}:
+        return False
+    dated = [c for c in cue.children if c.ent_type_ == "DATE"]
+    dated += [p for c in cue.children if c.dep_ == "prep" for p in c.children if p.ent_type_ == "DATE"]
+    return any(not _THIS_WEEK.match(d.text) for d in dated)  # "which threatened on Monday": this week's news
+
+
+_THIS_WEEK = re.compile(r"(?i)(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|tonight")
 
 
 def _states_a_fact(clause: Token) -> bool:
