@@ -1823,3 +1823,13 @@ def test_a_dated_undertaking_recalled_in_passing_is_not_told_as_new(engine: Rule
     assert old.kind == "promise" and old.status == "unknown"
     recent = only(draft(engine, "The union, which threatened on Monday to strike, met ministers on Tuesday."))
     assert recent.status == "new"  # this week's news, recalled
+
+
+def test_a_person_named_like_a_capital_is_the_person_and_a_curly_possessive_keeps_its_state(
+    engine: RulesReader,
+) -> None:
+    result = draft(engine, "“We will strike on Monday,” union spokeswoman Ana Lima said.")
+    assert [(a.name, a.kind) for a in result.actors] == [("Ana Lima", "person")]  # not Peru
+    assert names(result, only(result).actors) == {"Ana Lima"}
+    ministry = draft(engine, "South Korea’s defence ministry said it would not send troops.")
+    assert names(ministry, only(ministry).actors) == {"South Korea’s defence ministry"}

@@ -154,6 +154,20 @@ def _without_company_suffix(name: str) -> str:
     return base
 
 
+def _with_its_given_name(ent: Span) -> Span:
+    """'union spokeswoman Ana Lima': a surname the recognizer took alone for a name of its own (here
+    Peru's capital), with the given name and title before it, is a person's."""
+    doc = ent.doc
+    if len(ent) != 1 or ent.start < 2 or ent.label_ == "PERSON":
+        return ent
+    given, title = doc[ent.start - 1], doc[ent.start - 2]
+    if not (given.pos_ == "PROPN" and given.is_title and given.head.i == ent.start and not given.ent_type_):
+        return ent
+    if title.lower_ not in lexicon.TITLE_HEADS:
+        return ent
+    return Span(doc, ent.start - 1, ent.end, label="PERSON")
+
+
 def _without_trailing_adverbs(ent: Span) -> Span:
     """'China's foreign ministry later said': a word the recognizer ran on into, which belongs to the
     verb ('later', 'also'), is no part of the name."""
@@ -400,7 +414,7 @@ class ActorIndex:
     def build(self) -> ActorIndex:
         """Walk the entities once; persons first by length so short forms merge into full names."""
         ents = [
-            self._without_leading_trade(_without_trailing_adverbs(e))
+            self._without_leading_trade(_with_its_given_name(_without_trailing_adverbs(e)))
             for e in self.doc.ents
             if latin_script(e.text) and not self._common_noun_capitalised(e)
         ]
@@ -1078,7 +1092,8 @@ class ActorIndex:
             if span is None or (head.pos_ != "PROPN" and not modifier_keys and len(span) == 1):
                 return []
             owner = next((c for c in head.children if c.dep_ == "poss" and c.i < head.i), None)
-            if head.pos_ == "PROPN" and owner is not None and (self.actor_at(owner) or "").startswith("state:"):
+            proper = head.pos_ == "PROPN" and head.text[:1].isupper()  # "Gazprom", not "ministry" tagged as a name
+            if proper and owner is not None and (self.actor_at(owner) or "").startswith("state:"):
                 span = self.doc[owner.right_edge.i + 1 : span.end]  # "Russia's Gazprom": Gazprom, of Russia
             if not latin_script(span.text):
                 return []
