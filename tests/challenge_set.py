@@ -133,6 +133,7 @@ NOTHING = [
     "The carrier planned to cut 800 jobs, but the plan was shelved after talks with unions.",
     '"They promise everything and deliver nothing," the prime minister said.',
     "What the government promised was never delivered.",
+    "The carmaker warned that buyers would face delays of up to a year.",  # what others will undergo
 ]
 
 FOUND = [
@@ -254,4 +255,5 @@ FOUND = [
     ("What the nurses demanded was a 12 percent pay rise.", "demand"),
     ("The dockers will strike on Monday, but the talks were delayed.", "threat"),
     ("The coach said he will resign if he fails to win the cup.", "plan"),
+    ("The ministry warned that smugglers would face prosecution.", "threat"),  # a penalty it will impose
 ]

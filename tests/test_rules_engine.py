@@ -1833,3 +1833,10 @@ def test_a_person_named_like_a_capital_is_the_person_and_a_curly_possessive_keep
     assert names(result, only(result).actors) == {"Ana Lima"}
     ministry = draft(engine, "South Korea’s defence ministry said it would not send troops.")
     assert names(ministry, only(ministry).actors) == {"South Korea’s defence ministry"}
+
+
+def test_a_warning_that_another_will_face_a_penalty_is_aimed_at_them(engine: RulesReader) -> None:
+    result = draft(engine, "The EU warned that Hungary would face sanctions.")
+    warned = only(result)
+    assert warned.kind == "threat" and names(result, warned.counterparties) == {"Hungary"}
+    assert not draft(engine, "Apple warned that users would face delays.").commitments

@@ -626,7 +626,11 @@ class Detector:
                 or (speaker is not None and subject.lower_ == speaker.lower_)
                 or bool(self._keys([subject], clause))
             )
-            chosen = clause.lemma_.lower() not in lexicon.OUTCOME_VERBS and not _unchosen(clause)
+            chosen = (
+                clause.lemma_.lower() not in lexicon.OUTCOME_VERBS
+                and not _unchosen(clause)
+                and (clause.lower_ not in lexicon.UNDERGOING_VERBS or self._penalty_faced(clause))
+            )  # "warned that users would face delays" is a view; "that Ukraine would face consequences" is not
             if own and modals & {"will", "would", "'ll", "shall"} and clause.lemma_.lower() != "be" and chosen:
                 return True  # not "warned the hospital will run out of beds": a foreseen outcome is a view
             if modals & {"could", "may", "might"} and clause.lemma_.lower() in lexicon.COERCIVE_VERBS:
@@ -639,6 +643,11 @@ class Detector:
             if modals & {"will", "would"} and self._met_with_force(clause):
                 return True  # "warned that any attempt to cut pensions would be met with a general strike"
         return False
+
+    def _penalty_faced(self, verb: Token) -> bool:
+        """'would face prosecution', 'will face consequences': a penalty someone will impose."""
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        return any(self._coercive_noun(o) or {o.lemma_.lower(), o.lower_} & lexicon.PENALTIES for o in objects)
 
     def _warned_off(self, verb: Token) -> bool:
         """'Beijing warned Manila against any attempt to resupply the outpost': someone told not to do
@@ -1173,8 +1182,10 @@ class Detector:
                 inner_subjects = []  # "demanded that the founders be held responsible": who, in the action
             elif cue.lemma_.lower() == "warn" and head.dep_ == "ccomp" and not set(inner_keys) <= set(keys):
                 # "officials warned that the administration will shut down the program": the warning
-                # is the one threat, told with who will carry it out (not whom it is aimed at)
-                inner_subjects = []
+                # is the one threat, told with who will carry it out (not whom it is aimed at); but
+                # "warned that Hungary would face sanctions" is aimed at Hungary
+                if head.lower_ not in lexicon.UNDERGOING_VERBS:
+                    inner_subjects = []
                 self.found = [f for f in self.found if f.cue != head.i]
             # "promised not to cut jobs": the "not" is what was promised, so its "to" stays with it
             negated_infinitive = head.i != cue.i and any(c.dep_ == "neg" and c.i < head.i for c in head.children)

@@ -1364,6 +1364,12 @@ STATIVE_VERBS: Final[frozenset[str]] = frozenset(
 
 # Verbs whose subject undergoes what happens ("Iran will face sanctions", "Kenya will receive
 # doses"): the subject plans nothing (base forms, as they stand after "will").
+# What one faces only because someone will impose it: "would face prosecution", "will face consequences".
+PENALTIES: Final[frozenset[str]] = frozenset(
+    {"prosecution", "penalty", "penalties", "fine", "fines", "arrest", "charges", "jail", "prison", "deportation",
+     "expulsion", "consequence", "consequences", "punishment", "reprisals", "retaliation", "dismissal"}
+)  # fmt: skip
+
 UNDERGOING_VERBS: Final[frozenset[str]] = frozenset(
     {"face", "receive", "suffer", "undergo", "lose", "incur", "endure", "risk", "inherit"}
 )
