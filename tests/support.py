@@ -10,6 +10,7 @@ import contextlib
 import inspect
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -125,6 +126,7 @@ class Process:
             env={**os.environ, **(env or {})},
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: its worker processes go with it (stop)
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -150,6 +152,8 @@ class Process:
             except subprocess.TimeoutExpired:
                 self.popen.kill()
                 self.popen.wait()
+        with contextlib.suppress(ProcessLookupError):  # a server's workers, had it left any behind
+            os.killpg(self.popen.pid, signal.SIGKILL)
         self.log.close()
 
 

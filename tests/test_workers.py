@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -93,7 +93,7 @@ async def test_one_process_sends_every_delivery_and_another_takes_over_when_it_s
     await eventually(lambda: len(received(record)) == 1)
 
     await first.stop()  # its lock is released: the other process takes the duties over
-    await eventually(lambda: second.holding, timeout_s=5)
+    await eventually(lambda: second.holding)  # it looks every 3 s; a loaded machine takes longer
     sent_by_second = await first.deliveries.enqueue_webhook(hook.url, "brief.completed", DATA)
     await eventually(lambda: len(received(record)) == 2)
     await asyncio.sleep(1.5)  # a second sender, had there been one, would have sent by now
@@ -402,3 +402,51 @@ async def test_a_queue_worker_that_stops_on_its_own_is_started_again(
     jobs = [await runner.submit(BriefRequest(text=article_text(name))) for name in ("idlib", "hackers")]
     for job in jobs:
         await _done(store, job.id, timeout_s=40)
+
+
+class _Unstoppable:
+    """A procrastinate worker as it behaves with its database gone: a cancellation is taken for
+    "stop", and it returns (or fails to reach the database) instead of ending the task."""
+
+    def __init__(self) -> None:
+        self.runs = self.swallowed = 0
+
+    async def run_worker_async(self, **_: Any) -> None:
+        self.runs += 1
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            if self.swallowed == 2:  # the test's own cleanup, had the stop failed: end for real
+                raise
+            self.swallowed += 1
+
+
+class _FakeQueue:
+    def __init__(self) -> None:
+        self.app = _Unstoppable()
+
+    def attach(self, work: Any) -> None:
+        pass
+
+
+class _FakeDeliveries:
+    async def stop(self) -> None:
+        pass
+
+
+async def test_stopping_the_queue_workers_ends_though_procrastinate_swallows_the_cancellation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The database gone at shutdown: each procrastinate worker takes its cancellation for a stop and
+    returns; the loop that starts it again must not, or the process waits on it for ever."""
+    monkeypatch.setattr(queue_module, "RESTART_S", 0.05)
+    fake = _FakeQueue()
+    worker = QueueWorker(fake, cast(Any, None), cast(Any, None), cast(Any, _FakeDeliveries()), job_concurrency=1)
+    await worker.start()
+    await asyncio.sleep(0.1)
+
+    stopping = asyncio.create_task(worker.stop())
+    done, _ = await asyncio.wait({stopping}, timeout=30)
+    assert stopping in done, "stop() never returned: the workers were started again"
+    await asyncio.sleep(0.3)
+    assert fake.app.runs == 2  # one worker per queue, and none started again after the stop

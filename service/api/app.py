@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
             if background is not None:
                 await _bounded(background.stop(), SHUTDOWN_STEP_S, "stopping the jobs and deliveries")
             if owned:
-                await running.aclose()
+                await _bounded(running.aclose(), SHUTDOWN_STEP_S, "closing the store and the LLM client")
             html_pool.shutdown()
             metrics.forget_this_worker()
 

@@ -21,7 +21,6 @@ import socket
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 
 from procrastinate import App, BaseRetryStrategy, PsycopgConnector, RetryDecision
 from procrastinate.exceptions import AlreadyEnqueued, JobAborted
@@ -214,6 +213,7 @@ class QueueWorker:
         self._concurrency = {JOBS: job_concurrency, DELIVERIES: delivery_concurrency}
         self._graceful_s = graceful_s
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
 
     @classmethod
     def for_settings(
@@ -229,6 +229,7 @@ class QueueWorker:
         )
 
     async def start(self) -> None:
+        self._stopping = False
         self.queue.attach(self._work)
         for queue_name, concurrency in self._concurrency.items():
             self._tasks.append(asyncio.create_task(self._keep(queue_name, concurrency), name=f"wirebrief-{queue_name}"))
@@ -237,7 +238,7 @@ class QueueWorker:
         """One procrastinate worker, started again whenever it ends on its own: it stops when the
         database goes away (its listener fails), and this process must take work again once it is back."""
         name = f"{socket.gethostname()}:{os.getpid()}:{queue_name.removeprefix('wirebrief-')}"
-        while True:
+        while not self._stopping:  # procrastinate takes a cancellation as "stop" and returns: never again then
             try:
                 await self.queue.app.run_worker_async(
                     queues=[queue_name],
@@ -250,19 +251,30 @@ class QueueWorker:
                     shutdown_graceful_timeout=self._graceful_s,
                     delete_jobs="successful",
                 )
+                if self._stopping:
+                    return
                 log.error("the %s worker stopped on its own; starting it again in %g s", queue_name, RESTART_S)
             except Exception as error:
+                if self._stopping:
+                    return
                 log.error("the %s worker failed (%r); starting it again in %g s", queue_name, error, RESTART_S)
             await asyncio.sleep(RESTART_S)
 
     async def stop(self) -> None:
-        """Jobs still running after the graceful pause are cut off and go back to the queue."""
+        """Jobs still running after the graceful pause are cut off and go back to the queue. Bounded:
+        a worker that will not end (its database gone mid-shutdown) is left behind, and said so."""
+        self._stopping = True
         for task in self._tasks:
             task.cancel()
-        results: list[Any] = await asyncio.gather(*self._tasks, return_exceptions=True)
-        for result in results:
-            if isinstance(result, Exception):
-                log.error("a queue worker ended with an error: %r", result)
+        if self._tasks:
+            done, stuck = await asyncio.wait(self._tasks, timeout=self._graceful_s + RESTART_S)
+            for task in done:
+                if not task.cancelled() and (error := task.exception()) is not None:
+                    log.error("a queue worker ended with an error: %r", error)
+            for task in stuck:
+                log.error(
+                    "queue worker %s did not stop within %g s; leaving it", task.get_name(), self._graceful_s + RESTART_S
+                )
         self._tasks.clear()
         self.queue.attach(None)
         await self._work.deliveries.stop()  # its HTTP client
