@@ -976,9 +976,12 @@ class ActorIndex:
         if head.lemma_.lower() in _BODIES_OF_PEOPLE and self._possessed_by_a_person(head):
             body = self._possessors_body(head, {"organization"})
             span = self._np_span(head)
-            if body is not None and span is not None:
-                self._mention(body, span)  # "her party", after "Santos ... her Progress Party": that party
-            return [body.key] if body is not None else []  # whose he is unknown: never another's party
+            if body is not None:
+                if span is not None:
+                    self._mention(body, span)  # "her party", after "Santos ... her Progress Party": that party
+                return [body.key]
+            if head.lemma_.lower() == "party":
+                return []  # his party, of a man whose party is unknown: never the one party named
         if head.pos_ == "ADJ":  # "the army and the paramilitary Rapid Support Forces", parsed as the adjective
             named = [key for c in head.children if c.dep_ == "appos" and (key := self.actor_at(c)) is not None]
             if named:
