@@ -267,14 +267,13 @@ class QueueWorker:
         for task in self._tasks:
             task.cancel()
         if self._tasks:
-            done, stuck = await asyncio.wait(self._tasks, timeout=self._graceful_s + RESTART_S)
+            bound = self._graceful_s + RESTART_S
+            done, stuck = await asyncio.wait(self._tasks, timeout=bound)
             for task in done:
                 if not task.cancelled() and (error := task.exception()) is not None:
                     log.error("a queue worker ended with an error: %r", error)
             for task in stuck:
-                log.error(
-                    "queue worker %s did not stop within %g s; leaving it", task.get_name(), self._graceful_s + RESTART_S
-                )
+                log.error("queue worker %s did not stop within %g s; leaving it", task.get_name(), bound)
         self._tasks.clear()
         self.queue.attach(None)
         await self._work.deliveries.stop()  # its HTTP client
