@@ -1048,7 +1048,7 @@ class ActorIndex:
                 self._mention(record, span)
             return modifier_keys
         if lemma in {"government", "regime"} and head.tag_ == "NN" and not modifier_keys and not roles:
-            state = self._state_called(self._context_state())  # "urged the government to": the article's state
+            state = self.state_called(self._context_state())  # "urged the government to": the article's state
             if state is not None:
                 self._mention(state, self._np_span(head) or self.doc[head.i : head.i + 1])
                 return [state.key]
@@ -1145,7 +1145,7 @@ class ActorIndex:
         )
         if lemma in {"government", "regime"} and not plural:
             served = self._possessors_body(head, {"state"})
-            state = self._state_called(affiliation or (served.name if served else None) or self._context_state())
+            state = self.state_called(affiliation or (served.name if served else None) or self._context_state())
             if state is not None:  # "her government", "the government": the one state the article is about
                 self._mention(state, span)
                 return state.key
@@ -1195,7 +1195,7 @@ class ActorIndex:
         his = any(c.dep_ == "poss" and c.lower_ in {"his", "her"} for c in head.children)
         return his and self.recent(head.i, person=True) is not None
 
-    def _state_called(self, name: str | None) -> ActorRecord | None:
+    def state_called(self, name: str | None) -> ActorRecord | None:
         """The state record of a state's name, if the article names it."""
         return self.records.get(f"state:{name}") if name else None
 

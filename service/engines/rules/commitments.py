@@ -647,7 +647,7 @@ class Detector:
     def _penalty_faced(self, verb: Token) -> bool:
         """'would face prosecution', 'will face consequences': a penalty someone will impose."""
         objects = [c for c in verb.children if c.dep_ == "dobj"]
-        return any(self._coercive_noun(o) or {o.lemma_.lower(), o.lower_} & lexicon.PENALTIES for o in objects)
+        return any(self._coercive_noun(o) or o.lemma_.lower() in lexicon.PENALTIES for o in objects)
 
     def _warned_off(self, verb: Token) -> bool:
         """'Beijing warned Manila against any attempt to resupply the outpost': someone told not to do
@@ -1332,15 +1332,7 @@ class Detector:
                 modality = "firm"
         elif condition:
             modality = "conditional"
-        status: Status = (
-            "broken"
-            if _unkept(cue)
-            else "reaffirmed"
-            if _restated(cue)
-            else "unknown"
-            if _told_of_before(cue)
-            else "new"
-        )
+        status = _status(cue)
         self.found.append(
             Found(
                 actors=keys,
@@ -1411,7 +1403,7 @@ class Detector:
                 among = self._committed_before(before) if parties else frozenset()
                 resolved = (
                     (self._parties_of_last_deal(before, others) if parties else [])
-                    or (self._sides_named_as_such(before, lemma) if parties else [])
+                    or (self._sides_named_as_such(before) if parties else [])
                     or self.actors.recent_pair(before, kind, titles, exclude=others, most_named=parties, among=among)
                     or self.actors.recent_pair(before, kind, exclude=others, most_named=parties)
                     or self.actors.resolve(token, roles=roles)  # none named before: "the two leaders" as a group
@@ -1441,7 +1433,7 @@ class Detector:
         deals = [f for f in self.found if f.cue < before and f.kind == "agreement" and len(f.actors) == 2]
         return [k for k in deals[-1].actors if k not in exclude] if deals else []
 
-    def _sides_named_as_such(self, before: int, word: str) -> list[str]:
+    def _sides_named_as_such(self, before: int) -> list[str]:
         """'both sides' after 'urged warring parties to allow aid through': those parties, whom the
         story named only together (not the last two bodies named, who may be the ones asking)."""
         named = [
@@ -1449,7 +1441,7 @@ class Detector:
             for r in self.actors.records.values()
             if r.key.startswith("np:")  # a common noun phrase, not a name
             and r.kind in {"group", "organization"}
-            and r.name.lower().split()[-1] in {"sides", "parties", "factions", f"{word}s"}
+            and r.name.lower().split()[-1] in {"sides", "parties", "factions"}
             and any(p < before for p in r.positions)
         ]
         return [named[-1].key] if named else []
@@ -1508,10 +1500,8 @@ class Detector:
         if record.kind != "person" or not set((record.title or "").lower().split()) & lexicon.SPOKESPEOPLE:
             return None
         if record.affiliation:
-            state = f"state:{record.affiliation}"
-            return self.actors.organisation_named(record.affiliation) or (
-                state if state in self.actors.records else None
-            )
+            state = self.actors.state_called(record.affiliation)
+            return self.actors.organisation_named(record.affiliation) or (state.key if state else None)
         return self.actors.recent(pronoun.i, person=False, window=80, subject=True)
 
     def _pronoun(self, token: Token, context: Token) -> list[str]:
@@ -1847,8 +1837,7 @@ class Detector:
         if lemma in lexicon.ASPECTUAL_VERBS | {"stay", "remain", "keep"}:  # "continue the boycott", "stay on strike"
             kept = [c for c in head.children if c.dep_ in {"nsubj", "dobj", "xcomp"}]
             kept += [p for c in head.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"]
-            pressure = lexicon.PRESSURE_NOUNS | lexicon.PRESSURE_VERBS
-            if any({t.lemma_.lower(), t.lower_.removesuffix("s")} & pressure for t in kept):  # "protests"
+            if any(t.lemma_.lower() in lexicon.PRESSURE_NOUNS | lexicon.PRESSURE_VERBS for t in kept):
                 return pressed
         return None
 
@@ -2161,6 +2150,14 @@ def _restated(cue: Token) -> bool:
 _OTHER_CLAUSES = frozenset({"relcl", "acl", "advcl", "appos", "parataxis"})
 
 
+def _status(cue: Token) -> Status:
+    if _unkept(cue):
+        return "broken"
+    if _restated(cue):
+        return "reaffirmed"
+    return "unknown" if _told_of_before(cue) else "new"
+
+
 def _told_of_before(cue: Token) -> bool:
     """'The mayor, who promised in 2019 to build a stadium, ...', 'the IMF, which agreed a loan with
     Kenya last year': an undertaking of the past recalled in passing, not the news (nor said again)."""
@@ -2168,10 +2165,7 @@ def _told_of_before(cue: Token) -> bool:
         return False
     dated = [c for c in cue.children if c.ent_type_ == "DATE"]
     dated += [p for c in cue.children if c.dep_ == "prep" for p in c.children if p.ent_type_ == "DATE"]
-    return any(not _THIS_WEEK.match(d.text) for d in dated)  # "which threatened on Monday": this week's news
-
-
-_THIS_WEEK = re.compile(r"(?i)(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday|tonight")
+    return any(not timex.is_relative_day(d.text) for d in dated)  # "which threatened on Monday": this week's news
 
 
 def _states_a_fact(clause: Token) -> bool:

@@ -1206,9 +1206,8 @@ ROLE_NOUNS: Final[dict[str, str]] = {
 # Last words of company names, which the recognizer sometimes takes for a person's surname.
 # What a company has and a person does not: "Veldman's board", "Veldman's shareholders".
 COMPANY_POSSESSIONS: Final[frozenset[str]] = frozenset(
-    {"board", "share", "shares", "shareholder", "shareholders", "headquarters", "stock", "workforce",
-     "employee", "employees", "subsidiary", "subsidiaries", "revenue", "revenues", "profit", "profits",
-     "factory", "factories", "plant", "plants", "chief", "ceo", "boardroom", "takeover", "stake", "unit"}
+    {"board", "share", "shareholder", "headquarters", "stock", "workforce", "employee", "subsidiary", "revenue",
+     "profit", "factory", "plant", "chief", "ceo", "boardroom", "takeover", "stake", "unit"}
 )  # fmt: skip
 
 COMPANY_NAME_WORDS: Final[frozenset[str]] = frozenset(
@@ -1366,8 +1365,8 @@ STATIVE_VERBS: Final[frozenset[str]] = frozenset(
 # doses"): the subject plans nothing (base forms, as they stand after "will").
 # What one faces only because someone will impose it: "would face prosecution", "will face consequences".
 PENALTIES: Final[frozenset[str]] = frozenset(
-    {"prosecution", "penalty", "penalties", "fine", "fines", "arrest", "charges", "jail", "prison", "deportation",
-     "expulsion", "consequence", "consequences", "punishment", "reprisals", "retaliation", "dismissal"}
+    {"prosecution", "penalty", "fine", "arrest", "charge", "jail", "prison", "deportation", "expulsion",
+     "consequence", "punishment", "reprisal", "retaliation", "dismissal"}
 )  # fmt: skip
 
 UNDERGOING_VERBS: Final[frozenset[str]] = frozenset(

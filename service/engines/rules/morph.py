@@ -165,6 +165,9 @@ def _lexicon_words() -> set[str]:
         lexicon.GRANTED_THINGS,
         lexicon.SPOKESPEOPLE,
         lexicon.REQUEST_NOUNS,
+        lexicon.PRESSURE_NOUNS,  # "keep up protests"
+        lexicon.PENALTIES,  # "would face fines"
+        lexicon.COMPANY_POSSESSIONS,  # "Haverkamp's shares"
         {verb for verb, _ in lexicon.ENDING_PHRASAL | lexicon.UNCHOSEN_PHRASAL},
         _IRREGULAR,
     ):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from service.engines.rules import lexicon
 from service.engines.rules.nlp import text_of
@@ -74,21 +74,22 @@ def find_when(
             continue
         if skip and skip[0] <= ent_start < skip[1]:
             continue
+        span = doc.char_span(ent_start, ent_end)  # how the expression sits in the sentence, looked up once
         lead = max(0, ent_start - 8)  # the words just before it: "by", "for", "within"
         if (
-            _RELATIVE_DAYS.match(text.strip())
+            is_relative_day(text)
             and not _DEADLINE.search(whole, lead, ent_start)
-            and not _day_of_the_deed(doc, ent_start, ent_end)
+            and not (span is not None and _day_of_the_deed(span.root))
         ):
             continue  # the day of the report, not of the commitment ("by Sunday" is a deadline)
-        given = _time_given(doc, ent_start, ent_end)
+        given = span is not None and _time_given(span.root)
         if not given and (
             _DURATION.fullmatch(text.strip())
             or _LASTING.search(whole, lead, ent_start)
             or (_AMOUNT.fullmatch(text.strip()) and not _WITHIN.search(whole, lead, ent_start))
         ):
             continue  # "a three-day truce", "freeze premiums for a year", "wait 18 weeks": how long, not by when
-        if _a_thing(doc, ent_start, ent_end) or _of_a_thing(doc, ent_start, ent_end):
+        if span is not None and (_a_thing(span.root) or _of_a_thing(span)):
             continue  # "to extend the school day", "a 2023 spill": what is done or told of, not when
         within = _WITHIN_ONLY.search(whole, lead, ent_start)
         if within:  # "within two weeks" is a deadline; "two weeks" alone reads as a span
@@ -100,10 +101,14 @@ def find_when(
     return None
 
 
-def _a_thing(doc: Doc, start: int, end: int) -> bool:
+def is_relative_day(text: str) -> bool:
+    """'Monday', 'on Friday', 'yesterday': a day told relative to the report."""
+    return _RELATIVE_DAYS.match(text.strip()) is not None
+
+
+def _a_thing(root: Token) -> bool:
     """A time expression that is the subject or object of a verb ('extend the school day')."""
-    span = doc.char_span(start, end)
-    return span is not None and span.root.dep_ in {"dobj", "nsubj", "nsubjpass"}
+    return root.dep_ in {"dobj", "nsubj", "nsubjpass"}
 
 
 _SCHEDULED = frozenset(
@@ -112,33 +117,30 @@ _SCHEDULED = frozenset(
 )  # fmt: skip
 
 
-def _of_a_thing(doc: Doc, start: int, end: int) -> bool:
+def _of_a_thing(span: Span) -> bool:
     """'damages for a 2023 pipeline spill': a date that modifies a noun tells when that thing was, not
     when the undertaking falls due ('the 2030 target', 'the 2026 election' are scheduled: they do)."""
-    span = doc.char_span(start, end)
-    if span is None or span.root.dep_ not in {"nummod", "compound", "amod"}:
-        return False
     thing = span.root.head
-    return thing.pos_ == "NOUN" and thing.i >= span.end and thing.lemma_.lower() not in _SCHEDULED
+    return (
+        span.root.dep_ in {"nummod", "compound", "amod"}
+        and thing.pos_ == "NOUN"
+        and thing.i >= span.end
+        and thing.lemma_.lower() not in _SCHEDULED
+    )
 
 
-def _time_given(doc: Doc, start: int, end: int) -> bool:
+def _time_given(root: Token) -> bool:
     """'gave the company 90 days to submit a plan': the time given is the deadline."""
-    span = doc.char_span(start, end)
-    return span is not None and span.root.dep_ in {"npadvmod", "dobj"} and span.root.head.lemma_.lower() in _GIVING
+    return root.dep_ in {"npadvmod", "dobj"} and root.head.lemma_.lower() in _GIVING
 
 
 _GIVING = frozenset({"give", "grant", "allow"})
 _FUTURE_MARKS = frozenset({"will", "would", "'ll", "shall", "to"})
 
 
-def _day_of_the_deed(doc: Doc, start: int, end: int) -> bool:
+def _day_of_the_deed(day: Token) -> bool:
     """'will travel to Kenya on Thursday', 'agreed to meet on Friday': the day names when the deed is
     to be done; 'vowed on Sunday to', 'said on Thursday it would': the day it was said."""
-    span = doc.char_span(start, end)
-    if span is None:
-        return False
-    day: Token = span.root
     verb = day.head.head if day.head.dep_ == "prep" and day.dep_ == "pobj" else day.head
     return verb.pos_ in {"VERB", "AUX"} and any(c.dep_ == "aux" and c.lower_ in _FUTURE_MARKS for c in verb.children)
 
